@@ -1,0 +1,21 @@
+-- Inspection queries for the users table. Run one with psql, e.g.
+--   psql "$DATABASE_URL" -v email=ada@example.com -f sql/users.sql
+-- or copy the query you need.
+
+-- A user by email (unique ignoring case, as the API enforces).
+SELECT id, first_name, last_name, email, birthday, anniversary, timezone, created_at, updated_at
+FROM users
+WHERE lower(email) = lower(:'email');
+
+-- Users per time zone, largest first.
+SELECT timezone, count(*) AS users
+FROM users
+GROUP BY timezone
+ORDER BY users DESC;
+
+-- Users whose birthday falls on a given month-day (MMDD as a number: 314 = 14 March),
+-- found through the index the greeting planner uses.
+SELECT id, email, birthday, timezone
+FROM users
+WHERE birthday_md = 1210
+ORDER BY timezone;

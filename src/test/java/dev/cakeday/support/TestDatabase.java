@@ -1,0 +1,161 @@
+package dev.cakeday.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * The PostgreSQL database of one test run, created fresh and dropped at the end
+ * ({@link DropTestDatabase}). The server is found in this order: {@code CAKEDAY_TEST_JDBC_URL}
+ * (with {@code CAKEDAY_TEST_JDBC_USER} / {@code CAKEDAY_TEST_JDBC_PASSWORD}, default postgres),
+ * a Testcontainers postgres:17 when a Docker engine answers, else localhost:5432 as postgres.
+ */
+public final class TestDatabase {
+
+    private static final Pattern JDBC_URL = Pattern.compile("^(jdbc:postgresql://[^/?]+)(/[^?]*)?(\\?.*)?$");
+    private static final String NAME_PREFIX = "cakeday_test_";
+    private static final long STALE_AFTER_SECONDS = 12 * 3600;
+    private static TestDatabase instance;
+
+    private final String serverUrl;
+    private final String query;
+    private final String adminDatabase;
+    private final String user;
+    private final String password;
+    private final String name;
+
+    private TestDatabase(String adminUrl, String user, String password) {
+        Matcher m = JDBC_URL.matcher(adminUrl);
+        if (!m.matches()) {
+            throw new IllegalStateException("CAKEDAY_TEST_JDBC_URL must look like jdbc:postgresql://host:port/db, got " + adminUrl);
+        }
+        this.serverUrl = m.group(1);
+        String path = m.group(2);
+        this.adminDatabase = path == null || path.length() <= 1 ? "postgres" : path.substring(1);
+        this.query = m.group(3) == null ? "" : m.group(3);
+        this.user = user;
+        this.password = password;
+        this.name = NAME_PREFIX + (System.currentTimeMillis() / 1000) + "_"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static synchronized TestDatabase get() {
+        if (instance == null) {
+            TestDatabase db = locate();
+            db.create();
+            instance = db;
+        }
+        return instance;
+    }
+
+    static synchronized TestDatabase createdOrNull() {
+        return instance;
+    }
+
+    public String url() {
+        return serverUrl + "/" + name + query;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url(), credentials());
+    }
+
+    private static TestDatabase locate() {
+        String configured = System.getenv("CAKEDAY_TEST_JDBC_URL");
+        String user = envOr("CAKEDAY_TEST_JDBC_USER", "postgres");
+        String password = envOr("CAKEDAY_TEST_JDBC_PASSWORD", "postgres");
+        if (configured != null && !configured.isBlank()) {
+            return new TestDatabase(configured, user, password);
+        }
+        if (dockerAnswers()) {
+            PostgreSQLContainer container = new PostgreSQLContainer("postgres:17");
+            container.start();
+            return new TestDatabase(container.getJdbcUrl(), container.getUsername(), container.getPassword());
+        }
+        return new TestDatabase("jdbc:postgresql://localhost:5432/postgres", "postgres", password);
+    }
+
+    private static boolean dockerAnswers() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void create() {
+        try (Connection admin = admin(); Statement st = admin.createStatement()) {
+            dropStale(admin);
+            st.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("No PostgreSQL for the tests at " + serverUrl
+                    + ": start one on localhost:5432 that trusts the user postgres (see README, Prerequisites),"
+                    + " or a Docker engine, or set CAKEDAY_TEST_JDBC_URL (" + e.getMessage() + ")", e);
+        }
+    }
+
+    void drop() {
+        try (Connection admin = admin(); Statement st = admin.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+        }
+    }
+
+    // Databases left by runs that were killed before they could drop their own.
+    private static void dropStale(Connection admin) throws SQLException {
+        List<String> stale = new ArrayList<>();
+        long now = System.currentTimeMillis() / 1000;
+        try (Statement st = admin.createStatement();
+                var rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + NAME_PREFIX + "%'")) {
+            while (rs.next()) {
+                String[] parts = rs.getString(1).substring(NAME_PREFIX.length()).split("_");
+                if (parts.length == 2 && parts[0].matches("\\d+") && now - Long.parseLong(parts[0]) > STALE_AFTER_SECONDS) {
+                    stale.add(rs.getString(1));
+                }
+            }
+        }
+        try (Statement st = admin.createStatement()) {
+            for (String db : stale) {
+                st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            }
+        }
+    }
+
+    private Connection admin() throws SQLException {
+        return DriverManager.getConnection(serverUrl + "/" + adminDatabase + query, credentials());
+    }
+
+    private Properties credentials() {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        return props;
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
