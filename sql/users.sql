@@ -13,9 +13,10 @@ FROM users
 GROUP BY timezone
 ORDER BY users DESC;
 
--- Users whose birthday falls on a given month-day (MMDD as a number: 314 = 14 March),
+-- Users whose birthday or anniversary falls on a given month-day (MMDD as a number: 314 = 14 March),
 -- found through the index the greeting planner uses.
-SELECT id, email, birthday, timezone
-FROM users
-WHERE birthday_md = 1210
-ORDER BY timezone;
+SELECT o.occasion, u.id, u.email, u.birthday, u.anniversary, u.timezone, o.owed_since
+FROM user_occasions o
+JOIN users u ON u.id = o.user_id
+WHERE o.month_day = 1210
+ORDER BY o.occasion, u.timezone;

@@ -1,5 +1,5 @@
--- Users. Month-day columns (e.g. 314 for 14 March) let the greeting planner find the users
--- whose occasion falls in its window through an index, never by scanning the table.
+-- Users. The greeting planner finds users by the month-day of an occasion through
+-- user_occasions (V2) and its index, never by scanning this table.
 CREATE TABLE users (
     id             uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
     first_name     text        NOT NULL,
@@ -9,16 +9,10 @@ CREATE TABLE users (
     timezone       text        NOT NULL,
     anniversary    date,
     created_at     timestamptz NOT NULL,
-    updated_at     timestamptz NOT NULL,
-    birthday_md    smallint    GENERATED ALWAYS AS
-                       ((extract(month FROM birthday) * 100 + extract(day FROM birthday))::smallint) STORED,
-    anniversary_md smallint    GENERATED ALWAYS AS
-                       ((extract(month FROM anniversary) * 100 + extract(day FROM anniversary))::smallint) STORED
+    updated_at     timestamptz NOT NULL
 );
 
 CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email));
-CREATE INDEX users_birthday_md_idx ON users (birthday_md, timezone);
-CREATE INDEX users_anniversary_md_idx ON users (anniversary_md, timezone) WHERE anniversary_md IS NOT NULL;
 
 -- db-scheduler's table, exactly as db-scheduler 16.7.0 documents it for PostgreSQL.
 CREATE TABLE scheduled_tasks (

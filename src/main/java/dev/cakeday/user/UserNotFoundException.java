@@ -6,9 +6,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /** 404: no user has this id. */
-class UserNotFoundException extends ErrorResponseException {
+public class UserNotFoundException extends ErrorResponseException {
 
-    UserNotFoundException(UUID id) {
+    public UserNotFoundException(UUID id) {
         super(HttpStatus.NOT_FOUND, Problems.of(HttpStatus.NOT_FOUND, "user-not-found", "User not found",
                 "no user with id " + id), null);
     }

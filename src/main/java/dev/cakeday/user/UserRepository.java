@@ -46,7 +46,7 @@ class UserRepository {
             WHERE id = :id
             RETURNING """ + " " + COLUMNS;
 
-    static final String DELETE = "DELETE FROM users WHERE id = :id";
+    static final String DELETE = "DELETE FROM users WHERE id = :id RETURNING " + COLUMNS;
 
     private static final RowMapper<User> USER = UserRepository::mapUser;
 
@@ -84,8 +84,8 @@ class UserRepository {
         }
     }
 
-    boolean delete(UUID id) {
-        return jdbc.sql(DELETE).param("id", id).update() == 1;
+    Optional<User> delete(UUID id) {
+        return jdbc.sql(DELETE).param("id", id).query(USER).optional();
     }
 
     private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, UserDraft draft) {

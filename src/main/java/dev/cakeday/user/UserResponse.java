@@ -2,9 +2,10 @@ package dev.cakeday.user;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.UUID;
 
-/** A user as the API shows it. */
+/** A user as the API shows it, with the next greeting of each of their occasions. */
 record UserResponse(
         UUID id,
         String firstName,
@@ -14,10 +15,11 @@ record UserResponse(
         String timezone,
         LocalDate anniversary,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        List<UpcomingGreeting> upcomingGreetings) {
 
-    static UserResponse of(User user) {
+    static UserResponse of(User user, List<UpcomingGreeting> upcoming) {
         return new UserResponse(user.id(), user.firstName(), user.lastName(), user.email(), user.birthday(),
-                user.timezone().getId(), user.anniversary(), user.createdAt(), user.updatedAt());
+                user.timezone().getId(), user.anniversary(), user.createdAt(), user.updatedAt(), upcoming);
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -14,17 +15,22 @@ class UserService {
 
     private final UserRepository users;
     private final UserValidator validator;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    UserService(UserRepository users, UserValidator validator, Clock clock) {
+    UserService(UserRepository users, UserValidator validator, ApplicationEventPublisher events, Clock clock) {
         this.users = users;
         this.validator = validator;
+        this.events = events;
         this.clock = clock;
     }
 
     @Transactional
     User create(UserRequest request) {
-        return users.insert(validator.validate(request), now());
+        Instant now = now();
+        User user = users.insert(validator.validate(request), now);
+        events.publishEvent(new UserEvents.Created(user, now));
+        return user;
     }
 
     @Transactional(readOnly = true)
@@ -40,15 +46,17 @@ class UserService {
     @Transactional
     User replace(UUID id, UserRequest request) {
         UserDraft draft = validator.validate(request);
-        users.findForUpdate(id).orElseThrow(() -> new UserNotFoundException(id));
-        return users.update(id, draft, now());
+        User before = users.findForUpdate(id).orElseThrow(() -> new UserNotFoundException(id));
+        Instant now = now();
+        User after = users.update(id, draft, now);
+        events.publishEvent(new UserEvents.Replaced(before, after, now));
+        return after;
     }
 
     @Transactional
     void delete(UUID id) {
-        if (!users.delete(id)) {
-            throw new UserNotFoundException(id);
-        }
+        User deleted = users.delete(id).orElseThrow(() -> new UserNotFoundException(id));
+        events.publishEvent(new UserEvents.Deleted(deleted, now()));
     }
 
     // PostgreSQL keeps microseconds: truncate so that what a write returns equals what a read returns.

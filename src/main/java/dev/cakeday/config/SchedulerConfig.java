@@ -1,0 +1,59 @@
+package dev.cakeday.config;
+
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
+import com.github.kagkarlsson.scheduler.serializer.Serializer;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.Optional;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * db-scheduler plumbing: it runs on the service's clock (so tests move time for it too), stores
+ * task data as JSON rather than the starter's Java serialization, and names each instance by host
+ * and process so that {@code picked_by} tells operators which process holds a row.
+ */
+@Configuration(proxyBeanMethods = false)
+class SchedulerConfig {
+
+    @Bean(name = "dbSchedulerClock")
+    com.github.kagkarlsson.scheduler.Clock dbSchedulerClock(Clock clock) {
+        return clock::instant;
+    }
+
+    @Bean
+    DbSchedulerCustomizer dbSchedulerCustomizer(JsonMapper json, DbSchedulerProperties properties) {
+        Serializer serializer = new JsonTaskData(json);
+        Optional<SchedulerName> name = properties.getSchedulerName() != null
+                ? Optional.empty()
+                : Optional.of(new SchedulerName.Fixed(ManagementFactory.getRuntimeMXBean().getName()));
+        return new DbSchedulerCustomizer() {
+            @Override
+            public Optional<Serializer> serializer() {
+                return Optional.of(serializer);
+            }
+
+            @Override
+            public Optional<SchedulerName> schedulerName() {
+                return name;
+            }
+        };
+    }
+
+    /** Task data as JSON, readable with SQL; Cakeday's own tasks carry none. */
+    private record JsonTaskData(JsonMapper json) implements Serializer {
+
+        @Override
+        public byte[] serialize(Object data) {
+            return data == null ? null : json.writeValueAsBytes(data);
+        }
+
+        @Override
+        public <T> T deserialize(Class<T> type, byte[] data) {
+            return data == null ? null : json.readValue(data, type);
+        }
+    }
+}

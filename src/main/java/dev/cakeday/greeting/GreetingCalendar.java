@@ -1,0 +1,92 @@
+package dev.cakeday.greeting;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.MonthDay;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/** Which local dates greetings fall on, and which of them lie in the planning window. */
+@Component
+class GreetingCalendar {
+
+    // A greeting owed "at once" can go out up to a day after its send instant (same local date).
+    private static final Duration SAME_DAY_SLACK = Duration.ofDays(1);
+
+    private final SendInstant sendInstant;
+    private final LeapDayPolicy leapDay;
+    private final Duration maxLateness;
+    private final Duration horizon;
+
+    GreetingCalendar(SendInstant sendInstant, GreetingProperties properties) {
+        this.sendInstant = sendInstant;
+        this.leapDay = properties.leapDay();
+        this.maxLateness = properties.maxLateness();
+        this.horizon = properties.horizon();
+    }
+
+    /** A local date in a zone, its send instant, and the month-day of the occasions greeted on it. */
+    record Slot(ZoneId zone, int monthDay, LocalDate localDate, Instant sendAt) {
+    }
+
+    /** The planning window at {@code now}: greetings due in it must have their row. */
+    Instant windowStart(Instant now) {
+        return now.minus(maxLateness);
+    }
+
+    Instant windowEnd(Instant now) {
+        return now.plus(horizon);
+    }
+
+    /**
+     * Every slot of these zones whose send instant could make a greeting due inside the window:
+     * from a day before its start (a same-day greeting owed at once may fall due later than its
+     * send instant) to its end.
+     */
+    List<Slot> slotsInWindow(Collection<ZoneId> zones, Instant now) {
+        Instant from = windowStart(now).minus(SAME_DAY_SLACK);
+        Instant to = windowEnd(now);
+        List<Slot> slots = new ArrayList<>();
+        for (ZoneId zone : zones) {
+            LocalDate last = LocalDate.ofInstant(to, zone);
+            for (LocalDate date = LocalDate.ofInstant(from, zone); !date.isAfter(last); date = date.plusDays(1)) {
+                Instant at = sendInstant.at(date, zone);
+                if (!at.isBefore(from) && !at.isAfter(to)) {
+                    for (int monthDay : leapDay.monthDaysGreetedOn(date)) {
+                        slots.add(new Slot(zone, monthDay, date, at));
+                    }
+                }
+            }
+        }
+        return slots;
+    }
+
+    /** The local date an occasion on {@code occasionDate} is greeted on in {@code year}. */
+    LocalDate greetingDate(LocalDate occasionDate, int year) {
+        return leapDay.dateIn(MonthDay.from(occasionDate), year);
+    }
+
+    /**
+     * The greeting dates of an occasion in the years around {@code now}: every date whose greeting
+     * can still be pending (up to max-lateness ago) or planned (up to the horizon ahead).
+     */
+    List<LocalDate> greetingDatesAround(LocalDate occasionDate, Instant now) {
+        int year = LocalDate.ofInstant(now, ZoneOffset.UTC).getYear();
+        return List.of(greetingDate(occasionDate, year - 1), greetingDate(occasionDate, year),
+                greetingDate(occasionDate, year + 1));
+    }
+
+    /** True once a greeting due at {@code dueAt} may no longer be sent. */
+    boolean expired(Instant dueAt, Instant now) {
+        return !now.isBefore(deadline(dueAt));
+    }
+
+    Instant deadline(Instant dueAt) {
+        return dueAt.plus(maxLateness);
+    }
+}

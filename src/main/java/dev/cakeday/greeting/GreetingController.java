@@ -1,0 +1,52 @@
+package dev.cakeday.greeting;
+
+import dev.cakeday.user.User;
+import dev.cakeday.user.UserDirectory;
+import dev.cakeday.user.UserNotFoundException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /user/{id}/greetings}: a user's delivery log, newest first, and their pending greeting rows. */
+@RestController
+class GreetingController {
+
+    static final int HISTORY_LIMIT = 100;
+
+    private final UserDirectory users;
+    private final Occasions occasions;
+    private final GreetingCalendar calendar;
+    private final GreetingLog greetingLog;
+    private final PendingGreetings pendingGreetings;
+    private final Clock clock;
+
+    GreetingController(UserDirectory users, Occasions occasions, GreetingCalendar calendar, GreetingLog greetingLog,
+            PendingGreetings pendingGreetings, Clock clock) {
+        this.users = users;
+        this.occasions = occasions;
+        this.calendar = calendar;
+        this.greetingLog = greetingLog;
+        this.pendingGreetings = pendingGreetings;
+        this.clock = clock;
+    }
+
+    record UserGreetings(UUID userId, List<GreetingRecord> history, List<PendingGreeting> pending) {
+    }
+
+    @GetMapping(path = "/user/{id}/greetings", produces = MediaType.APPLICATION_JSON_VALUE)
+    UserGreetings greetings(@PathVariable UUID id) {
+        User user = users.find(id).orElseThrow(() -> new UserNotFoundException(id));
+        Instant now = clock.instant();
+        List<GreetingId> ids = occasions.all().stream()
+                .flatMap(occasion -> occasion.dateOf(user).stream()
+                        .flatMap(date -> calendar.greetingDatesAround(date, now).stream())
+                        .map(date -> new GreetingId(id, occasion.name(), date)))
+                .toList();
+        return new UserGreetings(id, greetingLog.history(id, HISTORY_LIMIT), pendingGreetings.find(ids));
+    }
+}

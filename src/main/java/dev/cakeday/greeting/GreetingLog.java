@@ -1,0 +1,137 @@
+package dev.cakeday.greeting;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
+import org.springframework.stereotype.Repository;
+
+/** The {@code greetings} delivery log: SENDING → SENT | FAILED | EXPIRED | SKIPPED. */
+@Repository
+class GreetingLog {
+
+    static final String LOCK_STATUS = "SELECT status FROM greetings WHERE id = :id FOR UPDATE";
+
+    static final String MARK_SENDING = """
+            INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
+            VALUES (:id, :userId, :occasion, :localDate, :dueAt, 'SENDING', 1, :now, :now)
+            ON CONFLICT (id) DO UPDATE
+            SET status = 'SENDING', attempts = greetings.attempts + 1, due_at = EXCLUDED.due_at,
+                next_attempt_at = NULL, updated_at = EXCLUDED.updated_at
+            RETURNING attempts""";
+
+    static final String MARK_SENT = """
+            UPDATE greetings
+            SET status = 'SENT', sent_at = :now, provider_message_id = :messageId, last_error = NULL,
+                next_attempt_at = NULL, updated_at = :now
+            WHERE id = :id""";
+
+    static final String RECORD_RETRY = """
+            UPDATE greetings SET last_error = :error, next_attempt_at = :next, updated_at = :now WHERE id = :id""";
+
+    static final String FINISH = """
+            INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, last_error,
+                                   created_at, updated_at)
+            VALUES (:id, :userId, :occasion, :localDate, :dueAt, :status, 0, :reason, :now, :now)
+            ON CONFLICT (id) DO UPDATE
+            SET status = EXCLUDED.status, last_error = EXCLUDED.last_error, next_attempt_at = NULL,
+                updated_at = EXCLUDED.updated_at""";
+
+    static final String FINAL_AMONG = "SELECT id FROM greetings WHERE id = ANY(:ids) AND status <> 'SENDING'";
+
+    static final String HISTORY = """
+            SELECT id, occasion, local_date, due_at, status, attempts, last_error, next_attempt_at, sent_at,
+                   provider_message_id, updated_at
+            FROM greetings WHERE user_id = :userId
+            ORDER BY local_date DESC, occasion
+            LIMIT :limit""";
+
+    private final JdbcClient jdbc;
+
+    GreetingLog(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The greeting's status, locking its log row for the rest of the transaction. */
+    Optional<GreetingStatus> lockStatus(GreetingId id) {
+        return jdbc.sql(LOCK_STATUS).param("id", id.toString())
+                .query((rs, row) -> GreetingStatus.valueOf(rs.getString(1))).optional();
+    }
+
+    /** Records an attempt about to be made (committed before the provider is called); returns its number. */
+    int markSending(GreetingId id, Instant dueAt, Instant now) {
+        return bind(jdbc.sql(MARK_SENDING), id, dueAt, now).query(Integer.class).single();
+    }
+
+    void markSent(GreetingId id, String messageId, Instant now) {
+        jdbc.sql(MARK_SENT).param("id", id.toString()).param("messageId", messageId).param("now", at(now)).update();
+    }
+
+    void recordRetry(GreetingId id, String error, Instant next, Instant now) {
+        jdbc.sql(RECORD_RETRY).param("id", id.toString()).param("error", error).param("next", at(next))
+                .param("now", at(now)).update();
+    }
+
+    /** Records a final status other than SENT (FAILED, EXPIRED, SKIPPED) with its reason. */
+    void finish(GreetingId id, GreetingStatus status, String reason, Instant dueAt, Instant now) {
+        bind(jdbc.sql(FINISH), id, dueAt, now).param("status", status.name()).param("reason", reason).update();
+    }
+
+    /** Which of these greetings have a final status. */
+    Set<String> finalAmong(Collection<GreetingId> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql(FINAL_AMONG)
+                .param("ids", new SqlArrayValue("text", ids.stream().map(GreetingId::toString).toArray()))
+                .query(String.class).list());
+    }
+
+    List<GreetingRecord> history(UUID userId, int limit) {
+        return jdbc.sql(HISTORY).param("userId", userId).param("limit", limit).query(GreetingLog::record).list();
+    }
+
+    private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, GreetingId id, Instant dueAt,
+            Instant now) {
+        return spec.param("id", id.toString())
+                .param("userId", id.userId())
+                .param("occasion", id.occasion())
+                .param("localDate", id.date())
+                .param("dueAt", at(dueAt))
+                .param("now", at(now));
+    }
+
+    private static GreetingRecord record(ResultSet rs, int row) throws SQLException {
+        return new GreetingRecord(
+                rs.getString("id"),
+                rs.getString("occasion"),
+                rs.getObject("local_date", LocalDate.class),
+                instant(rs.getTimestamp("due_at")),
+                GreetingStatus.valueOf(rs.getString("status")),
+                rs.getInt("attempts"),
+                rs.getString("last_error"),
+                instant(rs.getTimestamp("next_attempt_at")),
+                instant(rs.getTimestamp("sent_at")),
+                rs.getString("provider_message_id"),
+                instant(rs.getTimestamp("updated_at")));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

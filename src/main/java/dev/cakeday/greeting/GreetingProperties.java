@@ -1,0 +1,45 @@
+package dev.cakeday.greeting;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The time rules and planning settings under {@code cakeday.greeting.*}.
+ *
+ * @param sendTime     local time of day greetings go out in each user's zone
+ * @param leapDay      when Feb 29 occasions are greeted in common years
+ * @param maxLateness  how late a greeting may still go out; past it, it is recorded EXPIRED
+ * @param horizon      how far ahead the planner creates greeting rows
+ * @param planAt       time of day (UTC) of the daily planning run
+ * @param retryInitial first retry delay after a temporary provider failure; it doubles per attempt
+ * @param retryMax     cap of the retry delay
+ * @param templates    message templates by occasion name, overriding each occasion's default
+ */
+@ConfigurationProperties("cakeday.greeting")
+public record GreetingProperties(
+        @DefaultValue("09:00") LocalTime sendTime,
+        @DefaultValue("FEB_28") LeapDayPolicy leapDay,
+        @DefaultValue("3d") Duration maxLateness,
+        @DefaultValue("3d") Duration horizon,
+        @DefaultValue("00:10") LocalTime planAt,
+        @DefaultValue("30s") Duration retryInitial,
+        @DefaultValue("15m") Duration retryMax,
+        Map<String, String> templates) {
+
+    public GreetingProperties {
+        requirePositive("max-lateness", maxLateness);
+        requirePositive("horizon", horizon);
+        requirePositive("retry-initial", retryInitial);
+        requirePositive("retry-max", retryMax);
+        templates = templates == null ? Map.of() : Map.copyOf(templates);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("cakeday.greeting." + name + " must be positive, got " + value);
+        }
+    }
+}

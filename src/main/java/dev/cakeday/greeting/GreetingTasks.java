@@ -1,0 +1,72 @@
+package dev.cakeday.greeting;
+
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+/** The db-scheduler tasks: one row per greeting, and the daily planning run. */
+@Configuration(proxyBeanMethods = false)
+class GreetingTasks {
+
+    static final String GREETING_TASK = "greeting";
+    static final String PLAN_TASK = "plan-greetings";
+
+    // Only for unexpected errors (such as the database being away): provider failures are
+    // handled by the delivery itself, with its own backoff and the delivery log.
+    private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(30);
+
+    private static final Logger log = LoggerFactory.getLogger(GreetingTasks.class);
+
+    private final GreetingPlanner planner;
+    private final Clock clock;
+
+    GreetingTasks(GreetingPlanner planner, Clock clock) {
+        this.planner = planner;
+        this.clock = clock;
+    }
+
+    @Bean
+    CustomTask<Void> greetingTask(GreetingDelivery delivery) {
+        return Tasks.custom(GREETING_TASK, Void.class)
+                .onFailure(new FailureHandler.OnFailureRetryLater<>(RETRY_AFTER_ERROR))
+                .onDeadExecutionRevive()
+                .execute((instance, context) -> {
+                    GreetingId id;
+                    try {
+                        id = GreetingId.parse(instance.getId());
+                    } catch (RuntimeException e) {
+                        log.error("Removing greeting row with an unreadable id '{}'", instance.getId());
+                        return new CompletionHandler.OnCompleteRemove<>();
+                    }
+                    GreetingDelivery.Next next = delivery.deliver(id, context.getExecution().executionTime);
+                    if (next instanceof GreetingDelivery.Next.RunAt runAt) {
+                        return (complete, operations) -> operations.reschedule(complete, runAt.at());
+                    }
+                    return new CompletionHandler.OnCompleteRemove<>();
+                });
+    }
+
+    @Bean
+    RecurringTask<Void> planTask(GreetingProperties properties) {
+        return Tasks.recurring(PLAN_TASK, Schedules.daily(ZoneOffset.UTC, properties.planAt()))
+                .execute((instance, context) -> planner.planAll(clock.instant()));
+    }
+
+    /** Plans at start-up too, so that a first start or a long stop needs no wait for the daily run. */
+    @EventListener(ApplicationReadyEvent.class)
+    void planOnStartup() {
+        planner.planAll(clock.instant());
+    }
+}

@@ -1,0 +1,110 @@
+package dev.cakeday.greeting;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import dev.cakeday.user.User;
+import dev.cakeday.user.UserEvents;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Keeps a user's greetings in step with their data, inside the transaction of the user write:
+ * a new user's greetings in the window are planned, a change of date or zone replaces the pending
+ * ones, a deletion cancels them. Rows already picked by an instance are left to finish; their
+ * handler re-checks the user.
+ */
+@Component
+class UserGreetingSync {
+
+    private final Occasions occasions;
+    private final UserOccasions userOccasions;
+    private final GreetingPlanner planner;
+    private final GreetingCalendar calendar;
+    private final ObjectProvider<Scheduler> scheduler;
+
+    UserGreetingSync(Occasions occasions, UserOccasions userOccasions, GreetingPlanner planner,
+            GreetingCalendar calendar, ObjectProvider<Scheduler> scheduler) {
+        this.occasions = occasions;
+        this.userOccasions = userOccasions;
+        this.planner = planner;
+        this.calendar = calendar;
+        this.scheduler = scheduler;
+    }
+
+    @EventListener
+    void created(UserEvents.Created event) {
+        User user = event.user();
+        for (Occasion occasion : occasions.all()) {
+            occasion.dateOf(user).ifPresent(date ->
+                    userOccasions.save(user.id(), occasion.name(), date, user.timezone(), event.at()));
+        }
+        plan(user, event.at());
+    }
+
+    @EventListener
+    void replaced(UserEvents.Replaced event) {
+        User before = event.before();
+        User after = event.after();
+        boolean zoneChanged = !before.timezone().equals(after.timezone());
+        List<GreetingId> replaced = new ArrayList<>();
+        for (Occasion occasion : occasions.all()) {
+            Optional<LocalDate> oldDate = occasion.dateOf(before);
+            Optional<LocalDate> newDate = occasion.dateOf(after);
+            if (!zoneChanged && Objects.equals(oldDate, newDate)) {
+                continue;
+            }
+            oldDate.ifPresent(date -> replaced.addAll(ids(before, occasion, date, event.at())));
+            newDate.ifPresentOrElse(
+                    date -> userOccasions.save(after.id(), occasion.name(), date, after.timezone(), event.at()),
+                    () -> userOccasions.delete(after.id(), occasion.name()));
+        }
+        if (replaced.isEmpty()) {
+            return;
+        }
+        planner.cancel(replaced);
+        plan(after, event.at());
+        planner.closeAbandoned(replaced, "replaced: the user changed this occasion's date or their time zone",
+                event.at());
+    }
+
+    @EventListener
+    void deleted(UserEvents.Deleted event) {
+        User user = event.user();
+        List<GreetingId> pending = new ArrayList<>();
+        for (Occasion occasion : occasions.all()) {
+            occasion.dateOf(user).ifPresent(date -> pending.addAll(ids(user, occasion, date, event.at())));
+        }
+        planner.cancel(pending);
+        planner.closeAbandoned(pending, "cancelled: the user was deleted", event.at());
+    }
+
+    /**
+     * Plans the user's greetings; one due already (owed at once on the day) goes out right after
+     * the commit instead of waiting for the next poll.
+     */
+    private void plan(User user, Instant now) {
+        List<Instant> planned = planner.planUser(user.id(), user.timezone(), now);
+        if (planned.stream().anyMatch(at -> !at.isAfter(now))) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    scheduler.ifAvailable(Scheduler::triggerCheckForDueExecutions);
+                }
+            });
+        }
+    }
+
+    private List<GreetingId> ids(User user, Occasion occasion, LocalDate date, Instant now) {
+        return calendar.greetingDatesAround(date, now).stream()
+                .map(d -> new GreetingId(user.id(), occasion.name(), d))
+                .toList();
+    }
+}
