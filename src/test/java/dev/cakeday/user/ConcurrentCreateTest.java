@@ -3,7 +3,7 @@ package dev.cakeday.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cakeday.support.Api;
-import dev.cakeday.support.DatabaseTest;
+import dev.cakeday.support.IntegrationTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,12 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConcurrentCreateTest extends DatabaseTest {
+class ConcurrentCreateTest extends IntegrationTest {
 
     @LocalServerPort
     int port;

@@ -3,7 +3,7 @@ package dev.cakeday.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cakeday.support.Api;
-import dev.cakeday.support.DatabaseTest;
+import dev.cakeday.support.IntegrationTest;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +18,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Every kind of bad input gets a 4xx problem+json and changes nothing in the database. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class MalformedRequestTest extends DatabaseTest {
+class MalformedRequestTest extends IntegrationTest {
 
     private static final String EXISTING = "{existing}";
 

@@ -3,7 +3,7 @@ package dev.cakeday.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cakeday.support.Api;
-import dev.cakeday.support.DatabaseTest;
+import dev.cakeday.support.IntegrationTest;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -18,13 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class UserApiTest extends DatabaseTest {
+class UserApiTest extends IntegrationTest {
 
     @LocalServerPort
     int port;

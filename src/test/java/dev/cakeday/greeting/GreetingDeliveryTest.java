@@ -1,0 +1,409 @@
+package dev.cakeday.greeting;
+
+import static dev.cakeday.support.FakeProvider.accept;
+import static dev.cakeday.support.FakeProvider.disconnect;
+import static dev.cakeday.support.FakeProvider.retryAfter;
+import static dev.cakeday.support.FakeProvider.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import dev.cakeday.support.Api;
+import dev.cakeday.support.FakeProvider;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/** Delivery with a moved clock against a real HTTP provider: once, on time, never early. */
+class GreetingDeliveryTest extends GreetingTestSupport {
+
+    @Autowired
+    Scheduler scheduler;
+
+    @Autowired
+    GreetingPlanner planner;
+
+    @Test
+    void greetingGoesOutOnceAtNineLocalWithExactTextAndKey() {
+        String zone = "America/New_York";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1990));
+        String key = greetingId(id, "BIRTHDAY", date);
+        Instant due = sendInstant(date, zone);
+        assertThat(executionTime(key)).contains(due);
+
+        CLOCK.advanceTo(due.minusSeconds(30));
+        letSchedulerRun();
+        assertThat(callsFor(id)).as("never early").isEmpty();
+
+        CLOCK.advanceTo(due);
+        awaitStatus(key, "SENT");
+
+        List<FakeProvider.Call> calls = callsFor(id);
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).idempotencyKey()).isEqualTo(key);
+        assertThat(calls.get(0).message()).isEqualTo("Hey, Ada Lovelace it's your birthday");
+        assertThat(calls.get(0).at()).isAfterOrEqualTo(due);
+        Map<String, Object> log = logRow(key);
+        assertThat(log.get("attempts")).isEqualTo(1);
+        assertThat(((Timestamp) log.get("due_at")).toInstant()).isEqualTo(due);
+        assertThat(log.get("provider_message_id")).asString().startsWith("msg-");
+        letSchedulerRun();
+        assertThat(callsFor(id)).hasSize(1);
+    }
+
+    @Test
+    void anniversaryHasItsOwnTextAndKey() {
+        String zone = "Europe/Paris";
+        LocalDate date = localDate(zone, 1);
+        Map<String, Object> user = user(zone, date.plusDays(100).withYear(1985));
+        user.put("anniversary", date.withYear(2015).toString());
+        UUID id = UUID.fromString(create(user).get("id").asString());
+        String key = greetingId(id, "ANNIVERSARY", date);
+
+        CLOCK.advanceTo(sendInstant(date, zone));
+        awaitStatus(key, "SENT");
+
+        assertThat(callsFor(id)).singleElement().satisfies(call -> {
+            assertThat(call.idempotencyKey()).isEqualTo(key);
+            assertThat(call.message()).isEqualTo("Hey, Ada Lovelace happy anniversary");
+        });
+    }
+
+    @Test
+    void threeServerErrorsThenSuccessDeliversOnceAfterFourAttemptsWithGrowingBackoff() {
+        String zone = "Asia/Tokyo";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1991));
+        String key = greetingId(id, "BIRTHDAY", date);
+        AtomicInteger calls = new AtomicInteger();
+        PROVIDER.answer(call -> calls.incrementAndGet() <= 3 ? status(500, "{\"error\":\"boom\"}") : accept(call));
+
+        CLOCK.advanceTo(sendInstant(date, zone));
+        for (int failure = 1; failure <= 3; failure++) {
+            int expected = failure;
+            await("failure " + failure, DELIVERY_TIMEOUT, () -> callsFor(id).size() == expected && retryPending(key));
+            Map<String, Object> log = logRow(key);
+            Instant failedAt = ((Timestamp) log.get("updated_at")).toInstant();
+            Instant next = ((Timestamp) log.get("next_attempt_at")).toInstant();
+            Duration ceiling = Duration.ofSeconds(30L << (failure - 1));
+            assertThat(Duration.between(failedAt, next)).isBetween(Duration.ZERO, ceiling);
+            assertThat(executionTime(key)).contains(next);
+            assertThat(log.get("last_error")).asString().contains("HTTP 500").contains("boom");
+            CLOCK.advanceTo(next);
+        }
+        awaitStatus(key, "SENT");
+
+        assertThat(callsFor(id)).hasSize(4).allSatisfy(call -> assertThat(call.idempotencyKey()).isEqualTo(key));
+        assertThat(callsFor(id).stream().filter(call -> call.status() == 200)).hasSize(1);
+        assertThat(logRow(key).get("attempts")).isEqualTo(4);
+        assertThat(logRow(key).get("last_error")).isNull();
+    }
+
+    @Test
+    void badRequestIsFailedWithTheProvidersReasonAndNotRetried() {
+        String zone = "Europe/London";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1992));
+        String key = greetingId(id, "BIRTHDAY", date);
+        PROVIDER.answer(call -> status(400, "{\"error\":\"invalid email address\"}"));
+
+        CLOCK.advanceTo(sendInstant(date, zone));
+        awaitStatus(key, "FAILED");
+        CLOCK.advance(Duration.ofHours(2));
+        letSchedulerRun();
+
+        assertThat(callsFor(id)).hasSize(1);
+        assertThat(logRow(key).get("last_error")).asString().contains("HTTP 400").contains("invalid email address");
+        assertThat(executionTime(key)).isEmpty();
+    }
+
+    @Test
+    void tooManyRequestsWaitsForRetryAfter() {
+        String zone = "Australia/Sydney";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1993));
+        String key = greetingId(id, "BIRTHDAY", date);
+        AtomicInteger calls = new AtomicInteger();
+        PROVIDER.answer(call -> calls.incrementAndGet() == 1 ? retryAfter(120) : accept(call));
+
+        CLOCK.advanceTo(sendInstant(date, zone));
+        await("the 429", DELIVERY_TIMEOUT, () -> executionTime(key).isPresent() && retryPending(key));
+        Instant rateLimitedAt = callsFor(id).get(0).at();
+        Instant next = executionTime(key).orElseThrow();
+        assertThat(next).isAfterOrEqualTo(rateLimitedAt.plusSeconds(120));
+        assertThat(next).isBefore(rateLimitedAt.plusSeconds(125));
+
+        CLOCK.advanceTo(rateLimitedAt.plusSeconds(118));
+        letSchedulerRun();
+        assertThat(callsFor(id)).hasSize(1);
+
+        CLOCK.advanceTo(next);
+        awaitStatus(key, "SENT");
+        assertThat(callsFor(id)).hasSize(2);
+        assertThat(callsFor(id).get(1).at()).isAfterOrEqualTo(rateLimitedAt.plusSeconds(120));
+    }
+
+    @Test
+    void providerDownPastMaxLatenessIsExpiredAndNeverSentAfterwards() {
+        String zone = "America/Chicago";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1994));
+        String key = greetingId(id, "BIRTHDAY", date);
+        Instant due = sendInstant(date, zone);
+        PROVIDER.answer(call -> disconnect());
+
+        CLOCK.advanceTo(due);
+        await("a failed attempt", DELIVERY_TIMEOUT, () -> retryPending(key));
+        CLOCK.advanceTo(due.plus(Duration.ofDays(3)).plusSeconds(1));
+        awaitStatus(key, "EXPIRED");
+        int callsWhileDown = callsFor(id).size();
+
+        PROVIDER.answer(FakeProvider::accept);
+        CLOCK.advance(Duration.ofHours(1));
+        planner.planAll(CLOCK.instant());
+        letSchedulerRun();
+
+        assertThat(callsFor(id)).hasSize(callsWhileDown);
+        assertThat(logStatus(key)).contains("EXPIRED");
+        assertThat(executionTime(key)).isEmpty();
+    }
+
+    @Test
+    void serviceStoppedOverTheDueTimeDeliversLateWhenBackADayLater() {
+        String zone = "Europe/Berlin";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1995));
+        String key = greetingId(id, "BIRTHDAY", date);
+        Instant due = sendInstant(date, zone);
+
+        scheduler.pause();
+        try {
+            CLOCK.advanceTo(due.plus(Duration.ofDays(1)));
+            letSchedulerRun();
+            assertThat(callsFor(id)).isEmpty();
+        } finally {
+            scheduler.resume();
+        }
+        awaitStatus(key, "SENT");
+
+        assertThat(callsFor(id)).hasSize(1);
+        Instant sentAt = ((Timestamp) logRow(key).get("sent_at")).toInstant();
+        assertThat(Duration.between(due, sentAt)).isBetween(Duration.ofDays(1), Duration.ofDays(1).plusMinutes(1));
+    }
+
+    @Test
+    void plannerLookingBackRecoversAGreetingWhoseRowWasMissing() {
+        String zone = "America/Sao_Paulo";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1996));
+        String key = greetingId(id, "BIRTHDAY", date);
+        Instant due = sendInstant(date, zone);
+        scheduler.pause();
+        try {
+            jdbc.sql("DELETE FROM scheduled_tasks WHERE task_instance = ?").param(key).update();
+            CLOCK.advanceTo(due.plus(Duration.ofHours(30)));
+            planner.planAll(CLOCK.instant());
+            assertThat(executionTime(key)).contains(due);
+        } finally {
+            scheduler.resume();
+        }
+        awaitStatus(key, "SENT");
+        assertThat(callsFor(id)).hasSize(1);
+    }
+
+    @Test
+    void userCreatedTodayWhoseBirthdayWasYesterdayGetsNothingUntilNextYear() {
+        String zone = "Asia/Kolkata";
+        LocalDate yesterday = localDate(zone, -1);
+        JsonNode created = create(user(zone, yesterday.withYear(1997)));
+        UUID id = UUID.fromString(created.get("id").asString());
+
+        planner.planAll(CLOCK.instant());
+        assertThat(greetingRows(id)).isZero();
+        CLOCK.advance(Duration.ofHours(1));
+        letSchedulerRun();
+        assertThat(callsFor(id)).isEmpty();
+
+        JsonNode upcoming = created.get("upcomingGreetings").get(0);
+        LocalDate nextYear = yesterday.withYear(yesterday.getYear() + 1);
+        assertThat(upcoming.get("date").asString()).isEqualTo(nextYear.toString());
+        assertThat(upcoming.get("sendAt").asString()).isEqualTo(sendInstant(nextYear, zone).toString());
+    }
+
+    @Test
+    void createdOnTheBirthdayAfterTheSendTimeIsGreetedAtOnce() {
+        String zone = zoneWhereLocalTimeIsBetween(LocalTime.of(10, 0), LocalTime.of(22, 0));
+        LocalDate today = localDate(zone, 0);
+        JsonNode created = create(user(zone, today.withYear(1998)));
+        UUID id = UUID.fromString(created.get("id").asString());
+        String key = greetingId(id, "BIRTHDAY", today);
+
+        JsonNode upcoming = created.get("upcomingGreetings").get(0);
+        assertThat(upcoming.get("date").asString()).isEqualTo(today.toString());
+        assertThat(upcoming.get("sendAt").asString()).isEqualTo(created.get("createdAt").asString());
+
+        awaitStatus(key, "SENT");
+        assertThat(callsFor(id)).hasSize(1);
+    }
+
+    @Test
+    void createdOnTheBirthdayBeforeTheSendTimeIsGreetedAtTheSendTime() {
+        String zone = zoneWhereLocalTimeIsBetween(LocalTime.of(1, 0), LocalTime.of(8, 0));
+        LocalDate today = localDate(zone, 0);
+        JsonNode created = create(user(zone, today.withYear(1999)));
+        UUID id = UUID.fromString(created.get("id").asString());
+        String key = greetingId(id, "BIRTHDAY", today);
+        Instant due = sendInstant(today, zone);
+
+        assertThat(created.get("upcomingGreetings").get(0).get("sendAt").asString()).isEqualTo(due.toString());
+        assertThat(executionTime(key)).contains(due);
+        letSchedulerRun();
+        assertThat(callsFor(id)).isEmpty();
+
+        CLOCK.advanceTo(due);
+        awaitStatus(key, "SENT");
+    }
+
+    @Test
+    void changingTheZoneBeforeTheDueTimeSendsAtTheNewInstantOnly() {
+        LocalDate date = localDate("Europe/London", 1);
+        JsonNode created = create(user("Europe/London", date.withYear(1990)));
+        UUID id = UUID.fromString(created.get("id").asString());
+        String key = greetingId(id, "BIRTHDAY", date);
+        Instant londonDue = sendInstant(date, "Europe/London");
+        Instant laDue = sendInstant(date, "America/Los_Angeles");
+
+        Map<String, Object> moved = user("America/Los_Angeles", date.withYear(1990));
+        moved.put("email", created.get("email").asString());
+        Api.Response response = api.putJson("/user/" + id, Api.json(moved));
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("upcomingGreetings").get(0).get("sendAt").asString()).isEqualTo(laDue.toString());
+        assertThat(executionTime(key)).contains(laDue);
+
+        CLOCK.advanceTo(londonDue);
+        letSchedulerRun();
+        assertThat(callsFor(id)).isEmpty();
+
+        CLOCK.advanceTo(laDue);
+        awaitStatus(key, "SENT");
+        assertThat(callsFor(id)).singleElement().satisfies(call -> assertThat(call.at()).isAfterOrEqualTo(laDue));
+    }
+
+    @Test
+    void deletingTheUserBeforeTheDueTimeSendsNothing() {
+        String zone = "Africa/Lagos";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1990));
+        assertThat(greetingRows(id)).isEqualTo(1);
+
+        assertThat(api.delete("/user/" + id).status()).isEqualTo(204);
+        assertThat(greetingRows(id)).isZero();
+
+        CLOCK.advanceTo(sendInstant(date, zone).plusSeconds(60));
+        letSchedulerRun();
+        assertThat(callsFor(id)).isEmpty();
+    }
+
+    @Test
+    void changingTheZoneAfterDeliveryTheSameDaySendsNoSecondGreeting() {
+        LocalDate date = localDate("Asia/Tokyo", 1);
+        JsonNode created = create(user("Asia/Tokyo", date.withYear(1990)));
+        UUID id = UUID.fromString(created.get("id").asString());
+        String key = greetingId(id, "BIRTHDAY", date);
+        CLOCK.advanceTo(sendInstant(date, "Asia/Tokyo"));
+        awaitStatus(key, "SENT");
+
+        Map<String, Object> moved = user("Pacific/Honolulu", date.withYear(1990));
+        moved.put("email", created.get("email").asString());
+        Api.Response response = api.putJson("/user/" + id, Api.json(moved));
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("upcomingGreetings").get(0).get("date").asString())
+                .isEqualTo(date.plusYears(1).toString());
+
+        CLOCK.advanceTo(sendInstant(date, "Pacific/Honolulu").plusSeconds(60));
+        planner.planAll(CLOCK.instant());
+        letSchedulerRun();
+        assertThat(callsFor(id)).hasSize(1);
+    }
+
+    @Test
+    void nameAndEmailChangesApplyToAPlannedGreeting() {
+        String zone = "Europe/Madrid";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1990));
+        Map<String, Object> renamed = user(zone, date.withYear(1990));
+        renamed.put("lastName", "King");
+        renamed.put("email", "ada.king@example.com");
+        assertThat(api.putJson("/user/" + id, Api.json(renamed)).status()).isEqualTo(200);
+
+        CLOCK.advanceTo(sendInstant(date, zone));
+        awaitStatus(greetingId(id, "BIRTHDAY", date), "SENT");
+
+        assertThat(callsFor(id)).singleElement().satisfies(call -> {
+            assertThat(call.message()).isEqualTo("Hey, Ada King it's your birthday");
+            assertThat(call.email()).isEqualTo("ada.king@example.com");
+        });
+    }
+
+    @Test
+    void aRowDueBeforeItsSendInstantIsPutBackNotSent() {
+        String zone = "America/Denver";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1990));
+        String key = greetingId(id, "BIRTHDAY", date);
+        Instant due = sendInstant(date, zone);
+        jdbc.sql("UPDATE scheduled_tasks SET execution_time = ? WHERE task_instance = ?")
+                .param(Timestamp.from(CLOCK.instant().minusSeconds(60))).param(key).update();
+        scheduler.triggerCheckForDueExecutions();
+
+        await("the row put back at its send instant", DELIVERY_TIMEOUT,
+                () -> executionTime(key).filter(due::equals).isPresent());
+        assertThat(callsFor(id)).isEmpty();
+        assertThat(logStatus(key)).isEmpty();
+    }
+
+    @Test
+    void aGreetingWhoseDateNoLongerMatchesOrWhoseUserIsGoneIsSkipped() {
+        String zone = "UTC";
+        UUID id = createUser(zone, localDate(zone, 10).withYear(1990));
+        String staleDate = greetingId(id, "BIRTHDAY", localDate(zone, 0));
+        String goneUser = greetingId(UUID.randomUUID(), "BIRTHDAY", localDate(zone, 0));
+        for (String key : List.of(staleDate, goneUser)) {
+            jdbc.sql("""
+                    INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
+                    VALUES ('greeting', ?, ?, false, 1)""")
+                    .param(key).param(Timestamp.from(CLOCK.instant())).update();
+        }
+        scheduler.triggerCheckForDueExecutions();
+
+        awaitStatus(staleDate, "SKIPPED");
+        awaitStatus(goneUser, "SKIPPED");
+        assertThat(logRow(staleDate).get("last_error")).asString().contains("no longer falls on");
+        assertThat(logRow(goneUser).get("last_error")).asString().contains("deleted");
+        assertThat(PROVIDER.calls()).isEmpty();
+    }
+
+    /** A fixed-offset region zone (Etc/GMT±h) whose local time now lies in the given range. */
+    static String zoneWhereLocalTimeIsBetween(LocalTime from, LocalTime to) {
+        for (int hours = -12; hours <= 14; hours++) {
+            String zone = hours == 0 ? "Etc/GMT" : "Etc/GMT" + (hours > 0 ? "-" : "+") + Math.abs(hours);
+            LocalTime local = CLOCK.instant().atZone(ZoneId.of(zone)).toLocalTime();
+            if (local.isAfter(from) && local.isBefore(to)) {
+                return zone;
+            }
+        }
+        throw new IllegalStateException("no zone has a local time between " + from + " and " + to
+                + " at " + CLOCK.instant().atOffset(ZoneOffset.UTC));
+    }
+}

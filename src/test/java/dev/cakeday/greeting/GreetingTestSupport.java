@@ -1,0 +1,124 @@
+package dev.cakeday.greeting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cakeday.support.Api;
+import dev.cakeday.support.FakeProvider;
+import dev.cakeday.support.IntegrationTest;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** Helpers for tests of planning and delivery: users through the API, rows and log read with SQL. */
+abstract class GreetingTestSupport extends IntegrationTest {
+
+    static final LocalTime SEND_TIME = LocalTime.of(9, 0);
+    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Api api;
+
+    @BeforeEach
+    void cleanSlate() {
+        api = new Api(port);
+        PROVIDER.reset();
+        jdbc.sql("DELETE FROM scheduled_tasks WHERE task_name = 'greeting'").update();
+        jdbc.sql("DELETE FROM greetings").update();
+        jdbc.sql("DELETE FROM users").update();
+    }
+
+    static Map<String, Object> user(String zone, LocalDate birthday) {
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("firstName", "Ada");
+        user.put("lastName", "Lovelace");
+        user.put("email", "g" + UUID.randomUUID().toString().substring(0, 12) + "@example.com");
+        user.put("birthday", birthday.toString());
+        user.put("timezone", zone);
+        return user;
+    }
+
+    JsonNode create(Map<String, Object> user) {
+        Api.Response response = api.postJson("/user", Api.json(user));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json();
+    }
+
+    UUID createUser(String zone, LocalDate birthday) {
+        return UUID.fromString(create(user(zone, birthday)).get("id").asString());
+    }
+
+    /** The user's local date {@code days} from the test clock's now. */
+    static LocalDate localDate(String zone, int days) {
+        return LocalDate.ofInstant(CLOCK.instant(), ZoneId.of(zone)).plusDays(days);
+    }
+
+    static Instant sendInstant(LocalDate date, String zone) {
+        return ZonedDateTime.of(date, SEND_TIME, ZoneId.of(zone)).toInstant();
+    }
+
+    static String greetingId(UUID userId, String occasion, LocalDate date) {
+        return userId + ":" + occasion + ":" + date;
+    }
+
+    Optional<Instant> executionTime(String greetingId) {
+        return jdbc.sql("SELECT execution_time FROM scheduled_tasks WHERE task_name = 'greeting' AND task_instance = ?")
+                .param(greetingId).query(Timestamp.class).optional().map(Timestamp::toInstant);
+    }
+
+    long greetingRows(UUID userId) {
+        return jdbc.sql("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting' AND task_instance LIKE ?")
+                .param(userId + ":%").query(Long.class).single();
+    }
+
+    Map<String, Object> logRow(String greetingId) {
+        return jdbc.sql("SELECT * FROM greetings WHERE id = ?").param(greetingId).query().singleRow();
+    }
+
+    Optional<String> logStatus(String greetingId) {
+        return jdbc.sql("SELECT status FROM greetings WHERE id = ?").param(greetingId).query(String.class).optional();
+    }
+
+    /** True once the greeting's last attempt failed and its next one is scheduled. */
+    boolean retryPending(String greetingId) {
+        return jdbc.sql("SELECT count(*) FROM greetings WHERE id = ? AND next_attempt_at IS NOT NULL")
+                .param(greetingId).query(Long.class).single() == 1;
+    }
+
+    void awaitStatus(String greetingId, String expected) {
+        await(greetingId + " " + expected, DELIVERY_TIMEOUT,
+                () -> logStatus(greetingId).filter(expected::equals).isPresent()
+                        && executionTime(greetingId).isEmpty());
+    }
+
+    List<FakeProvider.Call> callsFor(UUID userId) {
+        return PROVIDER.calls(call -> call.idempotencyKey() != null && call.idempotencyKey().startsWith(userId + ":"));
+    }
+
+    /** Lets the scheduler poll a few times in real time, to show that nothing happens. */
+    static void letSchedulerRun() {
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
