@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
@@ -54,6 +55,26 @@ abstract class GreetingTestSupport extends IntegrationTest {
         user.put("birthday", birthday.toString());
         user.put("timezone", zone);
         return user;
+    }
+
+    /** Users straight into the tables, as an import would leave them, owed since {@code owedSince}. */
+    void insertUsers(int count, String zone, LocalDate birthday, Instant owedSince) {
+        jdbc.sql("""
+                WITH new_users AS (
+                    INSERT INTO users (first_name, last_name, email, birthday, timezone, created_at, updated_at)
+                    SELECT 'Bulk', 'User' || n, 'bulk' || n || '-' || :tag || '@example.com', :birthday, :zone, :at, :at
+                    FROM generate_series(1, :count) AS n
+                    RETURNING id)
+                INSERT INTO user_occasions (user_id, occasion, month_day, timezone, owed_since, owed_from)
+                SELECT id, 'BIRTHDAY', :monthDay, :zone, :at, :owedFrom FROM new_users""")
+                .param("tag", UUID.randomUUID().toString().substring(0, 8))
+                .param("birthday", birthday)
+                .param("zone", zone)
+                .param("at", owedSince.atOffset(ZoneOffset.UTC))
+                .param("count", count)
+                .param("monthDay", birthday.getMonthValue() * 100 + birthday.getDayOfMonth())
+                .param("owedFrom", LocalDate.ofInstant(owedSince, ZoneId.of(zone)))
+                .update();
     }
 
     JsonNode create(Map<String, Object> user) {

@@ -1,0 +1,107 @@
+package dev.cakeday.greeting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.support.SqlArrayValue;
+
+/** The planner is set-based, idempotent, index-driven, and plans only owed greetings. */
+class GreetingPlannerTest extends GreetingTestSupport {
+
+    @Autowired
+    GreetingPlanner planner;
+
+    @Autowired
+    GreetingCalendar calendar;
+
+    long greetingRows() {
+        return jdbc.sql("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'").query(Long.class).single();
+    }
+
+    @Test
+    void planningIsIdempotentAndCreatesOneRowPerOwedGreeting() {
+        Instant now = CLOCK.instant();
+        LocalDate tomorrow = localDate("UTC", 1);
+        insertUsers(300, "UTC", tomorrow.withYear(1990), now.minus(Duration.ofDays(30)));
+
+        assertThat(planner.planAll(now)).isEqualTo(300);
+        assertThat(planner.planAll(now)).isZero();
+        assertThat(planner.planAll(now.plusSeconds(3600))).isZero();
+        assertThat(greetingRows()).isEqualTo(300);
+        assertThat(jdbc.sql("SELECT DISTINCT execution_time FROM scheduled_tasks WHERE task_name = 'greeting'")
+                .query(Timestamp.class).list()).singleElement()
+                .satisfies(t -> assertThat(t.toInstant()).isEqualTo(sendInstant(tomorrow, "UTC")));
+    }
+
+    @Test
+    void onlyGreetingsInsideTheWindowAndOwedArePlanned() {
+        Instant now = CLOCK.instant();
+        Instant longAgo = now.minus(Duration.ofDays(400));
+        insertUsers(5, "UTC", localDate("UTC", 2).withYear(1990), longAgo);    // inside the horizon
+        insertUsers(7, "UTC", localDate("UTC", 5).withYear(1990), longAgo);    // beyond the horizon
+        insertUsers(11, "UTC", localDate("UTC", -2).withYear(1990), longAgo);  // missed, within max-lateness
+        insertUsers(13, "UTC", localDate("UTC", -5).withYear(1990), longAgo);  // past max-lateness
+        insertUsers(17, "UTC", localDate("UTC", -2).withYear(1990), now);      // added after it was due
+
+        planner.planAll(now);
+
+        assertThat(greetingRows()).isEqualTo(5 + 11);
+    }
+
+    @Test
+    void aGreetingWithAFinalStatusIsNotPlannedAgain() {
+        Instant now = CLOCK.instant();
+        LocalDate tomorrow = localDate("UTC", 1);
+        insertUsers(3, "UTC", tomorrow.withYear(1990), now.minus(Duration.ofDays(30)));
+        List<UUID> ids = jdbc.sql("SELECT user_id FROM user_occasions").query(UUID.class).list();
+        String[] statuses = {"SENT", "FAILED", "SENDING"};
+        for (int i = 0; i < 3; i++) {
+            jdbc.sql("""
+                    INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
+                    VALUES (?, ?, 'BIRTHDAY', ?, ?, ?, 1, now(), now())""")
+                    .params(greetingId(ids.get(i), "BIRTHDAY", tomorrow), ids.get(i), tomorrow,
+                            Timestamp.from(sendInstant(tomorrow, "UTC")), statuses[i])
+                    .update();
+        }
+
+        planner.planAll(now);
+
+        assertThat(jdbc.sql("SELECT task_instance FROM scheduled_tasks WHERE task_name = 'greeting'")
+                .query(String.class).list()).containsExactly(greetingId(ids.get(2), "BIRTHDAY", tomorrow));
+    }
+
+    @Test
+    void thePlanFindsUsersThroughTheMonthDayIndexWithoutScanningTheUsers() {
+        Instant now = CLOCK.instant();
+        for (int day = 0; day < 365; day += 3) {
+            insertUsers(60, "Europe/Paris", LocalDate.of(1990, 1, 1).plusDays(day), now.minus(Duration.ofDays(30)));
+        }
+        jdbc.sql("ANALYZE users").update();
+        jdbc.sql("ANALYZE user_occasions").update();
+
+        List<GreetingCalendar.Slot> slots = calendar.slotsInWindow(
+                ZoneId.getAvailableZoneIds().stream().map(ZoneId::of).toList(), now);
+        String plan = jdbc.sql("EXPLAIN " + GreetingPlanner.PLAN_ALL)
+                .param("zones", new SqlArrayValue("text", slots.stream().map(s -> s.zone().getId()).toArray()))
+                .param("monthDays", new SqlArrayValue("int4", slots.stream().map(GreetingCalendar.Slot::monthDay).toArray()))
+                .param("localDates", new SqlArrayValue("text", slots.stream().map(s -> s.localDate().toString()).toArray()))
+                .param("sendAts", new SqlArrayValue("text", slots.stream().map(s -> s.sendAt().toString()).toArray()))
+                .param("windowStart", calendar.windowStart(now).atOffset(ZoneOffset.UTC))
+                .query(String.class).list().stream().collect(Collectors.joining("\n"));
+        System.out.println("Planner EXPLAIN over " + slots.size() + " slots:\n" + plan);
+
+        assertThat(plan).contains("Index Scan using user_occasions_month_day_idx")
+                .contains("Index Cond: ((month_day = s.month_day) AND (timezone = s.zone))");
+        assertThat(plan).doesNotContain("Seq Scan on user_occasions").doesNotContain("on users");
+    }
+}
