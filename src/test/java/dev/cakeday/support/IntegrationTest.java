@@ -1,13 +1,9 @@
 package dev.cakeday.support;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -20,7 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "db-scheduler.polling-interval=100ms",
         "cakeday.mail.read-timeout=1s"
 })
-@Import(IntegrationTest.TestClockConfig.class)
+@Import(TestClockConfig.class)
 public abstract class IntegrationTest {
 
     protected static final TestClock CLOCK = new TestClock();
@@ -33,15 +29,6 @@ public abstract class IntegrationTest {
         registry.add("spring.datasource.username", db::user);
         registry.add("spring.datasource.password", db::password);
         registry.add("cakeday.mail.base-url", PROVIDER::baseUrl);
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class TestClockConfig {
-        @Bean
-        @Primary
-        Clock testClock() {
-            return CLOCK;
-        }
     }
 
     /** Waits (in real time) until the condition holds; fails after the timeout. */

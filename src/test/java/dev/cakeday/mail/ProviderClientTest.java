@@ -1,0 +1,137 @@
+package dev.cakeday.mail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The provider client against a real local HTTP server: the request it sends and how it reads each answer. */
+class ProviderClientTest {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final Instant NOW = Instant.parse("2027-03-14T09:00:00Z");
+
+    MockWebServer server;
+    ProviderClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new MockWebServer();
+        server.start();
+        String base = server.url("/api/v1").toString();
+        client = new ProviderClient(new MailProperties(URI.create(base), Duration.ofSeconds(1), Duration.ofMillis(500)),
+                JSON, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    static MockResponse answer(int code, String body) {
+        return new MockResponse.Builder().code(code).body(body).build();
+    }
+
+    @Test
+    void postsJsonWithTheIdempotencyKeyAndReadsTheMessageId() throws Exception {
+        server.enqueue(answer(200, "{\"success\":true,\"messageId\":\"msg-42\"}"));
+
+        ProviderResult result = client.send("u:BIRTHDAY:2027-03-14", "ada@example.com", "Hey, Ada Lovelace it's your birthday");
+
+        assertThat(result).isEqualTo(new ProviderResult.Delivered("msg-42"));
+        RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+        assertThat(request.getMethod()).isEqualTo("POST");
+        assertThat(request.getUrl().encodedPath()).isEqualTo("/api/v1/send-email");
+        assertThat(request.getHeaders().get("Idempotency-Key")).isEqualTo("u:BIRTHDAY:2027-03-14");
+        assertThat(request.getHeaders().get("Content-Type")).startsWith("application/json");
+        JsonNode body = JSON.readTree(request.getBody().utf8());
+        assertThat(body.get("email").asString()).isEqualTo("ada@example.com");
+        assertThat(body.get("message").asString()).isEqualTo("Hey, Ada Lovelace it's your birthday");
+        assertThat(body.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aSuccessWithoutABodyIsStillDelivered() {
+        server.enqueue(answer(202, ""));
+        assertThat(client.send("k", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered(null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 401, 403, 404, 409, 422})
+    void otherClientErrorsAreRejectedWithTheProvidersReason(int code) {
+        server.enqueue(answer(code, "{\"error\":\"invalid email address\"}"));
+
+        ProviderResult result = client.send("k", "bad@", "m");
+
+        assertThat(result).isInstanceOfSatisfying(ProviderResult.Rejected.class, rejected -> {
+            assertThat(rejected.status()).isEqualTo(code);
+            assertThat(rejected.reason()).isEqualTo("HTTP " + code + ": invalid email address");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {408, 429, 500, 502, 503, 504})
+    void timeoutsRateLimitsAndServerErrorsAreTemporary(int code) {
+        server.enqueue(answer(code, "maintenance"));
+
+        ProviderResult result = client.send("k", "a@example.com", "m");
+
+        assertThat(result).isInstanceOfSatisfying(ProviderResult.Unavailable.class, unavailable -> {
+            assertThat(unavailable.reason()).isEqualTo("HTTP " + code + ": maintenance");
+            assertThat(unavailable.retryAfter()).isNull();
+        });
+    }
+
+    @Test
+    void retryAfterInSecondsAndAsAnHttpDate() {
+        server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "120").build());
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(NOW.plusSeconds(90), ZoneOffset.UTC));
+        server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", date).build());
+        server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "soon").build());
+
+        assertThat(((ProviderResult.Unavailable) client.send("k", "a@example.com", "m")).retryAfter())
+                .isEqualTo(Duration.ofSeconds(120));
+        assertThat(((ProviderResult.Unavailable) client.send("k", "a@example.com", "m")).retryAfter())
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(((ProviderResult.Unavailable) client.send("k", "a@example.com", "m")).retryAfter()).isNull();
+    }
+
+    @Test
+    void aProviderThatHangsPastTheReadTimeoutIsTemporary() {
+        server.enqueue(new MockResponse.Builder().code(200).headersDelay(2, TimeUnit.SECONDS).build());
+
+        assertThat(client.send("k", "a@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
+    }
+
+    @Test
+    void aDroppedConnectionIsTemporary() {
+        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+
+        assertThat(client.send("k", "a@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
+    }
+
+    @Test
+    void aRefusedConnectionIsTemporary() {
+        server.close();
+
+        assertThat(client.send("k", "a@example.com", "m")).isInstanceOfSatisfying(ProviderResult.Unavailable.class,
+                unavailable -> assertThat(unavailable.reason()).contains("ConnectException"));
+    }
+}
