@@ -75,3 +75,12 @@ WHERE task_name = 'greeting' AND task_instance LIKE :'user_id' || ':%';
 SELECT task_instance, execution_time AS next_run, last_success, last_failure, consecutive_failures, picked
 FROM scheduled_tasks
 WHERE task_name = 'plan-greetings';
+
+-- 10. Possible duplicates: greetings sent again after an attempt whose outcome was never recorded
+--     (the instance died or lost the database mid-send). Under a provider that honours the
+--     Idempotency-Key these are harmless; under one that does not, each may be a second mail.
+SELECT date_trunc('day', due_at) AS day, count(*) AS greetings, sum(uncertain_attempts) AS uncertain_attempts
+FROM greetings
+WHERE uncertain_attempts > 0
+GROUP BY 1
+ORDER BY 1 DESC;

@@ -23,6 +23,10 @@ CREATE TABLE greetings (
     due_at              timestamptz NOT NULL,
     status              text        NOT NULL CHECK (status IN ('SENDING', 'SENT', 'FAILED', 'EXPIRED', 'SKIPPED')),
     attempts            int         NOT NULL DEFAULT 0,
+    -- Attempts made again after one whose outcome was never recorded (the instance died or lost
+    -- the database mid-send). Each is a possible second mail at a provider that ignores the
+    -- Idempotency-Key: the one window the design leaves open, counted here.
+    uncertain_attempts  int         NOT NULL DEFAULT 0,
     last_error          text,
     next_attempt_at     timestamptz,
     sent_at             timestamptz,

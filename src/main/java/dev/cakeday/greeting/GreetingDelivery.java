@@ -117,8 +117,13 @@ class GreetingDelivery {
             log.warn("greeting={} outcome=EXPIRED due={}", id, dueAt);
             return FINISHED;
         }
-        int attempt = greetingLog.markSending(id, dueAt, now);
-        return new Step.Send(attempt, user.get().email(), occasions.message(occasion.get(), user.get()), dueAt);
+        GreetingLog.Attempt attempt = greetingLog.markSending(id, dueAt, now);
+        if (status.isPresent() && attempt.uncertain() > 0) {
+            log.warn("greeting={} outcome=RESEND_UNCERTAIN attempt={} uncertain={}: the previous attempt never recorded"
+                    + " its outcome; a provider that ignores the Idempotency-Key may deliver twice", id, attempt.number(),
+                    attempt.uncertain());
+        }
+        return new Step.Send(attempt.number(), user.get().email(), occasions.message(occasion.get(), user.get()), dueAt);
     }
 
     private Step skip(GreetingId id, String reason, Instant dueAt, Instant now) {

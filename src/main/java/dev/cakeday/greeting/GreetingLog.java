@@ -28,8 +28,10 @@ class GreetingLog {
             VALUES (:id, :userId, :occasion, :localDate, :dueAt, 'SENDING', 1, :now, :now)
             ON CONFLICT (id) DO UPDATE
             SET status = 'SENDING', attempts = greetings.attempts + 1, due_at = EXCLUDED.due_at,
+                uncertain_attempts = greetings.uncertain_attempts
+                    + CASE WHEN greetings.status = 'SENDING' AND greetings.next_attempt_at IS NULL THEN 1 ELSE 0 END,
                 next_attempt_at = NULL, updated_at = EXCLUDED.updated_at
-            RETURNING attempts""";
+            RETURNING attempts, uncertain_attempts""";
 
     static final String MARK_SENT = """
             UPDATE greetings
@@ -51,7 +53,7 @@ class GreetingLog {
     static final String FINAL_AMONG = "SELECT id FROM greetings WHERE id = ANY(:ids) AND status <> 'SENDING'";
 
     static final String HISTORY = """
-            SELECT id, occasion, local_date, due_at, status, attempts, last_error, next_attempt_at, sent_at,
+            SELECT id, occasion, local_date, due_at, status, attempts, uncertain_attempts, last_error, next_attempt_at, sent_at,
                    provider_message_id, updated_at
             FROM greetings WHERE user_id = :userId
             ORDER BY local_date DESC, occasion
@@ -69,9 +71,17 @@ class GreetingLog {
                 .query((rs, row) -> GreetingStatus.valueOf(rs.getString(1))).optional();
     }
 
-    /** Records an attempt about to be made (committed before the provider is called); returns its number. */
-    int markSending(GreetingId id, Instant dueAt, Instant now) {
-        return bind(jdbc.sql(MARK_SENDING), id, dueAt, now).query(Integer.class).single();
+    /** The number of an attempt about to be made, and how many attempts so far followed one of unknown outcome. */
+    record Attempt(int number, int uncertain) {
+    }
+
+    /**
+     * Records an attempt about to be made (committed before the provider is called). A previous
+     * attempt still SENDING with no retry planned never recorded its outcome: it is counted as uncertain.
+     */
+    Attempt markSending(GreetingId id, Instant dueAt, Instant now) {
+        return bind(jdbc.sql(MARK_SENDING), id, dueAt, now)
+                .query((rs, row) -> new Attempt(rs.getInt("attempts"), rs.getInt("uncertain_attempts"))).single();
     }
 
     void markSent(GreetingId id, String messageId, Instant now) {
@@ -120,6 +130,7 @@ class GreetingLog {
                 instant(rs.getTimestamp("due_at")),
                 GreetingStatus.valueOf(rs.getString("status")),
                 rs.getInt("attempts"),
+                rs.getInt("uncertain_attempts"),
                 rs.getString("last_error"),
                 instant(rs.getTimestamp("next_attempt_at")),
                 instant(rs.getTimestamp("sent_at")),

@@ -11,6 +11,7 @@ record GreetingRecord(
         Instant dueAt,
         GreetingStatus status,
         int attempts,
+        int uncertainAttempts,
         String lastError,
         Instant nextAttemptAt,
         Instant sentAt,

@@ -39,5 +39,6 @@ class DeadInstanceTakeoverTest extends GreetingTestSupport {
         assertThat(callsFor(id)).singleElement()
                 .satisfies(call -> assertThat(call.idempotencyKey()).isEqualTo(key));
         assertThat(logRow(key).get("attempts")).as("the dead instance's attempt counts").isEqualTo(2);
+        assertThat(logRow(key).get("uncertain_attempts")).as("its outcome was never known").isEqualTo(1);
     }
 }

@@ -107,6 +107,7 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         assertThat(callsFor(id)).hasSize(4).allSatisfy(call -> assertThat(call.idempotencyKey()).isEqualTo(key));
         assertThat(callsFor(id).stream().filter(call -> call.status() == 200)).hasSize(1);
         assertThat(logRow(key).get("attempts")).isEqualTo(4);
+        assertThat(logRow(key).get("uncertain_attempts")).as("every failure was recorded").isEqualTo(0);
         assertThat(logRow(key).get("last_error")).isNull();
     }
 
