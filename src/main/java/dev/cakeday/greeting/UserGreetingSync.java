@@ -54,6 +54,7 @@ class UserGreetingSync {
         User before = event.before();
         User after = event.after();
         boolean zoneChanged = !before.timezone().equals(after.timezone());
+        boolean changed = false;
         List<GreetingId> replaced = new ArrayList<>();
         for (Occasion occasion : occasions.all()) {
             Optional<LocalDate> oldDate = occasion.dateOf(before);
@@ -61,12 +62,13 @@ class UserGreetingSync {
             if (!zoneChanged && Objects.equals(oldDate, newDate)) {
                 continue;
             }
+            changed = true;
             oldDate.ifPresent(date -> replaced.addAll(ids(before, occasion, date, event.at())));
             newDate.ifPresentOrElse(
                     date -> userOccasions.save(after.id(), occasion.name(), date, after.timezone(), event.at()),
                     () -> userOccasions.delete(after.id(), occasion.name()));
         }
-        if (replaced.isEmpty()) {
+        if (!changed) {
             return;
         }
         planner.cancel(replaced);

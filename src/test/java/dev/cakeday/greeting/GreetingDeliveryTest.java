@@ -81,6 +81,28 @@ class GreetingDeliveryTest extends GreetingTestSupport {
     }
 
     @Test
+    void anAnniversaryAddedByPutIsPlannedAndARemovedOneCancelled() {
+        String zone = "Asia/Singapore";
+        LocalDate date = localDate(zone, 1);
+        JsonNode created = create(user(zone, date.plusDays(50).withYear(1990)));
+        UUID id = UUID.fromString(created.get("id").asString());
+        String key = greetingId(id, "ANNIVERSARY", date);
+        Map<String, Object> married = user(zone, date.plusDays(50).withYear(1990));
+        married.put("email", created.get("email").asString());
+        married.put("anniversary", date.withYear(2020).toString());
+
+        assertThat(api.putJson("/user/" + id, Api.json(married)).status()).isEqualTo(200);
+        assertThat(executionTime(key)).contains(sendInstant(date, zone));
+
+        married.remove("anniversary");
+        assertThat(api.putJson("/user/" + id, Api.json(married)).status()).isEqualTo(200);
+        assertThat(executionTime(key)).isEmpty();
+        CLOCK.advanceTo(sendInstant(date, zone).plusSeconds(30));
+        letSchedulerRun();
+        assertThat(callsFor(id)).isEmpty();
+    }
+
+    @Test
     void threeServerErrorsThenSuccessDeliversOnceAfterFourAttemptsWithGrowingBackoff() {
         String zone = "Asia/Tokyo";
         LocalDate date = localDate(zone, 1);
