@@ -38,3 +38,10 @@ CREATE TABLE greetings (
 CREATE INDEX greetings_user_idx ON greetings (user_id, local_date DESC);
 CREATE INDEX greetings_sent_at_idx ON greetings (sent_at) WHERE status = 'SENT';
 CREATE INDEX greetings_open_idx ON greetings (updated_at) WHERE status IN ('SENDING', 'FAILED', 'EXPIRED');
+
+-- How far the planner has planned: greetings due after it that were never planned, and are
+-- now past max-lateness (every instance was down that long), are recorded EXPIRED, not lost.
+CREATE TABLE planner_state (
+    id              smallint    PRIMARY KEY CHECK (id = 1),
+    planned_through timestamptz NOT NULL
+);

@@ -49,8 +49,12 @@ class GreetingCalendar {
      * send instant) to its end.
      */
     List<Slot> slotsInWindow(Collection<ZoneId> zones, Instant now) {
-        Instant from = windowStart(now).minus(SAME_DAY_SLACK);
-        Instant to = windowEnd(now);
+        return slots(zones, windowStart(now), windowEnd(now));
+    }
+
+    /** Slots whose greetings can fall due in [from, to]: send instants from a day before {@code from} to {@code to}. */
+    List<Slot> slots(Collection<ZoneId> zones, Instant dueFrom, Instant to) {
+        Instant from = dueFrom.minus(SAME_DAY_SLACK);
         List<Slot> slots = new ArrayList<>();
         for (ZoneId zone : zones) {
             LocalDate last = LocalDate.ofInstant(to, zone);

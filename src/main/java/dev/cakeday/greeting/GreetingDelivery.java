@@ -1,6 +1,7 @@
 package dev.cakeday.greeting;
 
-import dev.cakeday.mail.ProviderClient;
+import dev.cakeday.mail.Emails;
+import dev.cakeday.mail.ProviderGate;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.user.User;
 import dev.cakeday.user.UserDirectory;
@@ -56,13 +57,14 @@ class GreetingDelivery {
     private final SendInstant sendInstant;
     private final GreetingCalendar calendar;
     private final RetryPolicy retryPolicy;
-    private final ProviderClient provider;
+    private final ProviderGate provider;
+    private final GreetingMetrics metrics;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
     GreetingDelivery(GreetingLog greetingLog, UserDirectory users, UserOccasions userOccasions, Occasions occasions,
-            SendInstant sendInstant, GreetingCalendar calendar, RetryPolicy retryPolicy, ProviderClient provider,
-            TransactionTemplate transaction, Clock clock) {
+            SendInstant sendInstant, GreetingCalendar calendar, RetryPolicy retryPolicy, ProviderGate provider,
+            GreetingMetrics metrics, TransactionTemplate transaction, Clock clock) {
         this.greetingLog = greetingLog;
         this.users = users;
         this.userOccasions = userOccasions;
@@ -71,13 +73,29 @@ class GreetingDelivery {
         this.calendar = calendar;
         this.retryPolicy = retryPolicy;
         this.provider = provider;
+        this.metrics = metrics;
         this.transaction = transaction;
         this.clock = clock;
     }
 
     /** @param scheduledFor the row's execution time, recorded as due when the user is gone */
     Next deliver(GreetingId id, Instant scheduledFor) {
-        Step step = transaction.execute(status -> prepare(id, scheduledFor, clock.instant()));
+        Optional<Duration> blocked = provider.tryEnter();
+        if (blocked.isPresent()) {
+            Instant next = clock.instant().plus(blocked.get());
+            log.info("greeting={} outcome=DEFERRED next={} reason=\"provider circuit open or rate limit reached\"",
+                    id, next);
+            return new Next.RunAt(next);
+        }
+        Step step = null;
+        try {
+            step = transaction.execute(status -> prepare(id, scheduledFor, clock.instant()));
+        } finally {
+            // Only a Send goes on to call the provider; every other path gives the permission back.
+            if (!(step instanceof Step.Send)) {
+                provider.leave();
+            }
+        }
         if (step instanceof Step.NotBefore notBefore) {
             log.info("greeting={} outcome=NOT_YET next={}", id, notBefore.at());
             return new Next.RunAt(notBefore.at());
@@ -89,9 +107,9 @@ class GreetingDelivery {
     }
 
     private Step prepare(GreetingId id, Instant scheduledFor, Instant now) {
-        Optional<GreetingStatus> status = greetingLog.lockStatus(id);
-        if (status.isPresent() && status.get().isFinal()) {
-            log.info("greeting={} outcome=ALREADY_{}", id, status.get());
+        Optional<GreetingLog.State> state = greetingLog.lock(id);
+        if (state.isPresent() && state.get().status().isFinal()) {
+            log.info("greeting={} outcome=ALREADY_{}", id, state.get().status());
             return FINISHED;
         }
         Optional<Occasion> occasion = occasions.find(id.occasion());
@@ -114,11 +132,13 @@ class GreetingDelivery {
         }
         if (calendar.expired(dueAt, now)) {
             greetingLog.finish(id, GreetingStatus.EXPIRED, "not delivered within max-lateness", dueAt, now);
+            metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
             log.warn("greeting={} outcome=EXPIRED due={}", id, dueAt);
             return FINISHED;
         }
         GreetingLog.Attempt attempt = greetingLog.markSending(id, dueAt, now);
-        if (status.isPresent() && attempt.uncertain() > 0) {
+        if (state.isPresent() && state.get().outcomeUnknown()) {
+            metrics.uncertainAttempt();
             log.warn("greeting={} outcome=RESEND_UNCERTAIN attempt={} uncertain={}: the previous attempt never recorded"
                     + " its outcome; a provider that ignores the Idempotency-Key may deliver twice", id, attempt.number(),
                     attempt.uncertain());
@@ -128,6 +148,7 @@ class GreetingDelivery {
 
     private Step skip(GreetingId id, String reason, Instant dueAt, Instant now) {
         greetingLog.finish(id, GreetingStatus.SKIPPED, reason, dueAt, now);
+        metrics.outcome(GreetingStatus.SKIPPED, id.occasion());
         log.info("greeting={} outcome=SKIPPED reason=\"{}\"", id, reason);
         return FINISHED;
     }
@@ -138,32 +159,51 @@ class GreetingDelivery {
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         Instant now = clock.instant();
         if (result instanceof ProviderResult.Delivered delivered) {
-            transaction.executeWithoutResult(s -> greetingLog.markSent(id, delivered.messageId(), now));
-            log.info("greeting={} outcome=SENT attempt={} latencyMs={} lateMs={}", id, send.attempt(), latencyMs,
-                    Duration.between(send.dueAt(), now).toMillis());
+            if (!greetingLog.markSent(id, delivered.messageId(), now)) {
+                log.warn("greeting={} outcome=SENT_ALREADY_SETTLED: another instance settled it meanwhile", id);
+                return DONE;
+            }
+            Duration late = Duration.between(send.dueAt(), now);
+            metrics.sent(id.occasion(), late);
+            log.info("greeting={} outcome=SENT attempt={} to={} latencyMs={} lateMs={}", id, send.attempt(),
+                    Emails.mask(send.email()), latencyMs, late.toMillis());
             return DONE;
         }
         if (result instanceof ProviderResult.Rejected rejected) {
-            transaction.executeWithoutResult(s ->
-                    greetingLog.finish(id, GreetingStatus.FAILED, rejected.reason(), send.dueAt(), now));
-            log.warn("greeting={} outcome=FAILED attempt={} latencyMs={} reason=\"{}\"", id, send.attempt(), latencyMs,
-                    rejected.reason());
+            if (!greetingLog.finish(id, GreetingStatus.FAILED, rejected.reason(), send.dueAt(), now)) {
+                return DONE;
+            }
+            metrics.outcome(GreetingStatus.FAILED, id.occasion());
+            log.warn("greeting={} outcome=FAILED attempt={} to={} latencyMs={} reason=\"{}\"", id, send.attempt(),
+                    Emails.mask(send.email()), latencyMs, rejected.reason());
             return DONE;
         }
         ProviderResult.Unavailable unavailable = (ProviderResult.Unavailable) result;
-        Duration wait = unavailable.retryAfter() != null ? unavailable.retryAfter() : retryPolicy.delay(send.attempt());
-        Instant next = now.plus(wait);
-        if (!next.isBefore(calendar.deadline(send.dueAt()))) {
+        Instant deadline = calendar.deadline(send.dueAt());
+        // The last try is made just before the deadline; a Retry-After that reaches past it cannot be honoured in time.
+        Instant lastTry = deadline.minusSeconds(1);
+        Instant next = unavailable.retryAfter() != null
+                ? now.plus(unavailable.retryAfter())
+                : min(now.plus(retryPolicy.delay(send.attempt())), lastTry);
+        if (next.isAfter(lastTry) || !now.isBefore(lastTry)) {
             String reason = "gave up at max-lateness; last error: " + unavailable.reason();
-            transaction.executeWithoutResult(s ->
-                    greetingLog.finish(id, GreetingStatus.EXPIRED, reason, send.dueAt(), now));
+            if (!greetingLog.finish(id, GreetingStatus.EXPIRED, reason, send.dueAt(), now)) {
+                return DONE;
+            }
+            metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
             log.warn("greeting={} outcome=EXPIRED attempt={} latencyMs={} reason=\"{}\"", id, send.attempt(),
                     latencyMs, unavailable.reason());
             return DONE;
         }
-        transaction.executeWithoutResult(s -> greetingLog.recordRetry(id, unavailable.reason(), next, now));
-        log.info("greeting={} outcome=RETRY attempt={} latencyMs={} next={} reason=\"{}\"", id, send.attempt(),
-                latencyMs, next, unavailable.reason());
+        if (!greetingLog.recordRetry(id, unavailable.reason(), next, now)) {
+            return DONE;
+        }
+        log.info("greeting={} outcome=RETRY attempt={} to={} latencyMs={} next={} reason=\"{}\"", id,
+                send.attempt(), Emails.mask(send.email()), latencyMs, next, unavailable.reason());
         return new Next.RunAt(next);
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 }

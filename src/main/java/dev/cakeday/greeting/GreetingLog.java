@@ -21,7 +21,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class GreetingLog {
 
-    static final String LOCK_STATUS = "SELECT status FROM greetings WHERE id = :id FOR UPDATE";
+    static final String LOCK_STATUS = "SELECT status, next_attempt_at FROM greetings WHERE id = :id FOR UPDATE";
 
     static final String MARK_SENDING = """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
@@ -37,10 +37,11 @@ class GreetingLog {
             UPDATE greetings
             SET status = 'SENT', sent_at = :now, provider_message_id = :messageId, last_error = NULL,
                 next_attempt_at = NULL, updated_at = :now
-            WHERE id = :id""";
+            WHERE id = :id AND status = 'SENDING'""";
 
     static final String RECORD_RETRY = """
-            UPDATE greetings SET last_error = :error, next_attempt_at = :next, updated_at = :now WHERE id = :id""";
+            UPDATE greetings SET last_error = :error, next_attempt_at = :next, updated_at = :now
+            WHERE id = :id AND status = 'SENDING'""";
 
     static final String FINISH = """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, last_error,
@@ -48,7 +49,8 @@ class GreetingLog {
             VALUES (:id, :userId, :occasion, :localDate, :dueAt, :status, 0, :reason, :now, :now)
             ON CONFLICT (id) DO UPDATE
             SET status = EXCLUDED.status, last_error = EXCLUDED.last_error, next_attempt_at = NULL,
-                updated_at = EXCLUDED.updated_at""";
+                updated_at = EXCLUDED.updated_at
+            WHERE greetings.status = 'SENDING'""";
 
     static final String FINAL_AMONG = "SELECT id FROM greetings WHERE id = ANY(:ids) AND status <> 'SENDING'";
 
@@ -65,10 +67,20 @@ class GreetingLog {
         this.jdbc = jdbc;
     }
 
-    /** The greeting's status, locking its log row for the rest of the transaction. */
-    Optional<GreetingStatus> lockStatus(GreetingId id) {
+    /**
+     * A greeting's state in the log. {@code outcomeUnknown}: SENDING with no retry planned, so the
+     * last attempt never recorded what the provider answered.
+     */
+    record State(GreetingStatus status, boolean outcomeUnknown) {
+    }
+
+    /** The greeting's state, locking its log row for the rest of the transaction. */
+    Optional<State> lock(GreetingId id) {
         return jdbc.sql(LOCK_STATUS).param("id", id.toString())
-                .query((rs, row) -> GreetingStatus.valueOf(rs.getString(1))).optional();
+                .query((rs, row) -> {
+                    GreetingStatus status = GreetingStatus.valueOf(rs.getString("status"));
+                    return new State(status, status == GreetingStatus.SENDING && rs.getTimestamp("next_attempt_at") == null);
+                }).optional();
     }
 
     /** The number of an attempt about to be made, and how many attempts so far followed one of unknown outcome. */
@@ -84,18 +96,25 @@ class GreetingLog {
                 .query((rs, row) -> new Attempt(rs.getInt("attempts"), rs.getInt("uncertain_attempts"))).single();
     }
 
-    void markSent(GreetingId id, String messageId, Instant now) {
-        jdbc.sql(MARK_SENT).param("id", id.toString()).param("messageId", messageId).param("now", at(now)).update();
+    /*
+     * Each write below changes only a greeting still SENDING: an instance declared dead while it was
+     * merely slow must not overwrite what the instance that took over recorded. It returns whether it did.
+     */
+
+    boolean markSent(GreetingId id, String messageId, Instant now) {
+        return jdbc.sql(MARK_SENT).param("id", id.toString()).param("messageId", messageId).param("now", at(now))
+                .update() == 1;
     }
 
-    void recordRetry(GreetingId id, String error, Instant next, Instant now) {
-        jdbc.sql(RECORD_RETRY).param("id", id.toString()).param("error", error).param("next", at(next))
-                .param("now", at(now)).update();
+    boolean recordRetry(GreetingId id, String error, Instant next, Instant now) {
+        return jdbc.sql(RECORD_RETRY).param("id", id.toString()).param("error", error).param("next", at(next))
+                .param("now", at(now)).update() == 1;
     }
 
     /** Records a final status other than SENT (FAILED, EXPIRED, SKIPPED) with its reason. */
-    void finish(GreetingId id, GreetingStatus status, String reason, Instant dueAt, Instant now) {
-        bind(jdbc.sql(FINISH), id, dueAt, now).param("status", status.name()).param("reason", reason).update();
+    boolean finish(GreetingId id, GreetingStatus status, String reason, Instant dueAt, Instant now) {
+        return bind(jdbc.sql(FINISH), id, dueAt, now).param("status", status.name()).param("reason", reason)
+                .update() == 1;
     }
 
     /** Which of these greetings have a final status. */

@@ -26,6 +26,7 @@ class GreetingTasks {
     // Only for unexpected errors (such as the database being away): provider failures are
     // handled by the delivery itself, with its own backoff and the delivery log.
     private static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(30);
+    private static final Duration PLAN_RETRY = Duration.ofMinutes(5);
 
     private static final Logger log = LoggerFactory.getLogger(GreetingTasks.class);
 
@@ -61,12 +62,20 @@ class GreetingTasks {
     @Bean
     RecurringTask<Void> planTask(GreetingProperties properties) {
         return Tasks.recurring(PLAN_TASK, Schedules.daily(ZoneOffset.UTC, properties.planAt()))
+                .onFailure(new FailureHandler.OnFailureRetryLater<>(PLAN_RETRY))
                 .execute((instance, context) -> planner.planAll(clock.instant()));
     }
 
-    /** Plans at start-up too, so that a first start or a long stop needs no wait for the daily run. */
+    /**
+     * Plans at start-up too, so that a first start or a long stop needs no wait for the daily run.
+     * A failure here must not stop the instance: the daily run, retried every few minutes, covers it.
+     */
     @EventListener(ApplicationReadyEvent.class)
     void planOnStartup() {
-        planner.planAll(clock.instant());
+        try {
+            planner.planAll(clock.instant());
+        } catch (RuntimeException e) {
+            log.error("Planning at start-up failed; the daily planning run will cover it", e);
+        }
     }
 }

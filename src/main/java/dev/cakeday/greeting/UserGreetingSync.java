@@ -5,6 +5,7 @@ import dev.cakeday.user.User;
 import dev.cakeday.user.UserEvents;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.MonthDay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,37 +43,44 @@ class UserGreetingSync {
     @EventListener
     void created(UserEvents.Created event) {
         User user = event.user();
+        List<String> planned = new ArrayList<>();
         for (Occasion occasion : occasions.all()) {
-            occasion.dateOf(user).ifPresent(date ->
-                    userOccasions.save(user.id(), occasion.name(), date, user.timezone(), event.at()));
+            occasion.dateOf(user).ifPresent(date -> {
+                userOccasions.save(user.id(), occasion.name(), date, user.timezone(), event.at());
+                planned.add(occasion.name());
+            });
         }
-        plan(user, event.at());
+        plan(user, planned, event.at());
     }
 
+    /**
+     * Only the occasions whose month-day or zone changed are re-planned (a corrected birth year
+     * changes no greeting); the others keep their rows, retries included.
+     */
     @EventListener
     void replaced(UserEvents.Replaced event) {
         User before = event.before();
         User after = event.after();
         boolean zoneChanged = !before.timezone().equals(after.timezone());
-        boolean changed = false;
+        List<String> changed = new ArrayList<>();
         List<GreetingId> replaced = new ArrayList<>();
         for (Occasion occasion : occasions.all()) {
             Optional<LocalDate> oldDate = occasion.dateOf(before);
             Optional<LocalDate> newDate = occasion.dateOf(after);
-            if (!zoneChanged && Objects.equals(oldDate, newDate)) {
+            if (!zoneChanged && Objects.equals(oldDate.map(MonthDay::from), newDate.map(MonthDay::from))) {
                 continue;
             }
-            changed = true;
+            changed.add(occasion.name());
             oldDate.ifPresent(date -> replaced.addAll(ids(before, occasion, date, event.at())));
             newDate.ifPresentOrElse(
                     date -> userOccasions.save(after.id(), occasion.name(), date, after.timezone(), event.at()),
                     () -> userOccasions.delete(after.id(), occasion.name()));
         }
-        if (!changed) {
+        if (changed.isEmpty()) {
             return;
         }
         planner.cancel(replaced);
-        plan(after, event.at());
+        plan(after, changed, event.at());
         planner.closeAbandoned(replaced, "replaced: the user changed this occasion's date or their time zone",
                 event.at());
     }
@@ -92,8 +100,8 @@ class UserGreetingSync {
      * Plans the user's greetings; one due already (owed at once on the day) goes out right after
      * the commit instead of waiting for the next poll.
      */
-    private void plan(User user, Instant now) {
-        List<Instant> planned = planner.planUser(user.id(), user.timezone(), now);
+    private void plan(User user, List<String> occasionNames, Instant now) {
+        List<Instant> planned = planner.planUser(user.id(), user.timezone(), occasionNames, now);
         if (planned.stream().anyMatch(at -> !at.isAfter(now))) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

@@ -11,10 +11,35 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param baseUrl        the provider's base URL; greetings are POSTed to {@code {base-url}/send-email}
  * @param connectTimeout how long to wait for a connection
  * @param readTimeout    how long to wait for the answer; past it the attempt counts as a temporary failure
+ * @param maxRate        greetings per second one instance may send (the provider's quota divided by
+ *                       the instances); 0 means unlimited
+ * @param circuitBreaker when to stop calling a provider that is down
  */
 @ConfigurationProperties("cakeday.mail")
 public record MailProperties(
         @DefaultValue("http://localhost:9090") URI baseUrl,
         @DefaultValue("2s") Duration connectTimeout,
-        @DefaultValue("10s") Duration readTimeout) {
+        @DefaultValue("10s") Duration readTimeout,
+        @DefaultValue("0") double maxRate,
+        @DefaultValue CircuitBreaker circuitBreaker) {
+
+    public MailProperties {
+        if (maxRate < 0) {
+            throw new IllegalArgumentException("cakeday.mail.max-rate must be 0 (unlimited) or positive, got " + maxRate);
+        }
+    }
+
+    /**
+     * @param failureRateThreshold percentage of failed calls, among the last {@code slidingWindow},
+     *                             that opens the breaker
+     * @param slidingWindow        calls the failure rate is computed over
+     * @param minimumCalls         calls needed before the rate counts
+     * @param openWait             how long the breaker stays open before one probe call is let through
+     */
+    public record CircuitBreaker(
+            @DefaultValue("50") float failureRateThreshold,
+            @DefaultValue("20") int slidingWindow,
+            @DefaultValue("10") int minimumCalls,
+            @DefaultValue("30s") Duration openWait) {
+    }
 }

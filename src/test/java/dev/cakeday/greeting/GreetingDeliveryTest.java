@@ -103,6 +103,69 @@ class GreetingDeliveryTest extends GreetingTestSupport {
     }
 
     @Test
+    void correctingOnlyTheBirthYearKeepsThePlannedGreeting() {
+        String zone = "Europe/Oslo";
+        LocalDate date = localDate(zone, 1);
+        JsonNode created = create(user(zone, date.withYear(1990)));
+        UUID id = UUID.fromString(created.get("id").asString());
+        String key = greetingId(id, "BIRTHDAY", date);
+        Timestamp owedSince = jdbc.sql("SELECT owed_since FROM user_occasions WHERE user_id = ?").param(id)
+                .query(Timestamp.class).single();
+        Map<String, Object> corrected = user(zone, date.withYear(1991));
+        corrected.put("email", created.get("email").asString());
+
+        assertThat(api.putJson("/user/" + id, Api.json(corrected)).status()).isEqualTo(200);
+
+        assertThat(executionTime(key)).contains(sendInstant(date, zone));
+        assertThat(jdbc.sql("SELECT owed_since FROM user_occasions WHERE user_id = ?").param(id)
+                .query(Timestamp.class).single()).isEqualTo(owedSince);
+    }
+
+    @Test
+    void aUserEditDuringARetryKeepsTheRetryDelay() {
+        String zone = "Asia/Dubai";
+        LocalDate date = localDate(zone, 1);
+        JsonNode created = create(user(zone, date.withYear(1990)));
+        UUID id = UUID.fromString(created.get("id").asString());
+        String key = greetingId(id, "BIRTHDAY", date);
+        PROVIDER.answer(call -> retryAfter(120));
+        CLOCK.advanceTo(sendInstant(date, zone));
+        await("the 429", DELIVERY_TIMEOUT, () -> executionTime(key).isPresent() && retryPending(key));
+        Instant retryAt = executionTime(key).orElseThrow();
+
+        Map<String, Object> married = user(zone, date.withYear(1990));
+        married.put("email", created.get("email").asString());
+        married.put("anniversary", date.plusDays(40).withYear(2019).toString());
+        assertThat(api.putJson("/user/" + id, Api.json(married)).status()).isEqualTo(200);
+        assertThat(executionTime(key)).contains(retryAt);
+
+        married.put("timezone", "Asia/Muscat");
+        assertThat(api.putJson("/user/" + id, Api.json(married)).status()).isEqualTo(200);
+        assertThat(executionTime(key)).as("a zone change keeps the retry delay too").contains(retryAt);
+        assertThat(callsFor(id)).hasSize(1);
+    }
+
+    @Test
+    void theLastRetryIsMadeBeforeTheDeadlineNotGivenUpEarly() {
+        String zone = "Europe/Warsaw";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1990));
+        String key = greetingId(id, "BIRTHDAY", date);
+        Instant due = sendInstant(date, zone);
+        Instant deadline = due.plus(Duration.ofDays(3));
+        PROVIDER.answer(call -> status(503, "{\"error\":\"maintenance\"}"));
+        CLOCK.advanceTo(due);
+        await("the first failure", DELIVERY_TIMEOUT, () -> retryPending(key));
+
+        CLOCK.advanceTo(deadline.minusSeconds(20));
+        await("the second failure", DELIVERY_TIMEOUT, () -> callsFor(id).size() == 2 && retryPending(key));
+
+        assertThat(logStatus(key)).contains("SENDING");
+        assertThat(executionTime(key)).hasValueSatisfying(next ->
+                assertThat(next).isBefore(deadline).isAfterOrEqualTo(deadline.minusSeconds(20)));
+    }
+
+    @Test
     void threeServerErrorsThenSuccessDeliversOnceAfterFourAttemptsWithGrowingBackoff() {
         String zone = "Asia/Tokyo";
         LocalDate date = localDate(zone, 1);

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,9 @@ class GreetingPlannerTest extends GreetingTestSupport {
 
     @Autowired
     GreetingCalendar calendar;
+
+    @Autowired
+    GreetingLog greetingLog;
 
     long greetingRows() {
         return jdbc.sql("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'").query(Long.class).single();
@@ -103,5 +108,42 @@ class GreetingPlannerTest extends GreetingTestSupport {
         assertThat(plan).contains("Index Scan using user_occasions_month_day_idx")
                 .contains("Index Cond: ((month_day = s.month_day) AND (timezone = s.zone))");
         assertThat(plan).doesNotContain("Seq Scan on user_occasions").doesNotContain("on users");
+    }
+
+    @Test
+    void greetingsThatFellDueUnplannedDuringALongOutageAreRecordedExpired() {
+        Instant now = CLOCK.instant();
+        Instant longAgo = now.minus(Duration.ofDays(400));
+        insertUsers(4, "UTC", localDate("UTC", -7).withYear(1990), longAgo);   // due in the outage, past max-lateness
+        insertUsers(6, "UTC", localDate("UTC", -2).withYear(1990), longAgo);   // due in the outage, still deliverable
+        jdbc.sql("UPDATE planner_state SET planned_through = ?").param(Timestamp.from(now.minus(Duration.ofDays(10))))
+                .update();
+
+        planner.planAll(now);
+
+        assertThat(jdbc.sql("SELECT count(*) FROM greetings WHERE status = 'EXPIRED' AND last_error LIKE 'never sent%'")
+                .query(Long.class).single()).isEqualTo(4);
+        assertThat(greetingRows()).isEqualTo(6);
+        assertThat(jdbc.sql("SELECT planned_through FROM planner_state").query(Timestamp.class).single().toInstant())
+                .isEqualTo(now.plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.MICROS));
+        assertThat(planner.planAll(now)).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM greetings").query(Long.class).single()).isEqualTo(4);
+    }
+
+    @Test
+    void statusWritesNeverOverwriteAFinalStatus() {
+        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
+        Instant now = CLOCK.instant();
+        greetingLog.markSending(id, now, now);
+        assertThat(greetingLog.markSent(id, "msg-1", now)).isTrue();
+
+        assertThat(greetingLog.finish(id, GreetingStatus.FAILED, "late answer of a slow instance", now, now)).isFalse();
+        assertThat(greetingLog.recordRetry(id, "late", now.plusSeconds(30), now)).isFalse();
+        assertThat(greetingLog.markSent(id, "msg-2", now)).isFalse();
+
+        Map<String, Object> row = logRow(id.toString());
+        assertThat(row.get("status")).isEqualTo("SENT");
+        assertThat(row.get("provider_message_id")).isEqualTo("msg-1");
+        assertThat(row.get("next_attempt_at")).isNull();
     }
 }

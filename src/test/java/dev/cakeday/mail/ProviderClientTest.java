@@ -36,7 +36,8 @@ class ProviderClientTest {
         server = new MockWebServer();
         server.start();
         String base = server.url("/api/v1").toString();
-        client = new ProviderClient(new MailProperties(URI.create(base), Duration.ofSeconds(1), Duration.ofMillis(500)),
+        client = new ProviderClient(new MailProperties(URI.create(base), Duration.ofSeconds(1), Duration.ofMillis(500), 0,
+                new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30))),
                 JSON, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 

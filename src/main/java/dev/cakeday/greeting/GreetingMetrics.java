@@ -1,0 +1,70 @@
+package dev.cakeday.greeting;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.stereotype.Component;
+
+/** Micrometer meters of greetings: outcomes, lateness, uncertain attempts and planning runs. */
+@Component
+class GreetingMetrics {
+
+    private final MeterRegistry meters;
+    private final Counter uncertainAttempts;
+    private final Timer plannerRuns;
+    private final Counter plannerRows;
+    private final AtomicLong plannerLastSuccess = new AtomicLong();
+
+    GreetingMetrics(MeterRegistry meters) {
+        this.meters = meters;
+        this.uncertainAttempts = Counter.builder("cakeday.greeting.uncertain.attempts")
+                .description("Attempts made after one whose outcome was never recorded (possible duplicates)")
+                .register(meters);
+        this.plannerRuns = Timer.builder("cakeday.planner.run")
+                .description("Duration of full planning runs")
+                .register(meters);
+        this.plannerRows = Counter.builder("cakeday.planner.rows")
+                .description("Greeting rows created by planning runs")
+                .register(meters);
+        Gauge.builder("cakeday.planner.last.success.timestamp", plannerLastSuccess, AtomicLong::get)
+                .description("When the last full planning run finished (epoch seconds; 0 before the first)")
+                .baseUnit("seconds")
+                .register(meters);
+    }
+
+    /** A greeting reached a final status. */
+    void outcome(GreetingStatus status, String occasion) {
+        Counter.builder("cakeday.greetings")
+                .description("Greetings that reached a final status, by outcome and occasion")
+                .tag("outcome", status.name().toLowerCase())
+                .tag("occasion", occasion)
+                .register(meters)
+                .increment();
+    }
+
+    void sent(String occasion, Duration lateness) {
+        outcome(GreetingStatus.SENT, occasion);
+        Timer.builder("cakeday.greeting.lateness")
+                .description("Time from a greeting's due instant to its delivery")
+                .tag("occasion", occasion)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofDays(3))
+                .register(meters)
+                .record(lateness.isNegative() ? Duration.ZERO : lateness);
+    }
+
+    void uncertainAttempt() {
+        uncertainAttempts.increment();
+    }
+
+    void planned(int rows, Duration took, Instant finishedAt) {
+        plannerRuns.record(took);
+        plannerRows.increment(rows);
+        plannerLastSuccess.set(finishedAt.getEpochSecond());
+    }
+}

@@ -1,0 +1,135 @@
+package dev.cakeday.mail;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stands before the provider: a circuit breaker stops calls to a provider that keeps failing (one
+ * probe per {@code open-wait} while open), and an optional rate limit keeps this instance under
+ * its share of the provider's quota. A caller that is not let through puts its greeting back
+ * without calling, to try again after the returned delay.
+ */
+@Component
+public class ProviderGate {
+
+    static final String BREAKER = "provider";
+    private static final Duration RATE_LIMIT_WAIT = Duration.ofMillis(500);
+    private static final Logger log = LoggerFactory.getLogger(ProviderGate.class);
+
+    private final ProviderClient client;
+    private final CircuitBreaker breaker;
+    private final RateLimiter rateLimiter;
+    private final Duration openWait;
+    private final MeterRegistry meters;
+    private final Counter deferredOpen;
+    private final Counter deferredRate;
+
+    ProviderGate(ProviderClient client, MailProperties properties, MeterRegistry meters) {
+        this.client = client;
+        this.meters = meters;
+        MailProperties.CircuitBreaker settings = properties.circuitBreaker();
+        this.openWait = settings.openWait();
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .failureRateThreshold(settings.failureRateThreshold())
+                .slidingWindowSize(settings.slidingWindow())
+                .minimumNumberOfCalls(settings.minimumCalls())
+                .waitDurationInOpenState(settings.openWait())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+        this.breaker = breakers.circuitBreaker(BREAKER);
+        this.breaker.getEventPublisher().onStateTransition(event ->
+                log.warn("provider circuit breaker {}", event.getStateTransition()));
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        this.rateLimiter = properties.maxRate() <= 0 ? null : rateLimiter(properties.maxRate());
+        this.deferredOpen = deferred(meters, "circuit_open");
+        this.deferredRate = deferred(meters, "rate_limited");
+    }
+
+    private static RateLimiter rateLimiter(double perSecond) {
+        // Whole permits per period: a fractional rate becomes N permits per N/rate seconds.
+        int permits = (int) Math.max(1, Math.round(perSecond));
+        Duration period = Duration.ofNanos((long) (permits / perSecond * 1_000_000_000L));
+        return RateLimiter.of("provider", RateLimiterConfig.custom()
+                .limitForPeriod(permits)
+                .limitRefreshPeriod(period)
+                .timeoutDuration(RATE_LIMIT_WAIT)
+                .build());
+    }
+
+    private static Counter deferred(MeterRegistry meters, String reason) {
+        return Counter.builder("cakeday.provider.deferred")
+                .description("Greetings put back without calling the provider")
+                .tag("reason", reason)
+                .register(meters);
+    }
+
+    /** Empty when the caller may call the provider now; else how long to wait before trying again. */
+    public Optional<Duration> tryEnter() {
+        if (!breaker.tryAcquirePermission()) {
+            deferredOpen.increment();
+            long waitMs = openWait.toMillis();
+            return Optional.of(Duration.ofMillis(waitMs / 2 + ThreadLocalRandom.current().nextLong(waitMs / 2 + 1)));
+        }
+        if (rateLimiter != null && !rateLimiter.acquirePermission()) {
+            breaker.releasePermission();
+            deferredRate.increment();
+            return Optional.of(Duration.ofMillis(ThreadLocalRandom.current().nextLong(250, 1_000)));
+        }
+        return Optional.empty();
+    }
+
+    /** Gives back a permission taken by {@link #tryEnter()} when no call follows. */
+    public void leave() {
+        breaker.releasePermission();
+    }
+
+    /** Calls the provider after {@link #tryEnter()}; the outcome feeds the breaker and the call timer. */
+    public ProviderResult send(String idempotencyKey, String email, String message) {
+        long started = System.nanoTime();
+        ProviderResult result = client.send(idempotencyKey, email, message);
+        long elapsed = System.nanoTime() - started;
+        if (result instanceof ProviderResult.Unavailable unavailable) {
+            breaker.onError(elapsed, TimeUnit.NANOSECONDS, new ProviderUnavailableException(unavailable.reason()));
+        } else {
+            breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        }
+        Timer.builder("cakeday.provider.calls")
+                .description("Calls to the email provider, by outcome")
+                .tag("outcome", outcome(result))
+                .register(meters)
+                .record(elapsed, TimeUnit.NANOSECONDS);
+        return result;
+    }
+
+    public CircuitBreaker.State state() {
+        return breaker.getState();
+    }
+
+    private static String outcome(ProviderResult result) {
+        if (result instanceof ProviderResult.Delivered) {
+            return "delivered";
+        }
+        return result instanceof ProviderResult.Rejected ? "rejected" : "unavailable";
+    }
+
+    /** How a temporary provider failure is reported to the circuit breaker. */
+    static final class ProviderUnavailableException extends RuntimeException {
+        ProviderUnavailableException(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}
