@@ -2,11 +2,11 @@ package dev.cakeday.config;
 
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
-import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,9 +25,10 @@ class SchedulerConfig {
     }
 
     @Bean
-    DbSchedulerCustomizer dbSchedulerCustomizer(JsonMapper json, DbSchedulerProperties properties) {
+    DbSchedulerCustomizer dbSchedulerCustomizer(JsonMapper json,
+            @Value("${db-scheduler.scheduler-name:}") String configuredName) {
         Serializer serializer = new JsonTaskData(json);
-        Optional<SchedulerName> name = properties.getSchedulerName() != null
+        Optional<SchedulerName> name = !configuredName.isBlank()
                 ? Optional.empty()
                 : Optional.of(new SchedulerName.Fixed(ManagementFactory.getRuntimeMXBean().getName()));
         return new DbSchedulerCustomizer() {

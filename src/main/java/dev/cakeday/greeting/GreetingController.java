@@ -1,6 +1,12 @@
 package dev.cakeday.greeting;
 
+import dev.cakeday.config.ApiErrors;
 import dev.cakeday.user.User;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.cakeday.user.UserDirectory;
 import dev.cakeday.user.UserNotFoundException;
 import java.time.Clock;
@@ -8,12 +14,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET /user/{id}/greetings}: a user's delivery log, newest first, and their pending greeting rows. */
 @RestController
+@Tag(name = "Greetings", description = "A user's delivery log and pending greetings")
+@ApiErrors
 class GreetingController {
 
     static final int HISTORY_LIMIT = 100;
@@ -38,6 +47,11 @@ class GreetingController {
     record UserGreetings(UUID userId, List<GreetingRecord> history, List<PendingGreeting> pending) {
     }
 
+    @Operation(summary = "A user's greetings", description = "The delivery log, newest first (at most 100), "
+            + "and the rows waiting in scheduled_tasks.")
+    @ApiResponse(responseCode = "200", description = "History and pending greetings")
+    @ApiResponse(responseCode = "404", description = "No such user", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @GetMapping(path = "/user/{id}/greetings", produces = MediaType.APPLICATION_JSON_VALUE)
     UserGreetings greetings(@PathVariable UUID id) {
         User user = users.find(id).orElseThrow(() -> new UserNotFoundException(id));

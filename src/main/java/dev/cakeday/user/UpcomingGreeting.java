@@ -1,8 +1,13 @@
 package dev.cakeday.user;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.time.LocalDate;
 
 /** The next greeting of one occasion, as shown with a user. */
-public record UpcomingGreeting(String occasion, LocalDate date, Instant sendAt) {
+public record UpcomingGreeting(
+        @Schema(example = "BIRTHDAY") String occasion,
+        @Schema(description = "The local date it is greeted on", example = "2026-12-10") LocalDate date,
+        @Schema(description = "When it goes out (UTC); equals scheduled_tasks.execution_time once planned",
+                example = "2026-12-10T09:00:00Z") Instant sendAt) {
 }

@@ -1,5 +1,6 @@
 package dev.cakeday.user;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -16,6 +17,7 @@ record UserResponse(
         LocalDate anniversary,
         Instant createdAt,
         Instant updatedAt,
+        @Schema(description = "Per occasion, the next greeting not yet in a final state")
         List<UpcomingGreeting> upcomingGreetings) {
 
     static UserResponse of(User user, List<UpcomingGreeting> upcoming) {

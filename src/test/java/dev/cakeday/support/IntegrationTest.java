@@ -14,18 +14,21 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "db-scheduler.polling-interval=100ms",
-        "cakeday.mail.read-timeout=1s"
+        "cakeday.mail.read-timeout=1s",
+        "spring.datasource.hikari.connection-timeout=2000"
 })
 @Import(TestClockConfig.class)
 public abstract class IntegrationTest {
 
     protected static final TestClock CLOCK = new TestClock();
     protected static final FakeProvider PROVIDER = new FakeProvider(CLOCK);
+    /** Between the application and its database, so that a test can take the database away. */
+    protected static final TcpProxy DATABASE_LINK = new TcpProxy(TestDatabase.get().host(), TestDatabase.get().port());
 
     @DynamicPropertySource
     static void environment(DynamicPropertyRegistry registry) {
         TestDatabase db = TestDatabase.get();
-        registry.add("spring.datasource.url", db::url);
+        registry.add("spring.datasource.url", () -> db.urlVia(DATABASE_LINK));
         registry.add("spring.datasource.username", db::user);
         registry.add("spring.datasource.password", db::password);
         registry.add("cakeday.mail.base-url", PROVIDER::baseUrl);

@@ -67,6 +67,24 @@ public final class TestDatabase {
         return serverUrl + "/" + name + query;
     }
 
+    /** The URL of the run's database reached through {@code proxy} instead of directly. */
+    public String urlVia(TcpProxy proxy) {
+        return "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name + query;
+    }
+
+    /** Host and port of the server, from its JDBC URL. */
+    public String host() {
+        String authority = serverUrl.substring("jdbc:postgresql://".length());
+        int colon = authority.lastIndexOf(':');
+        return colon < 0 ? authority : authority.substring(0, colon);
+    }
+
+    public int port() {
+        String authority = serverUrl.substring("jdbc:postgresql://".length());
+        int colon = authority.lastIndexOf(':');
+        return colon < 0 ? 5432 : Integer.parseInt(authority.substring(colon + 1));
+    }
+
     public String user() {
         return user;
     }

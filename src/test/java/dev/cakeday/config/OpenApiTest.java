@@ -1,0 +1,61 @@
+package dev.cakeday.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cakeday.support.Api;
+import dev.cakeday.support.IntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.JsonNode;
+
+/** The served OpenAPI document lists every endpoint Cakeday maps, with its error answers; Swagger UI is served. */
+class OpenApiTest extends IntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    @Test
+    void everyEndpointIsDocumented() {
+        JsonNode paths = new Api(port).get("/v3/api-docs").json().get("paths");
+        List<String> endpoints = new ArrayList<>();
+        mappings.getHandlerMethods().forEach((info, method) -> {
+            if (!method.getBeanType().getPackageName().startsWith("dev.cakeday")) {
+                return;
+            }
+            for (String path : info.getPatternValues()) {
+                for (RequestMethod verb : info.getMethodsCondition().getMethods()) {
+                    endpoints.add(verb.name().toLowerCase() + " " + path);
+                }
+            }
+        });
+
+        assertThat(endpoints).contains("post /user", "get /user", "get /user/{id}", "put /user/{id}",
+                "delete /user/{id}", "get /user/{id}/greetings");
+        for (String endpoint : endpoints) {
+            String[] verbAndPath = endpoint.split(" ");
+            JsonNode operation = paths.path(verbAndPath[1]).path(verbAndPath[0]);
+            assertThat(operation.isMissingNode()).as(endpoint + " is documented").isFalse();
+            assertThat(operation.path("summary").asString()).as(endpoint + " summary").isNotBlank();
+            assertThat(operation.path("responses").has("400")).as(endpoint + " documents 400").isTrue();
+        }
+        assertThat(paths.path("/user").path("post").path("requestBody").toString()).contains("UserRequest");
+    }
+
+    @Test
+    void swaggerUiIsServed() {
+        Api.Response ui = new Api(port).send(java.net.http.HttpRequest.newBuilder(new Api(port).uri("/swagger-ui/index.html")).GET());
+        assertThat(ui.status()).isEqualTo(200);
+        assertThat(ui.body()).contains("swagger-ui");
+        assertThat(new Api(port).get("/swagger-ui.html").status()).isIn(200, 302);
+    }
+}
