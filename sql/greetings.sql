@@ -12,7 +12,7 @@ SELECT count(*) AS due_unclaimed, min(execution_time) AS oldest, now() - min(exe
 FROM scheduled_tasks
 WHERE task_name = 'greeting' AND NOT picked AND execution_time <= now();
 
--- 2. Being sent right now, by which instance (picked_by is host:pid), and how fresh its heartbeat is.
+-- 2. Being sent right now, by which instance (picked_by is the JVM name, pid@host), and how fresh its heartbeat is.
 SELECT task_instance, picked_by, execution_time, last_heartbeat, now() - last_heartbeat AS heartbeat_age
 FROM scheduled_tasks
 WHERE task_name = 'greeting' AND picked

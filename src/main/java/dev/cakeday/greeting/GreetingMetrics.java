@@ -19,8 +19,16 @@ class GreetingMetrics {
     private final Counter plannerRows;
     private final AtomicLong plannerLastSuccess = new AtomicLong();
 
-    GreetingMetrics(MeterRegistry meters) {
+    GreetingMetrics(MeterRegistry meters, Occasions occasions) {
         this.meters = meters;
+        // Registered up front, so that rates over them count from the first event after a start.
+        for (Occasion occasion : occasions.all()) {
+            for (GreetingStatus status : GreetingStatus.values()) {
+                if (status.isFinal()) {
+                    outcomeCounter(status, occasion.name());
+                }
+            }
+        }
         this.uncertainAttempts = Counter.builder("cakeday.greeting.uncertain.attempts")
                 .description("Attempts made after one whose outcome was never recorded (possible duplicates)")
                 .register(meters);
@@ -38,12 +46,15 @@ class GreetingMetrics {
 
     /** A greeting reached a final status. */
     void outcome(GreetingStatus status, String occasion) {
-        Counter.builder("cakeday.greetings")
+        outcomeCounter(status, occasion).increment();
+    }
+
+    private Counter outcomeCounter(GreetingStatus status, String occasion) {
+        return Counter.builder("cakeday.greetings")
                 .description("Greetings that reached a final status, by outcome and occasion")
                 .tag("outcome", status.name().toLowerCase())
                 .tag("occasion", occasion)
-                .register(meters)
-                .increment();
+                .register(meters);
     }
 
     void sent(String occasion, Duration lateness) {
