@@ -24,13 +24,16 @@ class SchedulerConfig {
         return clock::instant;
     }
 
+    /** This instance's scheduler name, as {@code picked_by} shows it: configured, or the JVM's pid@host. */
     @Bean
-    DbSchedulerCustomizer dbSchedulerCustomizer(JsonMapper json,
-            @Value("${db-scheduler.scheduler-name:}") String configuredName) {
+    InstanceName instanceName(@Value("${db-scheduler.scheduler-name:}") String configuredName) {
+        return new InstanceName(configuredName.isBlank() ? ManagementFactory.getRuntimeMXBean().getName() : configuredName);
+    }
+
+    @Bean
+    DbSchedulerCustomizer dbSchedulerCustomizer(JsonMapper json, InstanceName instance) {
         Serializer serializer = new JsonTaskData(json);
-        Optional<SchedulerName> name = !configuredName.isBlank()
-                ? Optional.empty()
-                : Optional.of(new SchedulerName.Fixed(ManagementFactory.getRuntimeMXBean().getName()));
+        Optional<SchedulerName> name = Optional.of(new SchedulerName.Fixed(instance.value()));
         return new DbSchedulerCustomizer() {
             @Override
             public Optional<Serializer> serializer() {

@@ -39,7 +39,7 @@ public class ProviderClient {
                 .connectTimeout(properties.connectTimeout())
                 .readTimeout(properties.readTimeout())
                 .writeTimeout(properties.readTimeout())
-                .callTimeout(properties.connectTimeout().plus(properties.readTimeout()).multipliedBy(2))
+                .callTimeout(properties.connectTimeout().plus(properties.readTimeout()))
                 .followRedirects(false)
                 .retryOnConnectionFailure(false)
                 .build();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import mockwebserver3.Dispatcher;
@@ -44,6 +45,11 @@ public final class FakeProvider extends Dispatcher {
         }
     }
 
+    /** Shuts the server down: new connections are refused. */
+    public void shutdown() {
+        server.close();
+    }
+
     public String baseUrl() {
         return server.url("/").toString();
     }
@@ -72,6 +78,14 @@ public final class FakeProvider extends Dispatcher {
                 .build();
     }
 
+    /** Accepts after {@code latency}, like a provider that takes its time. */
+    public static MockResponse acceptAfter(Call call, Duration latency) {
+        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                .headersDelay(latency.toMillis(), TimeUnit.MILLISECONDS)
+                .body("{\"success\":true,\"messageId\":\"msg-" + Math.abs(call.idempotencyKey().hashCode()) + "\"}")
+                .build();
+    }
+
     public static MockResponse status(int code, String body) {
         return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
     }
@@ -84,11 +98,6 @@ public final class FakeProvider extends Dispatcher {
     /** Drops the connection without an answer, as a provider that is down would. */
     public static MockResponse disconnect() {
         return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
-    }
-
-    public static MockResponse hang(Duration duration) {
-        return new MockResponse.Builder().code(200).headersDelay(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .body("{\"success\":true}").build();
     }
 
     @Override
