@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cakeday.support.FakeProvider;
 import dev.cakeday.support.ServiceProcess;
+import dev.cakeday.support.TcpProxy;
 import dev.cakeday.support.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,10 @@ class InstancesIT {
 
     /** Users whose birthday greeting fell due a minute ago (send-time is set so), owed since yesterday. */
     static Map<String, String> burstOf(int users) {
+        return burstOf(users, db.url());
+    }
+
+    static Map<String, String> burstOf(int users, String databaseUrl) {
         Instant now = Instant.now();
         LocalTime sendTime = LocalTime.ofInstant(now, ZoneOffset.UTC).minusMinutes(1).truncatedTo(ChronoUnit.MINUTES);
         if (sendTime.isAfter(LocalTime.ofInstant(now, ZoneOffset.UTC))) {
@@ -82,7 +87,7 @@ class InstancesIT {
                 .param("owedFrom", today.minusDays(1))
                 .update();
         return Map.of(
-                "spring.datasource.url", db.url(),
+                "spring.datasource.url", databaseUrl,
                 "spring.datasource.username", db.user(),
                 "spring.datasource.password", db.password(),
                 "cakeday.mail.base-url", provider.baseUrl(),
@@ -186,6 +191,39 @@ class InstancesIT {
             assertNothingLostNothingDoubled(users);
         } finally {
             closeAll(List.of(doomed, survivor));
+        }
+    }
+
+    @Test
+    void instancesRideOutTheDatabaseGoingAwayMidBurst() {
+        int users = 600;
+        TcpProxy link = new TcpProxy(db.host(), db.port());
+        Map<String, String> config = burstOf(users, db.urlVia(link));
+        ServiceProcess a = ServiceProcess.start("dbcut-1", config);
+        ServiceProcess b = ServiceProcess.start("dbcut-2", config);
+        try {
+            a.awaitReady(Duration.ofSeconds(120));
+            b.awaitReady(Duration.ofSeconds(120));
+            await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 60);
+
+            link.cut();
+            sleepSeconds(15);
+            assertThat(a.isAlive() && b.isAlive()).as("both instances outlive the outage").isTrue();
+            link.restore();
+
+            await("every greeting sent", Duration.ofSeconds(120), () -> sent() == users);
+            assertNothingLostNothingDoubled(users);
+        } finally {
+            link.restore();
+            closeAll(List.of(a, b));
+        }
+    }
+
+    static void sleepSeconds(int seconds) {
+        try {
+            Thread.sleep(seconds * 1_000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
