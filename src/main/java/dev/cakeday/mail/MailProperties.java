@@ -38,8 +38,8 @@ public record MailProperties(
      */
     public record CircuitBreaker(
             @DefaultValue("50") float failureRateThreshold,
-            @DefaultValue("20") int slidingWindow,
-            @DefaultValue("10") int minimumCalls,
+            @DefaultValue("100") int slidingWindow,
+            @DefaultValue("50") int minimumCalls,
             @DefaultValue("30s") Duration openWait) {
     }
 }

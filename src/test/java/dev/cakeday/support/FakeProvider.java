@@ -36,13 +36,22 @@ public final class FakeProvider extends Dispatcher {
     private volatile Function<Call, MockResponse> behaviour = FakeProvider::accept;
 
     public FakeProvider(Clock clock) {
+        this(clock, 0);
+    }
+
+    /** On a given port (0 for any): a provider brought back after an outage answers where it did. */
+    public FakeProvider(Clock clock, int port) {
         this.clock = clock;
         server.setDispatcher(this);
         try {
-            server.start();
+            server.start(port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public int port() {
+        return server.getPort();
     }
 
     /** Shuts the server down: new connections are refused. */

@@ -54,6 +54,28 @@ public final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The sum of one Prometheus series (all its label sets matching {@code filter}) on this instance. */
+    public double metric(String series, String filter) {
+        try {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(baseUrl() + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines()
+                    .filter(line -> line.startsWith(series + "{") || line.startsWith(series + " "))
+                    .filter(line -> line.contains(filter))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Path log() {
         return log;
     }
