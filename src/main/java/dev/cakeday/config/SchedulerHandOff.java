@@ -4,18 +4,21 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Graceful shutdown: on SIGTERM, before the web server and the connection pool go, the scheduler
- * stops claiming rows and lets running greetings finish (up to twice {@code shutdown-max-wait});
- * rows still picked by this instance then are handed back, so that another instance takes them
- * at once instead of after the dead-instance timeout.
+ * Graceful shutdown: when the application closes (SIGTERM), before the web server drains and the
+ * connection pool goes, the scheduler stops claiming rows and lets running greetings finish (up to
+ * twice {@code shutdown-max-wait}); rows still picked by this instance then are handed back, so
+ * that another instance takes them at once instead of after the dead-instance timeout.
+ * (A closing context, not a lifecycle stop: Spring also stops lifecycles to pause a context, and a
+ * stopped db-scheduler cannot start again.)
  */
 @Component
-class SchedulerHandOff implements SmartLifecycle {
+class SchedulerHandOff {
 
     static final String RELEASE_PICKED = """
             UPDATE scheduled_tasks
@@ -27,7 +30,6 @@ class SchedulerHandOff implements SmartLifecycle {
     private final ObjectProvider<Scheduler> scheduler;
     private final JdbcClient jdbc;
     private final InstanceName instance;
-    private volatile boolean running;
 
     SchedulerHandOff(ObjectProvider<Scheduler> scheduler, JdbcClient jdbc, InstanceName instance) {
         this.scheduler = scheduler;
@@ -35,14 +37,8 @@ class SchedulerHandOff implements SmartLifecycle {
         this.instance = instance;
     }
 
-    @Override
-    public void start() {
-        running = true;
-    }
-
-    @Override
-    public void stop() {
-        running = false;
+    @EventListener(ContextClosedEvent.class)
+    void handOff() {
         Scheduler active = scheduler.getIfAvailable();
         if (active == null) {
             return;
@@ -50,16 +46,5 @@ class SchedulerHandOff implements SmartLifecycle {
         active.stop();
         int released = jdbc.sql(RELEASE_PICKED).param("instance", instance.value()).update();
         log.info("Scheduler stopped; {} unfinished greeting rows handed back", released);
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** Stops first, while the web server drains and the database is still there. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 1;
     }
 }

@@ -118,10 +118,19 @@ abstract class GreetingTestSupport extends IntegrationTest {
         return jdbc.sql("SELECT status FROM greetings WHERE id = ?").param(greetingId).query(String.class).optional();
     }
 
-    /** True once the greeting's last attempt failed and its next one is scheduled. */
-    boolean retryPending(String greetingId) {
-        return jdbc.sql("SELECT count(*) FROM greetings WHERE id = ? AND next_attempt_at IS NOT NULL")
-                .param(greetingId).query(Long.class).single() == 1;
+    /**
+     * Waits until the greeting's last attempt failed and its row is rescheduled for the next one
+     * (the log records the retry before db-scheduler moves the row); returns that instant.
+     */
+    Instant awaitRetryScheduled(String greetingId) {
+        await("the retry of " + greetingId + " scheduled", DELIVERY_TIMEOUT, () -> nextAttemptAt(greetingId)
+                .filter(next -> executionTime(greetingId).filter(next::equals).isPresent()).isPresent());
+        return nextAttemptAt(greetingId).orElseThrow();
+    }
+
+    Optional<Instant> nextAttemptAt(String greetingId) {
+        return jdbc.sql("SELECT next_attempt_at FROM greetings WHERE id = ? AND next_attempt_at IS NOT NULL")
+                .param(greetingId).query(Timestamp.class).optional().map(Timestamp::toInstant);
     }
 
     void awaitStatus(String greetingId, String expected) {

@@ -1,6 +1,7 @@
 package dev.cakeday.instances;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.cakeday.support.FakeProvider;
 import dev.cakeday.support.ServiceProcess;
@@ -8,6 +9,10 @@ import dev.cakeday.support.TcpProxy;
 import dev.cakeday.support.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -184,6 +189,8 @@ class InstancesIT {
 
         assertThat(sent()).as("every greeting SENT").isEqualTo(users);
         assertThat(perKey).as("every greeting reached the provider").hasSize(users);
+        assertThat(jdbc.sql("SELECT id FROM greetings WHERE status = 'SENT'").query(String.class).set())
+                .as("the log agrees with what the provider saw").isEqualTo(perKey.keySet());
         assertThat(underTwoKeys).as("nobody greeted under two keys").isZero();
         assertThat(count("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'")).isZero();
     }
@@ -243,6 +250,8 @@ class InstancesIT {
             List<String> held = jdbc.sql("SELECT task_instance FROM scheduled_tasks WHERE picked AND picked_by = 'crash-1'")
                     .query(String.class).list();
 
+            UserChanges changes = changeTwoUsersInFlight(instances.get(1));
+
             instances.get(0).kill();
             long killedAt = System.nanoTime();
             instances.set(0, ServiceProcess.start("crash-1b", config));
@@ -251,11 +260,70 @@ class InstancesIT {
                     "SELECT count(*) FROM greetings WHERE status = 'SENT' AND id = ANY(?)")
                     .param(held.toArray(String[]::new)).query(Long.class).single() == held.size());
             assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(90));
-            await("every greeting sent", Duration.ofSeconds(180), () -> sent() == users);
-            assertAndReport("3 instances; one killed (SIGKILL) mid-burst and restarted", users,
+            await("every greeting sent", Duration.ofSeconds(180), () -> sent() == users - 1);
+            changes.assertHeld();
+            assertAndReport("3 instances; one killed (SIGKILL) mid-burst and restarted; meanwhile one user "
+                    + "deleted and another moved to another zone", users - 1,
                     "20% HTTP 500, 5% hang past the read timeout then deliver", "–");
         } finally {
             closeAll(instances);
+        }
+    }
+
+    /**
+     * A user deleted and another moved to another zone mid-burst. Africa/Abidjan keeps UTC's offset, so the
+     * move lands on the same local date after the send time at any hour: that greeting is then owed at once.
+     */
+    record UserChanges(String deletedKey, String movedKey, String movedEmail, Instant movedAt) {
+
+        void assertHeld() {
+            // (A greeting an instance picked in the instant between choosing and deleting would be left to
+            // finish; that window is milliseconds wide. An attempt that failed before the deletion is no greeting.)
+            assertThat(provider.calls(call -> call.idempotencyKey().equals(deletedKey) && call.status() == 200))
+                    .as("the deleted user gets nothing").isEmpty();
+            assertThat(jdbc.sql("SELECT status FROM greetings WHERE id = ? AND status = 'SENT'").param(deletedKey)
+                    .query(String.class).optional()).as("no delivery recorded for the deleted user").isEmpty();
+            List<FakeProvider.Call> moved = provider.calls(call -> movedEmail.equals(call.email()) && call.status() == 200);
+            assertThat(moved).as("the moved user is greeted").isNotEmpty();
+            assertThat(moved).as("once: repeats, if any, under the one key (a hang past the client's timeout)")
+                    .allSatisfy(call -> assertThat(call.idempotencyKey()).isEqualTo(movedKey));
+            Instant dueAt = jdbc.sql("SELECT due_at FROM greetings WHERE id = ?").param(movedKey)
+                    .query(Timestamp.class).single().toInstant();
+            assertThat(dueAt).as("due at the new instant: at once, as the zone changed on the day after the send time")
+                    .isCloseTo(movedAt, within(5, ChronoUnit.SECONDS));
+        }
+    }
+
+    /** Through one instance's API: deletes a user and moves another, both with greetings still waiting. */
+    static UserChanges changeTwoUsersInFlight(ServiceProcess via) {
+        List<Map<String, Object>> waiting = jdbc.sql("""
+                SELECT u.id::text AS id, u.email, t.task_instance FROM scheduled_tasks t
+                JOIN users u ON u.id::text = split_part(t.task_instance, ':', 1)
+                WHERE t.task_name = 'greeting' AND NOT t.picked
+                ORDER BY t.execution_time DESC, t.task_instance DESC LIMIT 2""").query().listOfRows();
+        assertThat(waiting).as("two greetings still waiting mid-burst").hasSize(2);
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(
+                    URI.create(via.baseUrl() + "/user/" + waiting.get(0).get("id"))).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(deleted.statusCode()).isEqualTo(204);
+            Instant movedAt = Instant.now();
+            String body = ("{\"firstName\":\"Burst\",\"lastName\":\"User\",\"email\":\"%s\",\"birthday\":\"%s\","
+                    + "\"timezone\":\"Africa/Abidjan\"}").formatted(waiting.get(1).get("email"),
+                    LocalDate.now(ZoneOffset.UTC).withYear(1990));
+            HttpResponse<String> moved = http.send(HttpRequest.newBuilder(
+                    URI.create(via.baseUrl() + "/user/" + waiting.get(1).get("id")))
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+            return new UserChanges((String) waiting.get(0).get("task_instance"),
+                    (String) waiting.get(1).get("task_instance"), (String) waiting.get(1).get("email"), movedAt);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
