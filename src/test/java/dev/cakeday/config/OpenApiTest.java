@@ -53,9 +53,10 @@ class OpenApiTest extends IntegrationTest {
 
     @Test
     void swaggerUiIsServed() {
-        Api.Response ui = new Api(port).send(java.net.http.HttpRequest.newBuilder(new Api(port).uri("/swagger-ui/index.html")).GET());
+        Api api = new Api(port);
+        Api.Response ui = api.get("/swagger-ui/index.html");
         assertThat(ui.status()).isEqualTo(200);
         assertThat(ui.body()).contains("swagger-ui");
-        assertThat(new Api(port).get("/swagger-ui.html").status()).isIn(200, 302);
+        assertThat(api.get("/swagger-ui.html").status()).isIn(200, 302);
     }
 }
