@@ -127,8 +127,14 @@ class InstancesIT {
 
     /** {@code users} whose birthday greeting fell due a minute ago (send-time is set so), owed since yesterday. */
     static Map<String, String> burstOf(int users, String databaseUrl) {
+        return burstOf(users, databaseUrl, 1);
+    }
+
+    /** As {@link #burstOf(int, String)}, due {@code minutesAgo} minutes before now (rounded down to the minute). */
+    static Map<String, String> burstOf(int users, String databaseUrl, int minutesAgo) {
         Instant now = Instant.now();
-        LocalTime sendTime = LocalTime.ofInstant(now, ZoneOffset.UTC).minusMinutes(1).truncatedTo(ChronoUnit.MINUTES);
+        LocalTime sendTime = LocalTime.ofInstant(now, ZoneOffset.UTC).minusMinutes(minutesAgo)
+                .truncatedTo(ChronoUnit.MINUTES);
         if (sendTime.isAfter(LocalTime.ofInstant(now, ZoneOffset.UTC))) {
             throw new IllegalStateException("too close to midnight UTC for a same-day burst; run again in two minutes");
         }
@@ -429,6 +435,34 @@ class InstancesIT {
                     .formatted(took.toMillis() / 1000.0), users, "graceful stop", "–");
         } finally {
             closeAll(second == null ? List.of(first) : List.of(first, second));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void greetingsDueWhileEveryInstanceWasDownGoOutWithinAMinuteOfTheStart() {
+        int users = 600;
+        Map<String, String> config = burstOf(users, db.url(), 2);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Instant due = today.atTime(LocalTime.parse(config.get("cakeday.greeting.send-time"))).toInstant(ZoneOffset.UTC);
+        // The rows the stopped instances had planned, due two minutes ago while none was running.
+        jdbc.sql("""
+                INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
+                SELECT 'greeting', id::text || ':BIRTHDAY:' || :today, :due, false, 1 FROM users""")
+                .param("today", today.toString()).param("due", due.atOffset(ZoneOffset.UTC)).update();
+        assertThat(Duration.between(due, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMinutes(2));
+
+        long startedAt = System.nanoTime();
+        List<ServiceProcess> instances = List.of(ServiceProcess.start("restart-1", config),
+                ServiceProcess.start("restart-2", config));
+        try {
+            await("every greeting sent", Duration.ofSeconds(60), () -> sent() == users);
+            Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
+            assertThat(took).isLessThan(Duration.ofSeconds(60));
+            assertAndReport("2 instances started 2 min after the due time, all having been down over it; all sent %.0f s after the start"
+                    .formatted(took.toMillis() / 1000.0), users, "every instance down over the due time", "–");
+        } finally {
+            closeAll(instances);
         }
     }
 }
