@@ -1,5 +1,6 @@
 package dev.cakeday.greeting;
 
+import dev.cakeday.user.User;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -79,7 +80,7 @@ class GreetingCalendar {
      * The greeting dates of an occasion in the years around {@code now}: every date whose greeting
      * can still be pending (up to max-lateness ago) or planned (up to the horizon ahead).
      */
-    List<LocalDate> greetingDatesAround(LocalDate occasionDate, Instant now) {
+    private List<LocalDate> greetingDatesAround(LocalDate occasionDate, Instant now) {
         int year = LocalDate.ofInstant(now, ZoneOffset.UTC).getYear();
         return List.of(greetingDate(occasionDate, year - 1), greetingDate(occasionDate, year),
                 greetingDate(occasionDate, year + 1));
@@ -92,5 +93,13 @@ class GreetingCalendar {
 
     Instant deadline(Instant dueAt) {
         return dueAt.plus(maxLateness);
+    }
+
+    /** The ids of the user's greetings of this occasion that can still be pending or planned around {@code now}. */
+    List<GreetingId> idsAround(User user, Occasion occasion, Instant now) {
+        return occasion.dateOf(user).stream()
+                .flatMap(date -> greetingDatesAround(date, now).stream())
+                .map(date -> new GreetingId(user.id(), occasion.name(), date))
+                .toList();
     }
 }

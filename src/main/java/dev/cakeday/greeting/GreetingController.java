@@ -2,13 +2,13 @@ package dev.cakeday.greeting;
 
 import dev.cakeday.config.ApiErrors;
 import dev.cakeday.user.User;
+import dev.cakeday.user.UserDirectory;
+import dev.cakeday.user.UserNotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import dev.cakeday.user.UserDirectory;
-import dev.cakeday.user.UserNotFoundException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -57,9 +57,7 @@ class GreetingController {
         User user = users.find(id).orElseThrow(() -> new UserNotFoundException(id));
         Instant now = clock.instant();
         List<GreetingId> ids = occasions.all().stream()
-                .flatMap(occasion -> occasion.dateOf(user).stream()
-                        .flatMap(date -> calendar.greetingDatesAround(date, now).stream())
-                        .map(date -> new GreetingId(id, occasion.name(), date)))
+                .flatMap(occasion -> calendar.idsAround(user, occasion, now).stream())
                 .toList();
         return new UserGreetings(id, greetingLog.history(id, HISTORY_LIMIT), pendingGreetings.find(ids));
     }

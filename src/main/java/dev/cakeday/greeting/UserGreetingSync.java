@@ -71,7 +71,7 @@ class UserGreetingSync {
                 continue;
             }
             changed.add(occasion.name());
-            oldDate.ifPresent(date -> replaced.addAll(ids(before, occasion, date, event.at())));
+            replaced.addAll(calendar.idsAround(before, occasion, event.at()));
             newDate.ifPresentOrElse(
                     date -> userOccasions.save(after.id(), occasion.name(), date, after.timezone(), event.at()),
                     () -> userOccasions.delete(after.id(), occasion.name()));
@@ -90,7 +90,7 @@ class UserGreetingSync {
         User user = event.user();
         List<GreetingId> pending = new ArrayList<>();
         for (Occasion occasion : occasions.all()) {
-            occasion.dateOf(user).ifPresent(date -> pending.addAll(ids(user, occasion, date, event.at())));
+            pending.addAll(calendar.idsAround(user, occasion, event.at()));
         }
         planner.cancel(pending);
         planner.closeAbandoned(pending, "cancelled: the user was deleted", event.at());
@@ -112,9 +112,4 @@ class UserGreetingSync {
         }
     }
 
-    private List<GreetingId> ids(User user, Occasion occasion, LocalDate date, Instant now) {
-        return calendar.greetingDatesAround(date, now).stream()
-                .map(d -> new GreetingId(user.id(), occasion.name(), d))
-                .toList();
-    }
 }
