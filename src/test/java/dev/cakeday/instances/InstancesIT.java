@@ -87,8 +87,9 @@ class InstancesIT {
 
                 Each scenario runs the packaged service (`java -jar target/cakeday.jar`) as separate OS
                 processes on one fresh PostgreSQL database, against a real HTTP provider that answers in
-                %d ms unless told otherwise. The greetings fall due a minute before the instances start, so
-                the lateness includes their start-up (15–40 s on this machine) as well as the faults.
+                %d ms unless told otherwise. In the first four scenarios the greetings fall due a minute
+                before the instances start, so the lateness includes their start-up (15–40 s on this
+                machine) as well as the faults; in the last, two minutes before.
 
                 | scenario | greetings due | faults injected | delivered | repeats under one key (of which after an attempt of unknown outcome) | delivered under two keys | calls to the dead provider | longest lateness |
                 |---|---:|---|---:|---:|---:|---:|---:|
@@ -130,15 +131,19 @@ class InstancesIT {
         return burstOf(users, databaseUrl, 1);
     }
 
-    /** As {@link #burstOf(int, String)}, due {@code minutesAgo} minutes before now (rounded down to the minute). */
+    /** As {@link #burstOf(int, String, Instant)}, due {@code minutesAgo} minutes before now (rounded down to the minute). */
     static Map<String, String> burstOf(int users, String databaseUrl, int minutesAgo) {
+        return burstOf(users, databaseUrl, Instant.now().minus(Duration.ofMinutes(minutesAgo)).truncatedTo(ChronoUnit.MINUTES));
+    }
+
+    /** {@code users} whose birthday greeting falls due at {@code due} (today, UTC; send-time is set so). */
+    static Map<String, String> burstOf(int users, String databaseUrl, Instant due) {
         Instant now = Instant.now();
-        LocalTime sendTime = LocalTime.ofInstant(now, ZoneOffset.UTC).minusMinutes(minutesAgo)
-                .truncatedTo(ChronoUnit.MINUTES);
-        if (sendTime.isAfter(LocalTime.ofInstant(now, ZoneOffset.UTC))) {
-            throw new IllegalStateException("too close to midnight UTC for a same-day burst; run again in two minutes");
-        }
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        if (!LocalDate.ofInstant(due, ZoneOffset.UTC).equals(today)) {
+            throw new IllegalStateException("too close to midnight UTC for a same-day burst; run again in a few minutes");
+        }
+        LocalTime sendTime = LocalTime.ofInstant(due, ZoneOffset.UTC);
         jdbc.sql("""
                 WITH new_users AS (
                     INSERT INTO users (first_name, last_name, email, birthday, timezone, created_at, updated_at)
@@ -344,7 +349,7 @@ class InstancesIT {
         TcpProxy link = new TcpProxy(db.host(), db.port());
         Map<String, String> config = burstOf(users, db.urlVia(link));
         List<ServiceProcess> instances = List.of(ServiceProcess.start("dbcut-1", config),
-                ServiceProcess.start("dbcut-2", config));
+                ServiceProcess.start("dbcut-2", config), ServiceProcess.start("dbcut-3", config));
         try {
             startAll(instances);
             await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 60);
@@ -355,7 +360,7 @@ class InstancesIT {
             link.restore();
 
             await("every greeting sent", Duration.ofSeconds(120), () -> sent() == users);
-            assertAndReport("2 instances; the database connection cut for 15 s mid-burst", users,
+            assertAndReport("3 instances; the database connection cut for 15 s mid-burst", users,
                     "every database connection dropped, new ones refused", "–");
         } finally {
             link.restore();
@@ -370,12 +375,13 @@ class InstancesIT {
         Map<String, String> config = burstOf(users, db.url());
         int providerPort = provider.port();
         provider.shutdown();
+        long downSince = System.nanoTime();
         List<ServiceProcess> instances = List.of(ServiceProcess.start("outage-1", config),
-                ServiceProcess.start("outage-2", config));
+                ServiceProcess.start("outage-2", config), ServiceProcess.start("outage-3", config));
         FakeProvider recovered = null;
         try {
             startAll(instances);
-            sleep(Duration.ofMinutes(2));
+            sleep(Duration.ofMinutes(2).minusNanos(System.nanoTime() - downSince));
             double callsWhileDown = instances.stream()
                     .mapToDouble(i -> i.metric("cakeday_provider_calls_seconds_count", "outcome=\"unavailable\"")).sum();
             double deferred = instances.stream()
@@ -384,6 +390,7 @@ class InstancesIT {
             recovered = new FakeProvider(Clock.systemUTC(), providerPort);
             recovered.answer(call -> FakeProvider.acceptAfter(call, LATENCY));
             long recoveredAt = System.nanoTime();
+            Duration outage = Duration.ofNanos(recoveredAt - downSince);
             await("every greeting sent", Duration.ofMinutes(2), () -> sent() == users);
             Duration drained = Duration.ofNanos(System.nanoTime() - recoveredAt);
 
@@ -397,9 +404,9 @@ class InstancesIT {
             FakeProvider whileDown = provider;
             provider = recovered;
             recovered = null;
-            assertAndReport("2 instances; the provider refuses connections for 2 min, then recovers", users,
-                    "provider down (connection refused) for 120 s", "%.0f (and %.0f put back by the open breaker)"
-                            .formatted(callsWhileDown, deferred));
+            assertAndReport("3 instances; the provider refuses connections for 2 min, then recovers", users,
+                    "provider down (connection refused) for %.0f s".formatted(outage.toMillis() / 1000.0),
+                    "%.0f (and %.0f put back by the open breaker)".formatted(callsWhileDown, deferred));
             whileDown.reset();
         } finally {
             if (recovered != null) {
@@ -411,58 +418,65 @@ class InstancesIT {
 
     @Test
     @Order(4)
-    void sigtermMidBurstExitsWithinThirtySecondsAndLeavesNoRowPicked() {
-        int users = 400;
+    void sigtermToOneOfThreeMidBurstExitsWithinThirtySecondsAndLeavesNoRowPicked() {
+        int users = 1_500;
         Map<String, String> config = burstOf(users, db.url());
         provider.answer(call -> FakeProvider.acceptAfter(call, Duration.ofMillis(300)));
-        ServiceProcess first = ServiceProcess.start("graceful-1", config);
-        ServiceProcess second = null;
+        List<ServiceProcess> instances = List.of(ServiceProcess.start("graceful-1", config),
+                ServiceProcess.start("graceful-2", config), ServiceProcess.start("graceful-3", config));
         try {
-            first.awaitReady(Duration.ofSeconds(90));
-            await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 40);
+            startAll(instances);
+            await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 150);
+            await("the stopping instance holding greetings", Duration.ofSeconds(30), () -> count(
+                    "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by = 'graceful-1'") > 0);
+            assertThat(sent()).as("stopped mid-burst").isLessThan(users);
 
-            Duration took = first.terminate(Duration.ofSeconds(40));
+            Duration took = instances.get(0).terminate(Duration.ofSeconds(40));
 
             assertThat(took).as("exited after SIGTERM").isNotNull();
             assertThat(took).isLessThan(Duration.ofSeconds(30));
-            assertThat(count("SELECT count(*) FROM scheduled_tasks WHERE picked")).as("no row left picked").isZero();
-            assertThat(sent()).as("stopped mid-burst").isLessThan(users);
-
-            second = ServiceProcess.start("graceful-2", config);
-            second.awaitReady(Duration.ofSeconds(90));
-            await("every greeting sent", Duration.ofSeconds(90), () -> sent() == users);
-            assertAndReport("1 instance stopped (SIGTERM) mid-burst, exited in %.1f s; another started"
+            assertThat(count("SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by = 'graceful-1'"))
+                    .as("no row left picked by the stopped instance").isZero();
+            await("every greeting sent", Duration.ofSeconds(120), () -> sent() == users);
+            assertAndReport("3 instances; one stopped (SIGTERM) mid-burst, exited in %.1f s"
                     .formatted(took.toMillis() / 1000.0), users, "graceful stop", "–");
         } finally {
-            closeAll(second == null ? List.of(first) : List.of(first, second));
+            closeAll(instances);
         }
     }
 
     @Test
     @Order(5)
-    void greetingsDueWhileEveryInstanceWasDownGoOutWithinAMinuteOfTheStart() {
+    void allThreeStoppedBeforeTheDueTimeAndStartedTwoMinutesAfterItDeliverWithinAMinute() {
         int users = 600;
-        Map<String, String> config = burstOf(users, db.url(), 2);
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        Instant due = today.atTime(LocalTime.parse(config.get("cakeday.greeting.send-time"))).toInstant(ZoneOffset.UTC);
-        // The rows the stopped instances had planned, due two minutes ago while none was running.
-        jdbc.sql("""
-                INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
-                SELECT 'greeting', id::text || ':BIRTHDAY:' || :today, :due, false, 1 FROM users""")
-                .param("today", today.toString()).param("due", due.atOffset(ZoneOffset.UTC)).update();
-        assertThat(Duration.between(due, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMinutes(2));
-
-        long startedAt = System.nanoTime();
-        List<ServiceProcess> instances = List.of(ServiceProcess.start("restart-1", config),
-                ServiceProcess.start("restart-2", config));
+        // Far enough ahead for three instances to start and plan on this 2-core machine (about 20 s).
+        Instant due = Instant.now().plus(Duration.ofSeconds(50)).truncatedTo(ChronoUnit.SECONDS);
+        Map<String, String> config = burstOf(users, db.url(), due);
+        List<ServiceProcess> first = List.of(ServiceProcess.start("before-1", config),
+                ServiceProcess.start("before-2", config), ServiceProcess.start("before-3", config));
+        List<ServiceProcess> second = List.of();
         try {
+            startAll(first);
+            await("the burst planned", Duration.ofSeconds(30),
+                    () -> count("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'") == users);
+            for (ServiceProcess instance : first) {
+                assertThat(instance.terminate(Duration.ofSeconds(30))).as(instance.name() + " stopped").isNotNull();
+            }
+            assertThat(Instant.now()).as("every instance stopped before the due time").isBefore(due);
+
+            sleep(Duration.between(Instant.now(), due.plus(Duration.ofMinutes(2))));
+            assertThat(sent()).as("nothing sent while every instance was down").isZero();
+            long startedAt = System.nanoTime();
+            second = List.of(ServiceProcess.start("after-1", config), ServiceProcess.start("after-2", config),
+                    ServiceProcess.start("after-3", config));
             await("every greeting sent", Duration.ofSeconds(60), () -> sent() == users);
             Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
             assertThat(took).isLessThan(Duration.ofSeconds(60));
-            assertAndReport("2 instances started 2 min after the due time, all having been down over it; all sent %.0f s after the start"
+            assertAndReport("3 instances stopped before the due time and started 2 min after it; all sent %.0f s after the start"
                     .formatted(took.toMillis() / 1000.0), users, "every instance down over the due time", "–");
         } finally {
-            closeAll(instances);
+            closeAll(first);
+            closeAll(second);
         }
     }
 }
