@@ -1,5 +1,6 @@
 package dev.cakeday;
 
+import dev.cakeday.config.Commands;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -8,7 +9,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class CakedayApplication {
 
+    /** The service; or, with a command name first ({@code import}, {@code plan}), that command. */
     public static void main(String[] args) {
+        if (Commands.isCommand(args)) {
+            System.exit(Commands.run(CakedayApplication.class, args));
+        }
         SpringApplication.run(CakedayApplication.class, args);
     }
 }

@@ -19,6 +19,11 @@ class Anniversary implements Occasion {
     }
 
     @Override
+    public String usersColumn() {
+        return "anniversary";
+    }
+
+    @Override
     public String defaultTemplate() {
         return "Hey, {firstName} {lastName} happy anniversary";
     }

@@ -19,6 +19,11 @@ class Birthday implements Occasion {
     }
 
     @Override
+    public String usersColumn() {
+        return "birthday";
+    }
+
+    @Override
     public String defaultTemplate() {
         return "Hey, {firstName} {lastName} it's your birthday";
     }

@@ -27,7 +27,7 @@ public class GreetingPlanner {
 
     private static final Logger log = LoggerFactory.getLogger(GreetingPlanner.class);
     // Sorted, so that instances planning at once insert in the same order and never deadlock.
-    private static final List<ZoneId> ALL_ZONES = ZoneId.getAvailableZoneIds().stream().sorted().map(ZoneId::of).toList();
+    static final List<ZoneId> ALL_ZONES = ZoneId.getAvailableZoneIds().stream().sorted().map(ZoneId::of).toList();
     // Greetings never planned are recorded EXPIRED at most this far back after an outage.
     private static final Duration MAX_GAP = Duration.ofDays(366);
 
@@ -140,6 +140,13 @@ public class GreetingPlanner {
         log.info("Planned greetings due {} .. {}: {} rows created, {} unplanned ones recorded EXPIRED, in {} ms",
                 calendar.windowStart(now), calendar.windowEnd(now), created, expired, took.toMillis());
         return created;
+    }
+
+    /** PostgreSQL's plan of the planning statement at {@code now}, without running it. */
+    List<String> explainPlanAll(Instant now) {
+        return bind("EXPLAIN " + PLAN_ALL, calendar.slotsInWindow(ALL_ZONES, now))
+                .param("windowStart", at(calendar.windowStart(now)))
+                .query(String.class).list();
     }
 
     private int expireUnplanned(Instant now) {

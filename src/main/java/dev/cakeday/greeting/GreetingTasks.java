@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,10 +33,13 @@ class GreetingTasks {
 
     private final GreetingPlanner planner;
     private final Clock clock;
+    private final boolean planOnStartup;
 
-    GreetingTasks(GreetingPlanner planner, Clock clock) {
+    GreetingTasks(GreetingPlanner planner, Clock clock,
+            @Value("${cakeday.greeting.plan-on-startup:true}") boolean planOnStartup) {
         this.planner = planner;
         this.clock = clock;
+        this.planOnStartup = planOnStartup;
     }
 
     @Bean
@@ -72,6 +76,9 @@ class GreetingTasks {
      */
     @EventListener(ApplicationReadyEvent.class)
     void planOnStartup() {
+        if (!planOnStartup) {
+            return;
+        }
         try {
             planner.planAll(clock.instant());
         } catch (RuntimeException e) {

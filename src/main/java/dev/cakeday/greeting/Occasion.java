@@ -16,6 +16,9 @@ public interface Occasion {
     /** The user's date of this occasion, if they have one. */
     Optional<LocalDate> dateOf(User user);
 
+    /** The {@code users} column that holds this date, for set-based work such as a bulk import. */
+    String usersColumn();
+
     /** Message text; {@code {firstName}} and {@code {lastName}} are replaced. */
     String defaultTemplate();
 }

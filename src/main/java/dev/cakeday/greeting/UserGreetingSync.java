@@ -85,6 +85,19 @@ class UserGreetingSync {
                 event.at());
     }
 
+    /** A bulk import: the new users' occasions are added set-based, then one planning run plans them all. */
+    @EventListener
+    void imported(UserEvents.Imported event) {
+        if (event.count() == 0) {
+            return;
+        }
+        for (Occasion occasion : occasions.all()) {
+            userOccasions.saveImported(occasion, event.at(), GreetingPlanner.ALL_ZONES);
+        }
+        planner.planAll(event.at());
+        checkForDueAfterCommit();
+    }
+
     @EventListener
     void deleted(UserEvents.Deleted event) {
         User user = event.user();
@@ -103,13 +116,17 @@ class UserGreetingSync {
     private void plan(User user, List<String> occasionNames, Instant now) {
         List<Instant> planned = planner.planUser(user.id(), user.timezone(), occasionNames, now);
         if (planned.stream().anyMatch(at -> !at.isAfter(now))) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    scheduler.ifAvailable(Scheduler::triggerCheckForDueExecutions);
-                }
-            });
+            checkForDueAfterCommit();
         }
+    }
+
+    private void checkForDueAfterCommit() {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                scheduler.ifAvailable(Scheduler::triggerCheckForDueExecutions);
+            }
+        });
     }
 
 }

@@ -34,6 +34,18 @@ class UserOccasions {
             SELECT user_id, occasion, owed_since, owed_from FROM user_occasions
             WHERE user_id = ANY(:userIds)""";
 
+    /**
+     * The occasion for each user a bulk import created (in {@code imported_users}); owed_from is the
+     * import's local date in each zone, computed in Java like every other date of Cakeday.
+     */
+    static final String INSERT_IMPORTED = """
+            INSERT INTO user_occasions (user_id, occasion, month_day, timezone, owed_since, owed_from)
+            SELECT u.id, :occasion, extract(month FROM u.%1$s) * 100 + extract(day FROM u.%1$s), u.timezone,
+                   :owedSince, z.owed_from
+            FROM imported_users u
+            JOIN unnest(CAST(:zones AS text[]), CAST(:owedFroms AS date[])) AS z (zone, owed_from) ON z.zone = u.timezone
+            WHERE u.%1$s IS NOT NULL""";
+
     private final JdbcClient jdbc;
 
     UserOccasions(JdbcClient jdbc) {
@@ -48,6 +60,17 @@ class UserOccasions {
                 .param("timezone", zone.getId())
                 .param("owedSince", owedSince.atOffset(ZoneOffset.UTC))
                 .param("owedFrom", LocalDate.ofInstant(owedSince, zone))
+                .update();
+    }
+
+    /** Adds the occasion for every user in {@code imported_users}, owed since {@code owedSince}; returns the rows. */
+    int saveImported(Occasion occasion, Instant owedSince, Collection<ZoneId> zones) {
+        return jdbc.sql(INSERT_IMPORTED.formatted(occasion.usersColumn()))
+                .param("occasion", occasion.name())
+                .param("owedSince", owedSince.atOffset(ZoneOffset.UTC))
+                .param("zones", new SqlArrayValue("text", zones.stream().map(ZoneId::getId).toArray()))
+                .param("owedFroms", new SqlArrayValue("text",
+                        zones.stream().map(zone -> LocalDate.ofInstant(owedSince, zone).toString()).toArray()))
                 .update();
     }
 

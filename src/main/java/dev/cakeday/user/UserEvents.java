@@ -19,4 +19,11 @@ public final class UserEvents {
 
     public record Deleted(User user, Instant at) {
     }
+
+    /**
+     * A bulk import created {@code count} users at {@code at}. Their rows are in the temporary table
+     * {@code imported_users} (the columns of {@code users}), which lives until the transaction ends.
+     */
+    public record Imported(Instant at, long count) {
+    }
 }

@@ -38,6 +38,16 @@ class UserValidator {
 
     UserDraft validate(UserRequest request) {
         List<FieldViolation> violations = new ArrayList<>();
+        UserDraft draft = check(request, violations);
+        if (draft == null) {
+            throw new InvalidUserException(violations);
+        }
+        return draft;
+    }
+
+    /** The draft, or null with the broken rules added to {@code violations}: no exception per bad row of an import. */
+    UserDraft check(UserRequest request, List<FieldViolation> violations) {
+        int before = violations.size();
         String firstName = name("firstName", request.firstName(), violations);
         String lastName = name("lastName", request.lastName(), violations);
         String email = email(request.email(), violations);
@@ -45,8 +55,8 @@ class UserValidator {
         LocalDate today = LocalDate.now(clock.withZone(zone != null ? zone : EARLIEST_ZONE));
         LocalDate birthday = date("birthday", request.birthday(), true, today, violations);
         LocalDate anniversary = date("anniversary", request.anniversary(), false, today, violations);
-        if (!violations.isEmpty()) {
-            throw new InvalidUserException(violations);
+        if (violations.size() > before) {
+            return null;
         }
         return new UserDraft(firstName, lastName, email, birthday, zone, anniversary);
     }

@@ -1,0 +1,69 @@
+package dev.cakeday.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+class ImportReaderTest {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static ImportReader reader(ImportFormat format, String text, long maxBytes) {
+        return ImportReader.open(format, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), maxBytes, JSON);
+    }
+
+    @Test
+    void stopsReadingAtTheSizeLimit() {
+        String csv = "firstName,lastName,email,birthday,timezone\n" + "Ada,Lovelace,a@example.com,1990-12-10,UTC\n".repeat(100);
+
+        assertThatThrownBy(() -> {
+            ImportReader reader = reader(ImportFormat.CSV, csv, 1_000);
+            while (reader.next() != null) {
+                // read on until the limit stops it
+            }
+        }).isInstanceOf(ImportTooLargeException.class);
+    }
+
+    @Test
+    void readsUpToTheSizeLimit() throws IOException {
+        String ndjson = "{\"firstName\":\"Ada\"}\n".repeat(10);
+        ImportReader reader = reader(ImportFormat.NDJSON, ndjson, ndjson.length());
+
+        int rows = 0;
+        while (reader.next() != null) {
+            rows++;
+        }
+        assertThat(rows).isEqualTo(10);
+        assertThat(reader.bytesRead()).isEqualTo(ndjson.length());
+    }
+
+    @Test
+    void columnsMayComeInAnyOrderAndEmptyFieldsAreAbsent() throws IOException {
+        ImportReader reader = reader(ImportFormat.CSV, "timezone,email,birthday,lastName,firstName\n"
+                + "UTC,a@example.com,1990-12-10,Lovelace,\n", 1_000_000);
+
+        ImportRow row = reader.next();
+
+        assertThat(row.request()).isEqualTo(new UserRequest(null, "Lovelace", "a@example.com", "1990-12-10", "UTC", null));
+        assertThat(reader.next()).isNull();
+    }
+
+    @Test
+    void anOverlongNdjsonLineIsARowErrorAndTheNextLineStillCounts() throws IOException {
+        String line = "{\"firstName\":\"" + "A".repeat(ImportReader.MAX_LINE_BYTES) + "\"}\n";
+        ImportReader reader = reader(ImportFormat.NDJSON, line + "{\"firstName\":\"Ada\"}\n", 10_000_000);
+
+        ImportRow first = reader.next();
+        ImportRow second = reader.next();
+
+        assertThat(first.unreadable()).extracting(FieldViolation::field).containsExactly("row");
+        assertThat(second.number()).isEqualTo(2);
+        assertThat(second.request().firstName()).isEqualTo("Ada");
+        assertThat(reader.next()).isNull();
+    }
+}
