@@ -75,13 +75,16 @@ class UserImport {
     /** Holds the users this import inserted, for the greeting planner ({@link UserEvents.Imported}). */
     static final String CREATE_IMPORTED = "CREATE TEMP TABLE imported_users ON COMMIT DROP AS SELECT * FROM users WITH NO DATA";
 
-    /** A user created meanwhile with one of the emails is not overwritten: that row is left out here. */
+    /**
+     * A user created meanwhile with one of the emails is not overwritten: that row is left out here.
+     * In email order, so that two imports sharing emails wait for each other instead of deadlocking.
+     */
     static final String INSERT_USERS = """
             WITH inserted AS (
                 INSERT INTO users (id, first_name, last_name, email, birthday, timezone, anniversary, created_at, updated_at)
                 SELECT id, first_name, last_name, email, birthday, timezone, anniversary, :now, :now
                 FROM user_import WHERE error IS NULL
-                ORDER BY row_no
+                ORDER BY lower(email)
                 ON CONFLICT DO NOTHING
                 RETURNING *)
             INSERT INTO imported_users SELECT * FROM inserted""";
