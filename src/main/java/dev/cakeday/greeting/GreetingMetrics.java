@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
@@ -14,6 +16,9 @@ import org.springframework.stereotype.Component;
 class GreetingMetrics {
 
     private final MeterRegistry meters;
+    // Held, not built per greeting: building a meter looks it up in the registry each time.
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> lateness = new ConcurrentHashMap<>();
     private final Counter uncertainAttempts;
     private final Timer plannerRuns;
     private final Counter plannerRows;
@@ -50,23 +55,23 @@ class GreetingMetrics {
     }
 
     private Counter outcomeCounter(GreetingStatus status, String occasion) {
-        return Counter.builder("cakeday.greetings")
+        return outcomes.computeIfAbsent(status.name() + ":" + occasion, key -> Counter.builder("cakeday.greetings")
                 .description("Greetings that reached a final status, by outcome and occasion")
                 .tag("outcome", status.name().toLowerCase())
                 .tag("occasion", occasion)
-                .register(meters);
+                .register(meters));
     }
 
-    void sent(String occasion, Duration lateness) {
+    void sent(String occasion, Duration late) {
         outcome(GreetingStatus.SENT, occasion);
-        Timer.builder("cakeday.greeting.lateness")
-                .description("Time from a greeting's due instant to its delivery")
-                .tag("occasion", occasion)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(10))
-                .maximumExpectedValue(Duration.ofDays(3))
-                .register(meters)
-                .record(lateness.isNegative() ? Duration.ZERO : lateness);
+        lateness.computeIfAbsent(occasion, key -> Timer.builder("cakeday.greeting.lateness")
+                        .description("Time from a greeting's due instant to its delivery")
+                        .tag("occasion", occasion)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(10))
+                        .maximumExpectedValue(Duration.ofDays(3))
+                        .register(meters))
+                .record(late.isNegative() ? Duration.ZERO : late);
     }
 
     void uncertainAttempt() {

@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,6 +37,8 @@ public class ProviderGate {
     private final RateLimiter rateLimiter;
     private final Duration openWait;
     private final MeterRegistry meters;
+    // Held, not built per call: building a meter looks it up in the registry each time.
+    private final Map<String, Timer> calls = new ConcurrentHashMap<>();
     private final Counter deferredOpen;
     private final Counter deferredRate;
 
@@ -107,10 +111,10 @@ public class ProviderGate {
         } else {
             breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
         }
-        Timer.builder("cakeday.provider.calls")
-                .description("Calls to the email provider, by outcome")
-                .tag("outcome", outcome(result))
-                .register(meters)
+        calls.computeIfAbsent(outcome(result), outcome -> Timer.builder("cakeday.provider.calls")
+                        .description("Calls to the email provider, by outcome")
+                        .tag("outcome", outcome)
+                        .register(meters))
                 .record(elapsed, TimeUnit.NANOSECONDS);
         return result;
     }

@@ -398,9 +398,9 @@ class InstancesIT {
             assertThat(deferred).as("the breaker put greetings back without calling").isPositive();
             // Without the breaker, 600 greetings retried every 2–10 s for 2 minutes would make thousands of
             // calls. With it, each instance calls until its breaker opens (50 calls, the minimum it judges on,
-            // plus the 16 in flight), then once per 30 s.
+            // plus the 100 in flight: db-scheduler.threads), then once per 30 s.
             assertThat(callsWhileDown).as("calls to the dead provider, bounded by the circuit breaker")
-                    .isLessThanOrEqualTo(instances.size() * (50 + 16 + 5));
+                    .isLessThanOrEqualTo(instances.size() * (50 + 100 + 5));
             FakeProvider whileDown = provider;
             provider = recovered;
             recovered = null;
