@@ -1,0 +1,856 @@
+#!/usr/bin/env bash
+# Cakeday benchmarks: one command, a fresh database, a table on stdout and docs/BENCHMARKS.md.
+#
+#   ops/bench/run.sh                        # the full run (an estimated 25-30 minutes on 2 cores)
+#   BENCH_USERS_IMPORT=20000 BENCH_USERS_PLAN=20000 BENCH_BURST=2000 BENCH_API_SECONDS=5 ops/bench/run.sh
+#                                           # a smoke run (a few minutes)
+#
+# Scenarios (each figure is the median of BENCH_RUNS runs, with the min–max spread):
+#   import   `java -jar cakeday.jar import users.csv` of BENCH_USERS_IMPORT synthetic users
+#   plan     `java -jar cakeday.jar plan` on BENCH_USERS_PLAN users loaded by SQL, and `plan --explain`
+#   burst    BENCH_BURST greetings due at one instant, one instance, provider answering in 0 and 100 ms
+#   scale    the same burst with 1, 2 and 3 instances
+#   ceiling  the same per-greeting database work replayed by pgbench at the same concurrency
+#   api      wrk at concurrency 64 on POST /user and GET /user/{id}
+#
+# Knobs (environment): BENCH_USERS_IMPORT (1000000), BENCH_USERS_PLAN ("1000000 10000000"),
+# BENCH_BURST (10000), BENCH_WARMUP (greetings sent before each burst, 2000), BENCH_RUNS (3), BENCH_API_SECONDS (30), BENCH_API_CONCURRENCY (64),
+# BENCH_LATENCIES_MS ("0 100"), BENCH_SCALE_INSTANCES ("1 2 3"), BENCH_SCALE_LATENCY_MS (0),
+# BENCH_CEILING_CLIENTS (20, one instance's connection pool), BENCH_SCENARIOS (all of
+# "import plan burst scale ceiling api"), BENCH_HEAP (256m), BENCH_OUT (docs/BENCHMARKS.md),
+# BENCH_SERVICE_ARGS (extra --key=value arguments for every run of the jar), BENCH_JAVA_OPTS (extra JVM
+# options for them), BENCH_KEEP (1: keep the logs),
+# PGHOST/PGPORT/PGUSER/PGPASSWORD (127.0.0.1, 5432, postgres).
+#
+# It creates the database cakeday_bench_<epoch> and drops it at the end, also on failure or Ctrl-C,
+# and stops every process it started. Needs java 17+, psql, pgbench, curl, and wrk (installed with
+# apt-get when missing and run as root). Builds target/cakeday.jar when missing.
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+BENCH=ops/bench
+JAR=target/cakeday.jar
+
+USERS_IMPORT=${BENCH_USERS_IMPORT:-1000000}
+USERS_PLAN=${BENCH_USERS_PLAN:-"1000000 10000000"}
+BURST=${BENCH_BURST:-10000}
+WARMUP=${BENCH_WARMUP:-2000}
+RUNS=${BENCH_RUNS:-3}
+API_SECONDS=${BENCH_API_SECONDS:-30}
+API_CONCURRENCY=${BENCH_API_CONCURRENCY:-64}
+LATENCIES=${BENCH_LATENCIES_MS:-"0 100"}
+SCALE_INSTANCES=${BENCH_SCALE_INSTANCES:-"1 2 3"}
+SCALE_LATENCY=${BENCH_SCALE_LATENCY_MS:-0}
+CEILING_CLIENTS=${BENCH_CEILING_CLIENTS:-20}
+SCENARIOS=${BENCH_SCENARIOS:-"import plan burst scale ceiling api"}
+HEAP=${BENCH_HEAP:-256m}
+OUT=${BENCH_OUT:-docs/BENCHMARKS.md}
+read -r -a SERVICE_ARGS <<< "${BENCH_SERVICE_ARGS:-}"
+read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+PGPASSWORD_APP=${PGPASSWORD:-postgres}
+
+RUN_ID=$(date +%s)
+DB=cakeday_bench_$RUN_ID
+JDBC="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
+WORK=$(mktemp -d "/tmp/cakeday-bench-$RUN_ID.XXXX")
+RESULTS=$WORK/results.tsv   # key <TAB> value, one line per run
+NOTES=$WORK/notes.txt       # sentences for the report
+PIDS=$WORK/pids             # the processes a scenario started
+KEEP_PIDS=$WORK/pids.keep   # the fake provider, kept for the whole run
+STARTED_AT=$(date +%s)
+FAILED=0
+: > "$RESULTS"; : > "$NOTES"; : > "$PIDS"; : > "$KEEP_PIDS"
+
+say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+note() { printf '%s\n' "$*" >> "$NOTES"; say "note: $*"; }
+die() { say "ERROR: $*"; exit 1; }
+record() { printf '%s\t%s\n' "$1" "$2" >> "$RESULTS"; }
+now_ms() { date +%s%3N; }
+
+# ---------------------------------------------------------------------------------------------
+# Processes
+
+# Only processes whose command line carries this run's id are ever signalled.
+ours() { { tr '\0' ' ' < "/proc/$1/cmdline"; } 2>/dev/null | grep -q -- "$RUN_ID"; }
+
+# start <log> <command…>: runs in the background, remembers the pid in $! and the pid file.
+start() {
+    local log=$1; shift
+    "$@" > "$log" 2>&1 &
+    echo $! >> "${PIDFILE:-$PIDS}"
+}
+
+# stop <pid>: SIGTERM, then SIGKILL after 30 s.
+stop() {
+    local pid=$1 i
+    ours "$pid" || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 300; i++)); do
+        ours "$pid" || break
+        [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
+        sleep 0.1
+    done
+    if ours "$pid" && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; then
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+stop_all() { # stop_all [pid file]
+    local file=${1:-$PIDS} pid
+    [ -f "$file" ] || return 0
+    for pid in $(tac "$file"); do stop "$pid"; done
+    : > "$file"
+}
+
+SCENARIO_PID=
+cleanup() {
+    local rc=$? i
+    trap - EXIT INT TERM
+    if [ -n "$SCENARIO_PID" ] && kill -0 "$SCENARIO_PID" 2>/dev/null; then
+        kill -TERM "$SCENARIO_PID" 2>/dev/null || true
+    fi
+    stop_all
+    stop_all "$KEEP_PIDS"
+    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 \
+        || say "could not drop database $DB; drop it by hand"
+    if [ -n "$SCENARIO_PID" ]; then
+        for ((i = 0; i < 100; i++)); do kill -0 "$SCENARIO_PID" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$WORK/users.csv"
+    if [ "$rc" -eq 0 ] && [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; else say "logs kept in $WORK"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT TERM
+
+# A port nobody listens on, below the ephemeral range (so that no outgoing connection holds it) and
+# not handed out before in this run.
+free_port() {
+    local port low high
+    read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+    [ "$low" -gt 12000 ] || low=32768
+    while :; do
+        port=$((10000 + RANDOM % (low - 10000)))
+        grep -qx "$port" "$WORK/ports" 2>/dev/null && continue
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+        echo "$port" >> "$WORK/ports"
+        echo "$port"
+        return
+    done
+}
+
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+
+# The JVM of every run of the jar: the issue's heap limit and a GC log to read the peak heap from.
+# Only ever run through `start` (it replaces the background subshell, so that its pid is the JVM's).
+java_app() {
+    local name=$1; shift
+    exec java "-Xmx$HEAP" "-Xlog:gc:file=$WORK/$name.gc.log" -Dcakeday.bench="$RUN_ID" \
+        ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"} -jar "$JAR" "$@" \
+        "--spring.datasource.url=$JDBC" "--spring.datasource.username=$PGUSER" \
+        "--spring.datasource.password=$PGPASSWORD_APP" ${SERVICE_ARGS[@]+"${SERVICE_ARGS[@]}"}
+}
+
+# Largest heap in use seen by the GC log (the size before each collection), in MB.
+gc_peak_mb() {
+    [ -f "$1" ] || { echo 0; return; }
+    grep -oE '[0-9]+[KMG]->' "$1" | awk '
+        { v = substr($0, 1, length($0) - 3); u = substr($0, length($0) - 2, 1)
+          mb = (u == "K") ? v / 1024 : (u == "G") ? v * 1024 : v
+          if (mb > max) max = mb }
+        END { printf "%.0f\n", max }'
+}
+
+# Heap in use now, from the actuator, in MB.
+heap_now_mb() {
+    curl -sf "http://127.0.0.1:$1/actuator/prometheus" 2>/dev/null \
+        | awk '/^jvm_memory_used_bytes\{.*area="heap"/ { s += $NF } END { printf "%.0f\n", s / 1048576 }'
+}
+
+# CPU time of a process so far, in ms; the machine's busy and total CPU ticks so far.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000 / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
+
+rss_peak_mb() { awk '/^VmHWM/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+max_of() { printf '%s\n' "$@" | sort -g | tail -1; }
+
+# start_instance <name> <port> <extra args…>: one service instance; sets INSTANCE_PID.
+start_instance() {
+    local name=$1 port=$2; shift 2
+    start "$WORK/$name.log" java_app "$name" "--server.port=$port" "--db-scheduler.scheduler-name=$name" "$@"
+    INSTANCE_PID=$!
+}
+
+# wait_planned <name> <pid> <port> <timeout s>: until the start-up planning has run and readiness is UP.
+wait_planned() {
+    local name=$1 pid=$2 port=$3 deadline=$(($(date +%s) + $4))
+    until grep -q 'Planned greetings due' "$WORK/$name.log" 2>/dev/null \
+        && curl -sf "http://127.0.0.1:$port/actuator/health/readiness" > /dev/null; do
+        kill -0 "$pid" 2>/dev/null || { tail -30 "$WORK/$name.log" >&2; die "$name exited during start-up"; }
+        [ "$(date +%s)" -lt "$deadline" ] || { tail -30 "$WORK/$name.log" >&2; die "$name not ready in time"; }
+        sleep 0.2
+    done
+}
+
+# run_command <name> <args…>: runs `java -jar cakeday.jar <args…>` to its end; output in $WORK/<name>.log.
+# Returns 0 when it ran, 3 when this jar has no such command (it started the service instead).
+run_command() {
+    local name=$1; shift
+    local port; port=$(free_port)
+    start "$WORK/$name.log" java_app "$name" "$@" "--server.port=$port" \
+        "--cakeday.mail.base-url=http://127.0.0.1:$(free_port)" "--db-scheduler.scheduler-name=$name"
+    local pid=$! deadline=$(($(date +%s) + 1800))
+    while kill -0 "$pid" 2>/dev/null; do
+        if curl -sf "http://127.0.0.1:$port/actuator/health/readiness" > /dev/null 2>&1; then
+            stop "$pid"
+            return 3
+        fi
+        [ "$(date +%s)" -lt "$deadline" ] || { stop "$pid"; die "$name: no end after 30 minutes"; }
+        sleep 0.2
+    done
+    local rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 0 ] || { tail -20 "$WORK/$name.log" >&2; die "$name exited with $rc"; }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Data
+
+reset_data() {
+    sql -c "TRUNCATE users, user_occasions, greetings, scheduled_tasks, planner_state"
+}
+
+# burst_users <count> <due epoch> [<zone> <email prefix>]: users whose birthday is the due instant's
+# date (UTC), owed since the day before. In zone UTC their greeting falls due at that instant when
+# send-time is its time of day; in Etc/GMT-1 (UTC+1), an hour earlier.
+burst_users() {
+    local count=$1 due=$2 zone=${3:-UTC} prefix=${4:-burst}
+    sql -v count="$count" -v due="$due" -v zone="$zone" -v prefix="$prefix" <<'SQL'
+WITH d AS (SELECT to_timestamp(:due) AS due),
+new_users AS (
+    INSERT INTO users (first_name, last_name, email, birthday, timezone, created_at, updated_at)
+    SELECT 'Burst', 'User', :'prefix' || n || '@bench.example',
+           make_date(CASE WHEN to_char(d.due AT TIME ZONE 'UTC', 'MMDD') = '0229' THEN 1992 ELSE 1990 END,
+                     extract(month FROM d.due AT TIME ZONE 'UTC')::int, extract(day FROM d.due AT TIME ZONE 'UTC')::int),
+           :'zone', d.due - interval '1 day', d.due - interval '1 day'
+    FROM d, generate_series(1, :count) AS n
+    RETURNING id, birthday, timezone, created_at)
+INSERT INTO user_occasions (user_id, occasion, month_day, timezone, owed_since, owed_from)
+SELECT id, 'BIRTHDAY', (extract(month FROM birthday) * 100 + extract(day FROM birthday))::smallint, timezone,
+       created_at, (created_at AT TIME ZONE timezone)::date
+FROM new_users;
+SQL
+}
+
+# ---------------------------------------------------------------------------------------------
+# Statistics and the report
+
+values_of() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$RESULTS"; }
+count_of() { values_of "$1" | wc -l; }
+median_of() {
+    values_of "$1" | sort -g | awk '{ v[NR] = $1 } END {
+        if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+min_of() { values_of "$1" | sort -g | head -1; }
+maxv_of() { values_of "$1" | sort -g | tail -1; }
+fmt() { # fmt <decimals> <value>: 1234567.891 -> 1,234,567.9
+    [ -n "$2" ] || { echo "—"; return; }
+    LC_ALL=C printf "%.${1}f" "$2" 2>/dev/null | sed -E ':a; s/^(-?[0-9]+)([0-9]{3})/\1,\2/; ta' || echo "$2"
+}
+
+ROWS=$WORK/rows.tsv   # scenario, figure, median, spread, target, verdict
+: > "$ROWS"
+
+# row <scenario> <figure> <key> <decimals> <unit> [<op> <target> [<size note> [worst]]]
+# The verdict compares the median with the target; with "worst", the worst run (errors, heap).
+row() {
+    local scenario=$1 figure=$2 key=$3 dec=$4 unit=$5 op=${6:-} target=${7:-} sizenote=${8:-} by=${9:-median}
+    local n median spread verdict="—" target_text="—"
+    n=$(count_of "$key")
+    if [ "$n" -eq 0 ]; then
+        median="not measured"; spread=""
+    else
+        median="$(fmt "$dec" "$(median_of "$key")") $unit"
+        if [ "$n" -gt 1 ]; then spread="$(fmt "$dec" "$(min_of "$key")")–$(fmt "$dec" "$(maxv_of "$key")") ($n runs)"
+        else spread="(1 run)"; fi
+        [ "$key" != heap_max ] || spread="the largest of $(count_of heap_mb) runs of the jar"
+    fi
+    if [ -n "$op" ]; then
+        target_text="$op $(fmt 0 "$target") $unit"
+        if [ "$n" -gt 0 ]; then
+            local judged; judged=$(median_of "$key")
+            [ "$by" != worst ] || judged=$(maxv_of "$key")
+            if awk -v m="$judged" -v t="$target" -v op="$op" 'BEGIN {
+                exit !((op == "≥" && m >= t) || (op == "≤" && m <= t) || (op == "=" && m == t)) }'; then
+                verdict=met
+            else
+                verdict=missed
+            fi
+            [ -z "$sizenote" ] || verdict="$verdict*"
+            [ "$by" != worst ] || [ "$n" -lt 2 ] || verdict="$verdict (every run)"
+        fi
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$figure" "$median" "$spread" "$target_text" "$verdict" >> "$ROWS"
+}
+
+# A size note when the run's size differs from the one the target was set for.
+size_note() { [ "$1" = "$2" ] || echo "*"; }
+
+print_table() {
+    awk -F'\t' '
+        { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; w = length($i); if (w > width[i]) width[i] = w } rows = NR }
+        END {
+            split("scenario|figure|median|spread (min–max)|target|", head, "|")
+            for (i = 1; i <= 6; i++) if (length(head[i]) > width[i]) width[i] = length(head[i])
+            for (i = 1; i <= 6; i++) printf "%-" width[i] + 2 "s", head[i]; printf "\n"
+            for (r = 1; r <= rows; r++) { for (i = 1; i <= 6; i++) printf "%-" width[i] + 2 "s", cell[r, i]; printf "\n" }
+        }' "$ROWS"
+}
+
+markdown_table() {
+    echo "| Scenario | Figure | Median | Spread (min–max) | Target | |"
+    echo "|---|---|---|---|---|---|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$ROWS"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Scenario 1: import
+
+scenario_import() {
+    say "import: generating $USERS_IMPORT users"
+    java "$BENCH/SyntheticUsers.java" csv "$USERS_IMPORT" "$WORK/users.csv"
+    local run t0 t1 imported
+    for ((run = 1; run <= RUNS; run++)); do
+        reset_data
+        say "import: run $run of $RUNS"
+        t0=$(now_ms)
+        if ! run_command "import-$run" import "$WORK/users.csv"; then
+            note "Import: not measured. This jar has no \`import\` command (it started the service instead)."
+            return 0
+        fi
+        t1=$(now_ms)
+        imported=$(sql -c "SELECT count(*) FROM users")
+        tr '\r' '\n' < "$WORK/import-$run.log" | grep 'imported' | tail -1 > "$WORK/import-summary.txt" || true
+        [ "$imported" -eq "$USERS_IMPORT" ] \
+            || die "import run $run: $imported users in the database, $USERS_IMPORT in the file; see $WORK/import-$run.log"
+        record import.seconds "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a) / 1000 }')"
+        record import.rate "$(awk -v a="$t0" -v b="$t1" -v n="$USERS_IMPORT" 'BEGIN { print n / ((b - a) / 1000) }')"
+        record import.heap_mb "$(gc_peak_mb "$WORK/import-$run.gc.log")"
+        record heap_mb "$(gc_peak_mb "$WORK/import-$run.gc.log")"
+    done
+    note "Import: the time is the whole command, JVM start included. Its last line: $(cat "$WORK/import-summary.txt")"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Scenario 2: planning
+
+load_plan_users() { # load_plan_users <from> <to>, in chunks of 1M
+    local from=$1 to=$2 chunk_end
+    while [ "$from" -le "$to" ]; do
+        chunk_end=$((from + 999999)); [ "$chunk_end" -le "$to" ] || chunk_end=$to
+        sql -v from="$from" -v to="$chunk_end" -f "$BENCH/load-users.sql"
+        say "plan: loaded users up to $chunk_end"
+        from=$((chunk_end + 1))
+    done
+}
+
+scenario_plan() {
+    reset_data
+    java "$BENCH/SyntheticUsers.java" zones > "$WORK/zones.csv"
+    sql <<SQL
+CREATE UNLOGGED TABLE bench_zone_buckets (bucket int PRIMARY KEY, zone text NOT NULL);
+CREATE TEMP TABLE zone_weights (ord serial, zone text, weight int);
+\copy zone_weights (zone, weight) FROM '$WORK/zones.csv' WITH (FORMAT csv)
+INSERT INTO bench_zone_buckets
+SELECT b, (SELECT zone FROM (SELECT zone, sum(weight) OVER (ORDER BY ord) AS cum, sum(weight) OVER () AS total
+                             FROM zone_weights) c
+           WHERE c.cum * 10000.0 / c.total > b ORDER BY c.cum LIMIT 1)
+FROM generate_series(0, 9999) AS b;
+SQL
+    local loaded=0 size run t0 t1 line rows ms how="\`plan\` command"
+    for size in $(printf '%s\n' $USERS_PLAN | sort -n); do
+        say "plan: loading users $((loaded + 1)) .. $size"
+        t0=$(now_ms)
+        load_plan_users $((loaded + 1)) "$size"
+        # Vacuumed and analyzed, as autovacuum would leave them, and so that it does not start during the runs.
+        sql -c "VACUUM (ANALYZE) users, user_occasions"
+        t1=$(now_ms)
+        loaded=$size
+        record "plan.$size.prep_s" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a) / 1000 }')"
+        note "Planning, $(fmt 0 "$size") users: loading them by SQL took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) / 1000 }') s (not measured as a figure)."
+
+        sql -c "TRUNCATE scheduled_tasks, planner_state, greetings"
+        if run_command "plan-explain-$size" plan --explain; then
+            grep -vE '^\s*$|^[0-9-]+T[0-9:.]+Z? +(WARN|INFO)' "$WORK/plan-explain-$size.log" > "$WORK/explain-$size.txt" || true
+            if [ ! -s "$WORK/explain-$size.txt" ]; then
+                record "plan.$size.users_scans" 1
+            elif grep -qE ' on users( |$)' "$WORK/explain-$size.txt"; then
+                record "plan.$size.users_scans" "$(grep -cE ' on users( |$)' "$WORK/explain-$size.txt")"
+            else
+                record "plan.$size.users_scans" 0
+            fi
+        else
+            : > "$WORK/explain-$size.txt"
+        fi
+        for ((run = 1; run <= RUNS; run++)); do
+            sql -c "TRUNCATE scheduled_tasks, planner_state, greetings"
+            say "plan: $size users, run $run of $RUNS"
+            if run_command "plan-$size-$run" plan; then
+                line=$(grep -hE 'planned [0-9,]+ greetings in [0-9]+ ms|rows created' "$WORK/plan-$size-$run.log" | tail -1)
+            else
+                # An older jar: the service's own start-up planning run is the same full run.
+                how="start-up planning run (this jar has no \`plan\` command)"
+                line=$(grep -h 'Planned greetings due' "$WORK/plan-$size-$run.log" | head -1)
+            fi
+            [ -n "$line" ] || die "plan run: no result line in $WORK/plan-$size-$run.log"
+            rows=$(sed -nE 's/.*planned ([0-9,]+) greetings.*/\1/p; s/.*: ([0-9,]+) rows created.*/\1/p' <<< "$line" | tr -d ,)
+            ms=$(sed -nE 's/.* in ([0-9,]+) ms.*/\1/p' <<< "$line" | tr -d ,)
+            record "plan.$size.seconds" "$(awk -v ms="$ms" 'BEGIN { print ms / 1000 }')"
+            record "plan.$size.rows" "$rows"
+            record heap_mb "$(gc_peak_mb "$WORK/plan-$size-$run.gc.log")"
+        done
+    done
+    note "Planning: the time is the planning run alone, as the jar reports it; measured with the $how."
+    sql -c "TRUNCATE users, user_occasions, scheduled_tasks, planner_state, greetings; DROP TABLE bench_zone_buckets"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios 3 and 4: bursts
+
+PROVIDER_PORT=
+start_provider() {
+    PROVIDER_PORT=$(free_port)
+    # TCP_NODELAY: without it the JDK's HttpServer answers keep-alive calls ~40 ms late (Nagle and
+    # delayed ACKs), which would cap a 0 ms provider near 1,000 calls/s at 48 connections.
+    PIDFILE=$KEEP_PIDS start "$WORK/provider.log" java -Dsun.net.httpserver.nodelay=true -Dcakeday.bench="$RUN_ID" -Xmx512m \
+        ops/fake-provider/FakeProvider.java "--port=$PROVIDER_PORT"
+    local pid=$! i
+    for ((i = 0; i < 300; i++)); do
+        curl -sf "http://127.0.0.1:$PROVIDER_PORT/stats" > /dev/null 2>&1 && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$WORK/provider.log" >&2
+    die "the fake provider did not start"
+}
+
+provider() { curl -sf -X POST "http://127.0.0.1:$PROVIDER_PORT/$1" > /dev/null; }
+provider_delivered() {
+    local n; n=$(curl -sf "http://127.0.0.1:$PROVIDER_PORT/stats" | sed -nE 's/.*"delivered":([0-9]+).*/\1/p') || true
+    echo "${n:-0}"
+}
+
+declare -A STARTUP_S=()   # instances -> seconds the last start-up took, to choose the due time
+
+xacts() { sql -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"; }
+
+# burst_run <instances> <latency ms> <run>: records burst.<instances>x<latency>.*
+# The instances first send WARMUP greetings that were due an hour before (so that the JIT has
+# compiled the delivery path, as in an instance that has run for a while), then the burst falls due.
+burst_run() {
+    local k=$1 latency=$2 run=$3 key="burst.$1x$2" i attempt
+    local names=() ports=() pids=() due margin send_time t0
+    for attempt in 1 2; do
+        # Due far enough ahead for the instances to start, plan and warm up first (as long as that took
+        # last time), then to sit idle for 12 s: the warm-up's idle connections report their statistics
+        # to pg_stat_database within 10 s, and must do so before the burst's count starts.
+        margin=$(( ${STARTUP_S[$k]:-$((12 + 8 * k + WARMUP / 150))} + 12 ))
+        due=$(( $(date +%s) + margin ))
+        send_time=$(date -u -d "@$due" +%H:%M:%S)
+        reset_data
+        burst_users "$BURST" "$due"
+        [ "$WARMUP" -eq 0 ] || burst_users "$WARMUP" "$due" Etc/GMT-1 warmup
+        provider reset
+        provider "config?minLatencyMs=0&maxLatencyMs=0&failRate=0&hangRate=0&tooManyRate=0&maintenance=false"
+        say "burst: $k instance(s), provider $latency ms, run $run of $RUNS: $BURST greetings due at $send_time UTC"
+        names=() ports=() pids=()
+        t0=$(date +%s)
+        for ((i = 1; i <= k; i++)); do
+            names+=("burst-$k-$latency-$run-$i-$attempt"); ports+=("$(free_port)")
+            start_instance "${names[-1]}" "${ports[-1]}" "--cakeday.mail.base-url=http://127.0.0.1:$PROVIDER_PORT" \
+                "--cakeday.greeting.send-time=$send_time"
+            pids+=("$INSTANCE_PID")
+        done
+        for ((i = 0; i < k; i++)); do wait_planned "${names[$i]}" "${pids[$i]}" "${ports[$i]}" $((margin + 180)); done
+        while [ "$(provider_delivered)" -lt "$WARMUP" ] && [ "$(date +%s)" -lt $((due + 120)) ]; do sleep 0.2; done
+        STARTUP_S[$k]=$(( $(date +%s) - t0 ))
+        [ "$(date +%s)" -ge $((due - 2)) ] || break
+        for ((i = 0; i < k; i++)); do stop "${pids[$i]}"; done
+        [ "$attempt" -lt 2 ] || die "burst: the instances were not ready before the due time, twice"
+        STARTUP_S[$k]=$(( STARTUP_S[$k] * 2 ))
+        say "burst: start-up and warm-up took longer than the margin; again, with a longer one"
+    done
+    # The burst's own provider latency, and counts from zero.
+    provider reset
+    provider "config?minLatencyMs=$latency&maxLatencyMs=$latency"
+    local planned; planned=$(sql -c "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting' AND execution_time = to_timestamp($due)")
+    [ "$planned" -eq "$BURST" ] || die "burst: $planned rows planned for $BURST users"
+    # Count the database's transactions from just before the due time (the idle polls before it are not the burst's).
+    while [ "$(date +%s)" -lt $((due - 1)) ]; do sleep 0.2; done
+    local before; before=$(xacts)
+    local own=1 cpu_before=0 busy0 total0 busy1 total1
+    for ((i = 0; i < k; i++)); do cpu_before=$(awk -v a="$cpu_before" -v b="$(cpu_ms "${pids[$i]}")" 'BEGIN { print a + b }'); done
+    read -r busy0 total0 < <(machine_ticks)
+    # Wait for the provider to have every greeting, then for the log to say SENT (few queries, counted).
+    local deadline=$(( due + 120 + BURST * (latency + 10) / 1000 / 2 ))
+    while [ "$(provider_delivered)" -lt "$BURST" ]; do
+        [ "$(date +%s)" -lt "$deadline" ] || die "burst: only $(provider_delivered) of $BURST delivered in time"
+        sleep 0.2
+    done
+    read -r busy1 total1 < <(machine_ticks)
+    local cpu_after=0
+    for ((i = 0; i < k; i++)); do cpu_after=$(awk -v a="$cpu_after" -v b="$(cpu_ms "${pids[$i]}")" 'BEGIN { print a + b }'); done
+    local sent=0
+    while :; do
+        sent=$(sql -c "SELECT count(*) FROM greetings WHERE status = 'SENT' AND due_at = to_timestamp($due)"); own=$((own + 1))
+        [ "$sent" -lt "$BURST" ] || break
+        [ "$(date +%s)" -lt "$deadline" ] || die "burst: only $sent of $BURST recorded SENT in time"
+        sleep 0.5
+    done
+    # The rows' deletions follow the SENT commits: wait for the queue to be empty.
+    while [ "$(sql -c "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'")" -gt 0 ]; do
+        own=$((own + 1)); [ "$(date +%s)" -lt "$deadline" ] || die "burst: rows left in scheduled_tasks"; sleep 0.2
+    done
+    own=$((own + 1))
+    local heap=0 rss=0
+    for ((i = 0; i < k; i++)); do
+        heap=$(max_of "$heap" "$(heap_now_mb "${ports[$i]}")")
+        rss=$(max_of "$rss" "$(rss_peak_mb "${pids[$i]}")")
+    done
+    for ((i = 0; i < k; i++)); do stop "${pids[$i]}"; done
+    sleep 1   # the closed sessions' statistics reach pg_stat_database as their backends exit
+    for ((i = 0; i < k; i++)); do heap=$(max_of "$heap" "$(gc_peak_mb "$WORK/${names[$i]}.gc.log")"); done
+    local after; after=$(xacts)
+    local stats; stats=$(sql -F ' ' -c "
+        SELECT extract(epoch FROM max(sent_at) - to_timestamp($due)),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - due_at)),
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - due_at)),
+               (SELECT count(*) FROM greetings WHERE status = 'SENT' AND sent_at < due_at),
+               (SELECT count(*) FROM greetings WHERE status <> 'SENT')
+        FROM greetings WHERE status = 'SENT' AND due_at = to_timestamp($due)")
+    local drain p50 p99 early unsent
+    read -r drain p50 p99 early unsent <<< "$stats"
+    [ "$early" -eq 0 ] || note "Burst $k×${latency} ms run $run: $early greetings went out EARLY."
+    [ "$unsent" -eq 0 ] || note "Burst $k×${latency} ms run $run: $unsent greetings ended other than SENT."
+    record "$key.drain_s" "$drain"
+    record "$key.rate" "$(awk -v n="$BURST" -v d="$drain" 'BEGIN { print n / d }')"
+    record "$key.p50_s" "$p50"
+    record "$key.p99_s" "$p99"
+    record "$key.xacts" "$(awk -v a="$before" -v b="$after" -v o="$own" -v n="$BURST" 'BEGIN { print (b - a - o) / n }')"
+    record "$key.cpu_ms" "$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$BURST" 'BEGIN { print (b - a) / n }')"
+    record "$key.busy_pct" "$(awk -v b0="$busy0" -v t0="$total0" -v b1="$busy1" -v t1="$total1" 'BEGIN { print 100 * (b1 - b0) / (t1 - t0) }')"
+    record "$key.rss_mb" "$rss"
+    record "$key.heap_mb" "$heap"
+    record heap_mb "$heap"
+    say "burst: drained in ${drain} s, p99 lateness ${p99} s"
+}
+
+scenario_burst() {
+    local latency run
+    for latency in $LATENCIES; do
+        for ((run = 1; run <= RUNS; run++)); do burst_run 1 "$latency" "$run"; done
+    done
+}
+
+scenario_scale() {
+    local k run
+    for k in $SCALE_INSTANCES; do
+        [ "$(count_of "burst.${k}x$SCALE_LATENCY.rate")" -ge "$RUNS" ] && continue   # the burst scenario ran it
+        for ((run = 1; run <= RUNS; run++)); do burst_run "$k" "$SCALE_LATENCY" "$run"; done
+    done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Scenario 6: the ceiling
+
+scenario_ceiling() {
+    local run per_client=$(( (BURST + CEILING_CLIENTS - 1) / CEILING_CLIENTS )) due tps sent
+    for ((run = 1; run <= RUNS; run++)); do
+        reset_data
+        due=$(( $(date +%s) - 60 ))
+        burst_users "$BURST" "$due"
+        sql -c "INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
+                SELECT 'greeting', user_id || ':BIRTHDAY:' || to_char(to_timestamp($due) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+                       to_timestamp($due), false, 1
+                FROM user_occasions ORDER BY 2"
+        say "ceiling: pgbench, $CEILING_CLIENTS clients, run $run of $RUNS"
+        start "$WORK/pgbench-$run.log" pgbench -n -M prepared -c "$CEILING_CLIENTS" -j 2 -t "$per_client" \
+            -f "$BENCH/greeting-work.pgbench" "$DB"
+        local pid=$!
+        wait "$pid" || { cat "$WORK/pgbench-$run.log" >&2; die "pgbench failed"; }
+        tps=$(sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\).*/\1/p' "$WORK/pgbench-$run.log")
+        sent=$(sql -c "SELECT count(*) FROM greetings WHERE status = 'SENT'")
+        [ "$sent" -gt 0 ] || die "pgbench recorded nothing SENT; see $WORK/pgbench-$run.log"
+        # tps counts scripts run; a few may find no row left to claim: count greetings only.
+        record ceiling.rate "$(awk -v t="$tps" -v s="$sent" -v n="$((per_client * CEILING_CLIENTS))" 'BEGIN { print t * s / n }')"
+    done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Scenario 5: the API
+
+wrk_run() { # wrk_run <key> <log> <wrk args…>
+    local key=$1 log=$2; shift 2
+    start "$log" wrk -t2 "-c$API_CONCURRENCY" "-d${API_SECONDS}s" --latency "$@"
+    local pid=$!
+    wait "$pid" || { cat "$log" >&2; die "wrk failed"; }
+    local line; line=$(grep '^BENCH ' "$log" | tail -1)
+    [ -n "$line" ] || { cat "$log" >&2; die "wrk printed no result"; }
+    local f
+    for f in rps p50_ms p99_ms errors; do
+        record "$key.$f" "$(sed -nE "s/.* $f=([0-9.]+).*/\1/p" <<< "$line")"
+    done
+}
+
+scenario_api() {
+    if ! command -v wrk > /dev/null; then
+        if [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
+            say "api: installing wrk"
+            apt-get install -y -q wrk > "$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; die "could not install wrk"; }
+        else
+            die "wrk is missing: apt-get install wrk"
+        fi
+    fi
+    reset_data
+    provider "config?minLatencyMs=0&maxLatencyMs=0&failRate=0&hangRate=0&tooManyRate=0&maintenance=false"
+    local port; port=$(free_port)
+    start_instance api "$port" "--cakeday.mail.base-url=http://127.0.0.1:$PROVIDER_PORT"
+    local pid=$INSTANCE_PID run
+    wait_planned api "$pid" "$port" 120
+    # A short warm-up of each endpoint first (JIT, connection pool), not recorded.
+    local warmup=$(( API_SECONDS < 10 ? API_SECONDS : 10 ))
+    say "api: warming up for $warmup s"
+    start "$WORK/wrk-warmup.log" wrk -t2 "-c$API_CONCURRENCY" "-d${warmup}s" -s "$BENCH/post-user.lua" \
+        "http://127.0.0.1:$port/user" -- "$RUN_ID-warmup"
+    wait $! || { cat "$WORK/wrk-warmup.log" >&2; die "wrk failed"; }
+    for ((run = 1; run <= RUNS; run++)); do
+        say "api: POST /user, run $run of $RUNS"
+        wrk_run api.post "$WORK/wrk-post-$run.log" -s "$BENCH/post-user.lua" "http://127.0.0.1:$port/user" -- "$RUN_ID-$run"
+    done
+    sql -c "SELECT id FROM users ORDER BY random() LIMIT 20000" > "$WORK/ids-$RUN_ID.txt"
+    [ -s "$WORK/ids-$RUN_ID.txt" ] || die "api: no users to read"
+    start "$WORK/wrk-warmup-get.log" wrk -t2 "-c$API_CONCURRENCY" "-d${warmup}s" -s "$BENCH/get-user.lua" \
+        "http://127.0.0.1:$port" -- "$WORK/ids-$RUN_ID.txt"
+    wait $! || { cat "$WORK/wrk-warmup-get.log" >&2; die "wrk failed"; }
+    for ((run = 1; run <= RUNS; run++)); do
+        say "api: GET /user/{id}, run $run of $RUNS"
+        wrk_run api.get "$WORK/wrk-get-$run.log" -s "$BENCH/get-user.lua" "http://127.0.0.1:$port" -- "$WORK/ids-$RUN_ID.txt"
+    done
+    local heap; heap=$(heap_now_mb "$port")
+    record api.rss_mb "$(rss_peak_mb "$pid")"
+    stop "$pid"
+    heap=$(max_of "$heap" "$(gc_peak_mb "$WORK/api.gc.log")")
+    record api.heap_mb "$heap"
+    record heap_mb "$heap"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Main
+
+for tool in java psql pgbench curl; do command -v "$tool" > /dev/null || die "$tool is missing"; done
+if [ ! -f "$JAR" ]; then
+    say "building $JAR"
+    ./mvnw -B -q package -DskipTests
+fi
+psql -X -q -d postgres -c "CREATE DATABASE $DB" > /dev/null
+say "database $DB, work directory $WORK"
+
+start_provider
+say "schema: starting one instance to migrate the schema"
+port=$(free_port)
+start_instance schema "$port" "--cakeday.mail.base-url=http://127.0.0.1:$PROVIDER_PORT"
+wait_planned schema "$INSTANCE_PID" "$port" 180
+stop "$INSTANCE_PID"
+
+for scenario in $SCENARIOS; do
+    say "=== $scenario"
+    t0=$(date +%s)
+    # In a subshell, so that a failing scenario leaves the others to run; in the background, so
+    # that Ctrl-C or a SIGTERM reaches the trap at once.
+    ( set -e; trap 'stop_all' EXIT; trap 'exit 130' INT TERM; "scenario_$scenario" ) &
+    SCENARIO_PID=$!
+    rc=0
+    wait "$SCENARIO_PID" || rc=$?
+    SCENARIO_PID=
+    stop_all
+    [ "$rc" -eq 0 ] || { note "The $scenario scenario failed (exit $rc); some of its figures are missing."; FAILED=1; }
+    record "took.$scenario" $(( $(date +%s) - t0 ))
+    say "=== $scenario took $(( $(date +%s) - t0 )) s"
+done
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+TOOK=$(( $(date +%s) - STARTED_AT ))
+[ "$(count_of heap_mb)" -eq 0 ] || record heap_max "$(values_of heap_mb | sort -g | tail -1)"
+
+sz() { fmt 0 "$1"; }
+ran() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+if ran import; then
+row "Import of $(sz "$USERS_IMPORT") users" "time (whole command)" import.seconds 1 s "≤" 60 "$(size_note "$USERS_IMPORT" 1000000)"
+row "Import of $(sz "$USERS_IMPORT") users" "users imported per second" import.rate 0 /s
+fi
+LARGEST_PLAN=$(printf '%s\n' $USERS_PLAN | sort -n | tail -1)
+ran plan && for size in $(printf '%s\n' $USERS_PLAN | sort -n); do
+    if [ "$size" = "$LARGEST_PLAN" ]; then
+        row "Planning, $(sz "$size") users" "time of one full run" "plan.$size.seconds" 2 s "≤" 20 "$(size_note "$size" 10000000)"
+    else
+        row "Planning, $(sz "$size") users" "time of one full run" "plan.$size.seconds" 2 s
+    fi
+    row "Planning, $(sz "$size") users" "rows created" "plan.$size.rows" 0 rows
+    row "Planning, $(sz "$size") users" "scans of users in its EXPLAIN" "plan.$size.users_scans" 0 "" "=" 0 "" worst
+done
+ran burst && for latency in $LATENCIES; do
+    s="Burst of $(sz "$BURST"), 1 instance, provider $latency ms"
+    case $latency in
+        0) row "$s" "greetings per second" "burst.1x$latency.rate" 0 /s "≥" 2000 "$(size_note "$BURST" 10000)" ;;
+        100) row "$s" "greetings per second" "burst.1x$latency.rate" 0 /s "≥" 800 "$(size_note "$BURST" 10000)" ;;
+        *) row "$s" "greetings per second" "burst.1x$latency.rate" 0 /s ;;
+    esac
+    row "$s" "time to drain" "burst.1x$latency.drain_s" 1 s
+    row "$s" "p50 lateness" "burst.1x$latency.p50_s" 2 s
+    row "$s" "p99 lateness" "burst.1x$latency.p99_s" 2 s "≤" 10 "$(size_note "$BURST" 10000)"
+    row "$s" "database transactions per greeting" "burst.1x$latency.xacts" 2 ""
+    row "$s" "instance CPU per greeting" "burst.1x$latency.cpu_ms" 2 ms
+    row "$s" "machine CPU busy during the burst" "burst.1x$latency.busy_pct" 0 %
+    row "$s" "peak process RSS" "burst.1x$latency.rss_mb" 0 MB
+    row "$s" "peak heap" "burst.1x$latency.heap_mb" 0 MB "≤" 256 "" worst
+done
+ran scale && for k in $SCALE_INSTANCES; do
+    s="Scale-out, burst of $(sz "$BURST"), provider $SCALE_LATENCY ms"
+    row "$s" "$k instance(s): greetings per second" "burst.${k}x$SCALE_LATENCY.rate" 0 /s
+    row "$s" "$k instance(s): p99 lateness" "burst.${k}x$SCALE_LATENCY.p99_s" 2 s "≤" 10 "$(size_note "$BURST" 10000)"
+    row "$s" "$k instance(s): transactions per greeting" "burst.${k}x$SCALE_LATENCY.xacts" 2 ""
+    row "$s" "$k instance(s): machine CPU busy" "burst.${k}x$SCALE_LATENCY.busy_pct" 0 %
+done
+if [ "$(count_of ceiling.rate)" -gt 0 ] && [ "$(count_of burst.1x0.rate)" -gt 0 ]; then
+    ceiling=$(median_of ceiling.rate)
+    for r in $(values_of burst.1x0.rate); do record ceiling.share "$(awk -v r="$r" -v c="$ceiling" 'BEGIN { print 100 * r / c }')"; done
+fi
+if ran ceiling; then
+row "Ceiling: pgbench, $CEILING_CLIENTS clients" "greetings per second" ceiling.rate 0 /s
+row "Ceiling: pgbench, $CEILING_CLIENTS clients" "burst (1 instance, 0 ms) as a share of it" ceiling.share 0 % "≥" 70
+fi
+ran api && for ep in post get; do
+    if [ $ep = post ]; then s="API: POST /user, concurrency $API_CONCURRENCY, ${API_SECONDS} s"
+        row "$s" "requests per second" api.post.rps 0 /s "≥" 1500
+        row "$s" "p50 latency" api.post.p50_ms 1 ms
+        row "$s" "p99 latency" api.post.p99_ms 1 ms "≤" 50
+    else s="API: GET /user/{id}, concurrency $API_CONCURRENCY, ${API_SECONDS} s"
+        row "$s" "requests per second" api.get.rps 0 /s
+        row "$s" "p50 latency" api.get.p50_ms 1 ms
+        row "$s" "p99 latency" api.get.p99_ms 1 ms
+    fi
+    row "$s" "errors" "api.$ep.errors" 0 "" "=" 0 "" worst
+done
+ran api && row "API" "peak heap of the instance" api.heap_mb 0 MB "≤" 256 "" worst
+row "Every run of the jar (-Xmx$HEAP)" "largest heap in use, of all" heap_max 0 MB "≤" 256
+
+echo
+print_table
+echo
+say "the whole run took $((TOOK / 60)) min $((TOOK % 60)) s"
+
+# The command as it was run: the knobs set in the environment, then the script.
+COMMAND=$( (env | grep -E '^BENCH_' | sort | sed -E "s/^([^=]+)=(.*)$/\1='\2'/" | tr '\n' ' '; echo "ops/bench/run.sh") )
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- src pom.xml 2>/dev/null || COMMIT="$COMMIT, with uncommitted changes in src or pom.xml"
+EXPLAIN_FILE=$WORK/explain-$LARGEST_PLAN.txt
+PG_SETTINGS=$(sql -F ' ' -c "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name) FROM pg_settings
+    WHERE name IN ('shared_buffers', 'max_wal_size', 'synchronous_commit', 'max_connections', 'work_mem', 'fsync')")
+took_of() { [ "$(count_of "took.$1")" -gt 0 ] && echo "$(median_of "took.$1") s" || echo "not run"; }
+
+mkdir -p "$(dirname "$OUT")"
+{
+cat <<EOF
+# Benchmarks
+
+Measured by \`ops/bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), at commit $COMMIT.
+The command was \`$COMMAND\`.
+The whole run took $((TOOK / 60)) min $((TOOK % 60)) s, on a fresh database that it dropped at the end.
+
+## Machine
+
+- CPU: $(nproc) cores ($(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -1)).
+- Memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo).
+- JDK: $(java -version 2>&1 | head -1).
+- PostgreSQL: $(sql -c "SELECT version()").
+  Settings: $PG_SETTINGS.
+- Everything runs on this one machine: PostgreSQL, the instances, the fake provider and the load generators.
+- The service runs with \`-Xmx$HEAP\` and its default settings otherwise
+  (db-scheduler threads 100, polling interval 1 s, connection pool 20)${SERVICE_ARGS[*]:+, plus \`${SERVICE_ARGS[*]}\`}${JAVA_OPTS[*]:+, JVM options \`${JAVA_OPTS[*]}\`}.
+
+## Results
+
+Each figure is the median of the runs; the spread is the lowest and the highest run.
+A target marked with * was set for another size than this run's (1M users to import,
+10M users to plan, a burst of 10,000).
+
+$(markdown_table)
+
+## How each figure is measured
+
+- **Import.** \`java -jar target/cakeday.jar import users.csv\` on $(sz "$USERS_IMPORT") synthetic users
+  (\`ops/bench/SyntheticUsers.java\`): time zones drawn in proportion to the world's population (about
+  70 zones, approximate weights from UN estimates), birthdays uniform over the 366 days of the year with
+  Feb 29, years 1950–2005, unique emails. The time is the whole command, JVM start included. The tables are
+  emptied before each run.
+- **Planning.** The users are loaded by SQL (\`ops/bench/load-users.sql\`, the same distribution; all
+  created one to three years ago, so every greeting in the window is owed). This preparation is not a
+  figure. Then \`java -jar target/cakeday.jar plan\` runs one full planning run over the window
+  (3 days back, 3 days ahead); the time is the run as the command reports it. The planned rows are
+  deleted before each run, so each run creates them all again. The delivery log (\`greetings\`) is empty,
+  as on a first run; in a database with years of log the plan may differ where it checks that log.
+- **Burst.** The users' birthday greetings fall due at one instant (\`cakeday.greeting.send-time\`),
+  chosen so that the instances have started and planned before it; their start-up planning creates the rows.
+  Each run starts new instances; before the burst they send $(sz "$WARMUP") greetings that fell due an hour
+  earlier (users in UTC+1), at 0 ms, so that the burst meets a warmed-up JVM as it would in production.
+  Those are not counted.
+  The fake provider (\`ops/fake-provider/FakeProvider.java\`) answers every call with 200 after a fixed
+  delay. Drain is the last \`sent_at\` minus the due time; greetings per second is the burst divided by
+  the drain. Lateness is \`sent_at − due_at\` of each greeting. Transactions per greeting is the growth of
+  \`xact_commit + xact_rollback\` in \`pg_stat_database\` from the due time until the instances stopped,
+  divided by the burst; it includes the instances' own polling meanwhile. Instance CPU is the user and
+  system time the instances' JVMs spent from the due time until the provider had every greeting, per
+  greeting; machine CPU busy is the share of all cores in use over the same span (\`/proc/stat\`).
+  Peak RSS is \`VmHWM\` of the process; peak heap is the most heap in use in the JVM's GC log and the actuator.
+- **Scale-out.** The same burst with 1, 2 and 3 instances on this machine, provider at $SCALE_LATENCY ms.
+- **Ceiling.** \`pgbench\` replays the database work of one greeting (\`ops/bench/greeting-work.pgbench\`:
+  claim one due row with \`FOR UPDATE SKIP LOCKED\`, lock the log row, read the user and the occasion,
+  write SENDING, write SENT, delete the row) with $CEILING_CLIENTS clients, as many as one instance's
+  database connections (its Hikari pool), on the same database and the same burst. That is what this PostgreSQL can do
+  at all; the share compares each burst run (1 instance, 0 ms) with the median of pgbench.
+- **API.** \`wrk\` with 2 threads and $API_CONCURRENCY connections for ${API_SECONDS} s per run, against one
+  instance. \`POST /user\` sends a valid user with a unique email each time (\`ops/bench/post-user.lua\`);
+  \`GET /user/{id}\` reads users created by those runs at random (\`ops/bench/get-user.lua\`). Each
+  endpoint is warmed up for $(( API_SECONDS < 10 ? API_SECONDS : 10 )) s first, not counted. Errors are socket errors, timeouts and answers
+  other than 2xx or 3xx. The instance also plans the new users' greetings and sends those due.
+
+Time per scenario: import $(took_of import), planning $(took_of plan), burst $(took_of burst),
+scale-out $(took_of scale), ceiling $(took_of ceiling), API $(took_of api).
+
+EOF
+if [ -s "$NOTES" ]; then
+    echo "## Notes from this run"
+    echo
+    sed 's/^/- /' "$NOTES"
+    echo
+fi
+echo "## The planning statement"
+echo
+if [ -s "$EXPLAIN_FILE" ]; then
+    echo "\`java -jar target/cakeday.jar plan --explain\` on $(sz "$LARGEST_PLAN") users:"
+    echo
+    echo '```text'
+    cat "$EXPLAIN_FILE"
+    echo '```'
+else
+    echo "Not available: this jar has no \`plan --explain\` command, or the planning scenario did not run."
+fi
+} > "$OUT"
+say "wrote $OUT"
+[ "${FAILED:-0}" -eq 0 ] || exit 1
