@@ -652,7 +652,8 @@ scenario_api() {
 # Main
 
 for tool in java psql pgbench curl; do command -v "$tool" > /dev/null || die "$tool is missing"; done
-if [ ! -f "$JAR" ]; then
+# A jar older than the sources would measure old code under the current commit's name.
+if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
     say "building $JAR"
     ./mvnw -B -q package -DskipTests
 fi
