@@ -51,8 +51,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InstancesIT {
 
-    // Slow enough that a burst lasts a few seconds against 3 × 100 threads, so that faults land mid-burst.
-    static final Duration LATENCY = Duration.ofSeconds(1);
+    static final Duration LATENCY = Duration.ofMillis(200);
+    // Fewer than the default 100, so that a burst lasts long enough for faults to land mid-burst.
+    static final int THREADS = 16;
     static final Path REPORT = Path.of("docs", "RELIABILITY.md");
 
     static TestDatabase db;
@@ -170,6 +171,7 @@ class InstancesIT {
         // Short retry delays, so that a scenario with failing calls ends in seconds, not minutes.
         config.put("cakeday.greeting.retry-initial", "2s");
         config.put("cakeday.greeting.retry-max", "10s");
+        config.put("db-scheduler.threads", String.valueOf(THREADS));
         return config;
     }
 
@@ -399,9 +401,9 @@ class InstancesIT {
             assertThat(deferred).as("the breaker put greetings back without calling").isPositive();
             // Without the breaker, 600 greetings retried every 2–10 s for 2 minutes would make thousands of
             // calls. With it, each instance calls until its breaker opens (50 calls, the minimum it judges on,
-            // plus the 100 in flight: db-scheduler.threads), then once per 30 s.
+            // plus the THREADS in flight), then once per 30 s.
             assertThat(callsWhileDown).as("calls to the dead provider, bounded by the circuit breaker")
-                    .isLessThanOrEqualTo(instances.size() * (50 + 100 + 5));
+                    .isLessThanOrEqualTo(instances.size() * (50 + THREADS + 5));
             FakeProvider whileDown = provider;
             provider = recovered;
             recovered = null;
@@ -422,6 +424,7 @@ class InstancesIT {
     void sigtermToOneOfThreeMidBurstExitsWithinThirtySecondsAndLeavesNoRowPicked() {
         int users = 1_500;
         Map<String, String> config = burstOf(users, db.url());
+        provider.answer(call -> FakeProvider.acceptAfter(call, Duration.ofMillis(300)));
         List<ServiceProcess> instances = List.of(ServiceProcess.start("graceful-1", config),
                 ServiceProcess.start("graceful-2", config), ServiceProcess.start("graceful-3", config));
         try {
