@@ -4,7 +4,6 @@ import dev.cakeday.mail.Emails;
 import dev.cakeday.mail.ProviderGate;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.user.User;
-import dev.cakeday.user.UserDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +12,12 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers one greeting: re-checks the user, records SENDING (committed) before calling the
  * provider and the outcome after it. A re-run that finds a final status sends nothing; one that
- * finds SENDING sends again under the same Idempotency-Key.
+ * finds SENDING sends again under the same Idempotency-Key. Each step is one statement in its own
+ * transaction (a read, then one guarded write), so that a greeting costs few round trips.
  */
 @Component
 class GreetingDelivery {
@@ -51,30 +50,26 @@ class GreetingDelivery {
     private static final Step FINISHED = new Step.Finished();
 
     private final GreetingLog greetingLog;
-    private final UserDirectory users;
-    private final UserOccasions userOccasions;
+    private final DeliveryFactsQuery facts;
     private final Occasions occasions;
     private final SendInstant sendInstant;
     private final GreetingCalendar calendar;
     private final RetryPolicy retryPolicy;
     private final ProviderGate provider;
     private final GreetingMetrics metrics;
-    private final TransactionTemplate transaction;
     private final Clock clock;
 
-    GreetingDelivery(GreetingLog greetingLog, UserDirectory users, UserOccasions userOccasions, Occasions occasions,
-            SendInstant sendInstant, GreetingCalendar calendar, RetryPolicy retryPolicy, ProviderGate provider,
-            GreetingMetrics metrics, TransactionTemplate transaction, Clock clock) {
+    GreetingDelivery(GreetingLog greetingLog, DeliveryFactsQuery facts, Occasions occasions, SendInstant sendInstant,
+            GreetingCalendar calendar, RetryPolicy retryPolicy, ProviderGate provider, GreetingMetrics metrics,
+            Clock clock) {
         this.greetingLog = greetingLog;
-        this.users = users;
-        this.userOccasions = userOccasions;
+        this.facts = facts;
         this.occasions = occasions;
         this.sendInstant = sendInstant;
         this.calendar = calendar;
         this.retryPolicy = retryPolicy;
         this.provider = provider;
         this.metrics = metrics;
-        this.transaction = transaction;
         this.clock = clock;
     }
 
@@ -89,7 +84,7 @@ class GreetingDelivery {
         }
         Step step = null;
         try {
-            step = transaction.execute(status -> prepare(id, scheduledFor, clock.instant()));
+            step = prepare(id, scheduledFor, clock.instant());
         } finally {
             // Only a Send goes on to call the provider; every other path gives the permission back.
             if (!(step instanceof Step.Send)) {
@@ -107,13 +102,13 @@ class GreetingDelivery {
     }
 
     private Step prepare(GreetingId id, Instant scheduledFor, Instant now) {
-        Optional<GreetingLog.State> state = greetingLog.lock(id);
+        DeliveryFacts known = facts.load(id);
+        Optional<GreetingLog.State> state = known.state();
         if (state.isPresent() && state.get().status().isFinal()) {
-            log.info("greeting={} outcome=ALREADY_{}", id, state.get().status());
-            return FINISHED;
+            return alreadyFinished(id, state.get().status().name());
         }
         Optional<Occasion> occasion = occasions.find(id.occasion());
-        Optional<User> user = users.find(id.userId());
+        Optional<User> user = known.user();
         if (occasion.isEmpty() || user.isEmpty()) {
             return skip(id, occasion.isEmpty() ? "unknown occasion" : "the user was deleted", scheduledFor, now);
         }
@@ -122,7 +117,7 @@ class GreetingDelivery {
             return skip(id, "the user's " + id.occasion().toLowerCase() + " no longer falls on " + id.date(),
                     scheduledFor, now);
         }
-        Optional<OwedSince> owed = userOccasions.find(id.userId(), id.occasion());
+        Optional<OwedSince> owed = known.owed();
         if (owed.isEmpty() || !owed.get().owes(id.date())) {
             return skip(id, "not owed: the user was created or changed after this date", scheduledFor, now);
         }
@@ -131,23 +126,36 @@ class GreetingDelivery {
             return new Step.NotBefore(dueAt);
         }
         if (calendar.expired(dueAt, now)) {
-            greetingLog.finish(id, GreetingStatus.EXPIRED, "not delivered within max-lateness", dueAt, now);
+            if (!greetingLog.finish(id, GreetingStatus.EXPIRED, "not delivered within max-lateness", dueAt, now)) {
+                return alreadyFinished(id, "FINISHED_MEANWHILE");
+            }
             metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
             log.warn("greeting={} outcome=EXPIRED due={}", id, dueAt);
             return FINISHED;
         }
-        GreetingLog.Attempt attempt = greetingLog.markSending(id, dueAt, now);
+        Optional<GreetingLog.Attempt> attempt = greetingLog.markSending(id, dueAt, now);
+        if (attempt.isEmpty()) {
+            return alreadyFinished(id, "FINISHED_MEANWHILE");
+        }
         if (state.isPresent() && state.get().outcomeUnknown()) {
             metrics.uncertainAttempt();
             log.warn("greeting={} outcome=RESEND_UNCERTAIN attempt={} uncertain={}: the previous attempt never recorded"
-                    + " its outcome; a provider that ignores the Idempotency-Key may deliver twice", id, attempt.number(),
-                    attempt.uncertain());
+                    + " its outcome; a provider that ignores the Idempotency-Key may deliver twice", id,
+                    attempt.get().number(), attempt.get().uncertain());
         }
-        return new Step.Send(attempt.number(), user.get().email(), occasions.message(occasion.get(), user.get()), dueAt);
+        return new Step.Send(attempt.get().number(), user.get().email(), occasions.message(occasion.get(), user.get()),
+                dueAt);
+    }
+
+    private static Step alreadyFinished(GreetingId id, String how) {
+        log.info("greeting={} outcome=ALREADY_{}", id, how);
+        return FINISHED;
     }
 
     private Step skip(GreetingId id, String reason, Instant dueAt, Instant now) {
-        greetingLog.finish(id, GreetingStatus.SKIPPED, reason, dueAt, now);
+        if (!greetingLog.finish(id, GreetingStatus.SKIPPED, reason, dueAt, now)) {
+            return alreadyFinished(id, "FINISHED_MEANWHILE");
+        }
         metrics.outcome(GreetingStatus.SKIPPED, id.occasion());
         log.info("greeting={} outcome=SKIPPED reason=\"{}\"", id, reason);
         return FINISHED;

@@ -21,8 +21,6 @@ import org.springframework.stereotype.Repository;
 @Repository
 class GreetingLog {
 
-    static final String LOCK_STATUS = "SELECT status, next_attempt_at FROM greetings WHERE id = :id FOR UPDATE";
-
     static final String MARK_SENDING = """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
             VALUES (:id, :userId, :occasion, :localDate, :dueAt, 'SENDING', 1, :now, :now)
@@ -31,6 +29,7 @@ class GreetingLog {
                 uncertain_attempts = greetings.uncertain_attempts
                     + CASE WHEN greetings.status = 'SENDING' AND greetings.next_attempt_at IS NULL THEN 1 ELSE 0 END,
                 next_attempt_at = NULL, updated_at = EXCLUDED.updated_at
+            WHERE greetings.status = 'SENDING'
             RETURNING attempts, uncertain_attempts""";
 
     static final String MARK_SENT = """
@@ -72,15 +71,10 @@ class GreetingLog {
      * last attempt never recorded what the provider answered.
      */
     record State(GreetingStatus status, boolean outcomeUnknown) {
-    }
 
-    /** The greeting's state, locking its log row for the rest of the transaction. */
-    Optional<State> lock(GreetingId id) {
-        return jdbc.sql(LOCK_STATUS).param("id", id.toString())
-                .query((rs, row) -> {
-                    GreetingStatus status = GreetingStatus.valueOf(rs.getString("status"));
-                    return new State(status, status == GreetingStatus.SENDING && rs.getTimestamp("next_attempt_at") == null);
-                }).optional();
+        static State of(GreetingStatus status, boolean retryPlanned) {
+            return new State(status, status == GreetingStatus.SENDING && !retryPlanned);
+        }
     }
 
     /** The number of an attempt about to be made, and how many attempts so far followed one of unknown outcome. */
@@ -88,12 +82,13 @@ class GreetingLog {
     }
 
     /**
-     * Records an attempt about to be made (committed before the provider is called). A previous
-     * attempt still SENDING with no retry planned never recorded its outcome: it is counted as uncertain.
+     * Records an attempt about to be made (committed before the provider is called); empty when the
+     * greeting has a final status already. A previous attempt still SENDING with no retry planned
+     * never recorded its outcome: it is counted as uncertain.
      */
-    Attempt markSending(GreetingId id, Instant dueAt, Instant now) {
+    Optional<Attempt> markSending(GreetingId id, Instant dueAt, Instant now) {
         return bind(jdbc.sql(MARK_SENDING), id, dueAt, now)
-                .query((rs, row) -> new Attempt(rs.getInt("attempts"), rs.getInt("uncertain_attempts"))).single();
+                .query((rs, row) -> new Attempt(rs.getInt("attempts"), rs.getInt("uncertain_attempts"))).optional();
     }
 
     /*

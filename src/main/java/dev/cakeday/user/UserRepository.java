@@ -21,7 +21,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class UserRepository {
 
-    private static final String COLUMNS =
+    static final String COLUMNS =
             "id, first_name, last_name, email, birthday, timezone, anniversary, created_at, updated_at";
 
     static final String INSERT = """
