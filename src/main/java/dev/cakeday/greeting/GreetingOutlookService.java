@@ -72,6 +72,18 @@ class GreetingOutlookService implements GreetingOutlook {
         return upcoming;
     }
 
+    @Override
+    public List<UpcomingGreeting> upcomingOfNew(User user) {
+        Instant now = clock.instant();
+        OwedSince owed = new OwedSince(user.createdAt(), LocalDate.ofInstant(user.createdAt(), user.timezone()));
+        List<UpcomingGreeting> upcoming = new ArrayList<>();
+        for (Occasion occasion : occasions.all()) {
+            occasion.dateOf(user).ifPresent(date -> candidates(user, occasion, date, owed, now).stream().findFirst()
+                    .ifPresent(c -> upcoming.add(new UpcomingGreeting(c.id().occasion(), c.id().date(), c.sendAt()))));
+        }
+        return upcoming;
+    }
+
     /**
      * The greetings of one occasion that could still go out, earliest first: owed, and not past
      * max-lateness. The years from last year to two years ahead hold at least one.

@@ -9,4 +9,10 @@ import java.util.UUID;
 public interface GreetingOutlook {
 
     Map<UUID, List<UpcomingGreeting>> upcoming(Collection<User> users);
+
+    /**
+     * The same for a user created in the current request: every occasion is owed since the user's
+     * creation and the delivery log holds nothing of theirs yet, so nothing needs to be read.
+     */
+    List<UpcomingGreeting> upcomingOfNew(User user);
 }

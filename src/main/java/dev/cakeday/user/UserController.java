@@ -55,7 +55,8 @@ class UserController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<UserResponse> create(@RequestBody UserRequest request) {
         User user = users.create(request);
-        return ResponseEntity.created(URI.create("/user/" + user.id())).body(view(user));
+        return ResponseEntity.created(URI.create("/user/" + user.id()))
+                .body(UserResponse.of(user, outlook.upcomingOfNew(user)));
     }
 
     @Operation(summary = "Read a user", description = "With the next greeting of each of their occasions.")
