@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readTimeout    how long to wait for the answer; past it the attempt counts as a temporary failure
  * @param maxRate        greetings per second one instance may send (the provider's quota divided by
  *                       the instances); 0 means unlimited
+ * @param maxIdleConnections connections to the provider kept open between calls; at least the
+ *                       greetings an instance sends at once ({@code db-scheduler.threads}), or a
+ *                       burst closes and reopens connections on every call
  * @param circuitBreaker when to stop calling a provider that is down
  */
 @ConfigurationProperties("cakeday.mail")
@@ -21,11 +24,16 @@ public record MailProperties(
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("10s") Duration readTimeout,
         @DefaultValue("0") double maxRate,
+        @DefaultValue("100") int maxIdleConnections,
         @DefaultValue CircuitBreaker circuitBreaker) {
 
     public MailProperties {
         if (maxRate < 0) {
             throw new IllegalArgumentException("cakeday.mail.max-rate must be 0 (unlimited) or positive, got " + maxRate);
+        }
+        if (maxIdleConnections < 1) {
+            throw new IllegalArgumentException(
+                    "cakeday.mail.max-idle-connections must be at least 1, got " + maxIdleConnections);
         }
     }
 

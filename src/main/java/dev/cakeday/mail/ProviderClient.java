@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -28,6 +30,7 @@ public class ProviderClient {
 
     private static final MediaType JSON = MediaType.get("application/json");
     private static final int MAX_REASON_LENGTH = 500;
+    private static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
 
     private final OkHttpClient http;
     private final HttpUrl sendUrl;
@@ -40,6 +43,8 @@ public class ProviderClient {
                 .readTimeout(properties.readTimeout())
                 .writeTimeout(properties.readTimeout())
                 .callTimeout(properties.connectTimeout().plus(properties.readTimeout()))
+                // OkHttp keeps 5 idle connections by default: with more sending threads, most calls would connect anew.
+                .connectionPool(new ConnectionPool(properties.maxIdleConnections(), KEEP_ALIVE.toMinutes(), TimeUnit.MINUTES))
                 .followRedirects(false)
                 .retryOnConnectionFailure(false)
                 .build();

@@ -64,7 +64,7 @@ class FakeProviderScriptTest {
 
     @Test
     void answersLikeTheProviderFailsOnCommandAndCountsDuplicates() throws Exception {
-        MailProperties properties = new MailProperties(URI.create(base), Duration.ofSeconds(1), Duration.ofSeconds(2), 0,
+        MailProperties properties = new MailProperties(URI.create(base), Duration.ofSeconds(1), Duration.ofSeconds(2), 0, 10,
                 new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30)));
         ProviderClient client = new ProviderClient(properties, JSON, Clock.systemUTC());
 

@@ -9,6 +9,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -36,7 +43,7 @@ class ProviderClientTest {
         server = new MockWebServer();
         server.start();
         String base = server.url("/api/v1").toString();
-        client = new ProviderClient(new MailProperties(URI.create(base), Duration.ofSeconds(1), Duration.ofMillis(500), 0,
+        client = new ProviderClient(new MailProperties(URI.create(base), Duration.ofSeconds(1), Duration.ofMillis(500), 0, 10,
                 new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30))),
                 JSON, Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -66,6 +73,38 @@ class ProviderClientTest {
         assertThat(body.get("email").asString()).isEqualTo("ada@example.com");
         assertThat(body.get("message").asString()).isEqualTo("Hey, Ada Lovelace it's your birthday");
         assertThat(body.size()).isEqualTo(2);
+    }
+
+    /** OkHttp keeps 5 idle connections unless told otherwise: more threads than that would reconnect on most calls. */
+    @Test
+    void concurrentSendsReuseTheirConnections() throws Exception {
+        int threads = 20;
+        int rounds = 5;
+        ProviderClient pooled = new ProviderClient(new MailProperties(URI.create(server.url("/").toString()),
+                Duration.ofSeconds(1), Duration.ofSeconds(2), 0, threads,
+                new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30))), JSON, Clock.systemUTC());
+        for (int i = 0; i < threads * rounds; i++) {
+            server.enqueue(answer(200, "{\"messageId\":\"msg-" + i + "\"}"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                List<Future<ProviderResult>> sends = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    sends.add(pool.submit(() -> pooled.send("k", "a@example.com", "m")));
+                }
+                for (Future<ProviderResult> send : sends) {
+                    assertThat(send.get(5, TimeUnit.SECONDS)).isInstanceOf(ProviderResult.Delivered.class);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Set<Integer> connections = new HashSet<>();
+        for (int i = 0; i < threads * rounds; i++) {
+            connections.add(server.takeRequest(1, TimeUnit.SECONDS).getConnectionIndex());
+        }
+        assertThat(connections).as("connections opened for %d calls", threads * rounds).hasSizeLessThanOrEqualTo(threads);
     }
 
     @Test

@@ -35,7 +35,7 @@ class ProviderGateTest {
 
     ProviderGate gate(double maxRate, Duration openWait) {
         MailProperties properties = new MailProperties(URI.create(server.url("/").toString()), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), maxRate, new MailProperties.CircuitBreaker(50, 10, 4, openWait));
+                Duration.ofSeconds(1), maxRate, 10, new MailProperties.CircuitBreaker(50, 10, 4, openWait));
         JsonMapper json = JsonMapper.builder().build();
         return new ProviderGate(new ProviderClient(properties, json, Clock.systemUTC()), properties, meters);
     }
