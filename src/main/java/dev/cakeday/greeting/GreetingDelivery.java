@@ -36,6 +36,10 @@ class GreetingDelivery {
         /** Run again at this instant (a retry, or a send instant that moved later). */
         record RunAt(Instant at) implements Next {
         }
+
+        /** The greeting has a final status and the handler removed the row itself. */
+        record Removed() implements Next {
+        }
     }
 
     private sealed interface Step {
@@ -50,6 +54,7 @@ class GreetingDelivery {
     }
 
     private static final Next DONE = new Next.Done();
+    private static final Next REMOVED = new Next.Removed();
     private static final Step FINISHED = new Step.Finished();
 
     private final GreetingLog greetingLog;
@@ -82,8 +87,11 @@ class GreetingDelivery {
         this.clock = clock;
     }
 
-    /** @param scheduledFor the row's execution time, recorded as due when the user is gone */
-    Next deliver(GreetingId id, Instant scheduledFor) {
+    /**
+     * @param scheduledFor the row's execution time, recorded as due when the user is gone
+     * @param rowVersion   the row's version as this instance picked it
+     */
+    Next deliver(GreetingId id, Instant scheduledFor, long rowVersion) {
         Optional<Duration> blocked = provider.tryEnter();
         if (blocked.isPresent()) {
             Instant next = clock.instant().plus(blocked.get());
@@ -105,7 +113,7 @@ class GreetingDelivery {
             return new Next.RunAt(notBefore.at());
         }
         if (step instanceof Step.Send send) {
-            return send(id, send);
+            return send(id, send, rowVersion);
         }
         return DONE;
     }
@@ -170,21 +178,25 @@ class GreetingDelivery {
         return FINISHED;
     }
 
-    private Next send(GreetingId id, Step.Send send) {
+    private Next send(GreetingId id, Step.Send send, long rowVersion) {
         long started = System.nanoTime();
         ProviderResult result = provider.send(id.toString(), send.email(), send.message());
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         Instant now = clock.instant();
         if (result instanceof ProviderResult.Delivered delivered) {
-            if (!greetingLog.markSent(id, delivered.messageId(), now)) {
+            GreetingLog.Settled settled = greetingLog.markSentAndRemoveRow(id, delivered.messageId(), now, rowVersion);
+            if (!settled.rowRemoved()) {
+                log.warn("greeting={} row left in place: another instance took it over while this one sent", id);
+            }
+            if (!settled.sent()) {
                 log.warn("greeting={} outcome=SENT_ALREADY_SETTLED: another instance settled it meanwhile", id);
-                return DONE;
+                return REMOVED;
             }
             Duration late = Duration.between(send.dueAt(), now);
             metrics.sent(id.occasion(), late);
             log.info("greeting={} outcome=SENT attempt={} to={} latencyMs={} lateMs={}", id, send.attempt(),
                     Emails.mask(send.email()), latencyMs, late.toMillis());
-            return DONE;
+            return REMOVED;
         }
         if (result instanceof ProviderResult.Rejected rejected) {
             if (!greetingLog.finish(id, GreetingStatus.FAILED, rejected.reason(), send.dueAt(), now)) {

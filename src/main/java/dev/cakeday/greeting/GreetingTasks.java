@@ -55,9 +55,14 @@ class GreetingTasks {
                         log.error("Removing greeting row with an unreadable id '{}'", instance.getId());
                         return new CompletionHandler.OnCompleteRemove<>();
                     }
-                    GreetingDelivery.Next next = delivery.deliver(id, context.getExecution().executionTime);
+                    GreetingDelivery.Next next = delivery.deliver(id, context.getExecution().executionTime,
+                            context.getExecution().version);
                     if (next instanceof GreetingDelivery.Next.RunAt runAt) {
                         return (complete, operations) -> operations.reschedule(complete, runAt.at());
+                    }
+                    if (next instanceof GreetingDelivery.Next.Removed) {
+                        return (complete, operations) -> {
+                        };
                     }
                     return new CompletionHandler.OnCompleteRemove<>();
                 });

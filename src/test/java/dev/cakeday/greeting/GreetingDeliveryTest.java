@@ -33,9 +33,6 @@ class GreetingDeliveryTest extends GreetingTestSupport {
     @Autowired
     GreetingPlanner planner;
 
-    @Autowired
-    GreetingLog greetingLog;
-
     @Test
     void greetingGoesOutOnceAtNineLocalWithExactTextAndKey() {
         String zone = "America/New_York";
@@ -503,28 +500,6 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         assertThat(callsFor(id)).isEmpty();
         assertThat(logRow(key)).containsEntry("status", "SENT").containsEntry("attempts", 1)
                 .containsEntry("provider_message_id", "msg-earlier");
-    }
-
-    /**
-     * Delivery reads without a lock, so its write is what keeps a greeting another instance
-     * finished meanwhile from being reopened or overwritten.
-     */
-    @Test
-    void theLogsWritesNeverReopenOrOverwriteAFinalGreeting() {
-        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2030, 1, 2));
-        Instant now = CLOCK.instant();
-        assertThat(greetingLog.finish(id, GreetingStatus.FAILED, "400 bad address", now, now)).isTrue();
-
-        assertThat(greetingLog.markSending(id, now, now)).isEmpty();
-        assertThat(greetingLog.finish(id, GreetingStatus.SKIPPED, "the user was deleted", now, now)).isFalse();
-        assertThat(greetingLog.markSent(id, "msg-late", now)).isFalse();
-        assertThat(logRow(id.toString())).containsEntry("status", "FAILED").containsEntry("attempts", 0)
-                .containsEntry("last_error", "400 bad address");
-
-        GreetingId open = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2030, 1, 2));
-        assertThat(greetingLog.markSending(open, now, now)).contains(new GreetingLog.Attempt(1, 0));
-        assertThat(greetingLog.markSending(open, now, now)).as("a re-send after an unknown outcome")
-                .contains(new GreetingLog.Attempt(2, 1));
     }
 
     /** A fixed-offset region zone (Etc/GMT±h) whose local time now lies in the given range. */

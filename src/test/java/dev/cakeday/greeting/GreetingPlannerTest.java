@@ -141,19 +141,36 @@ class GreetingPlannerTest extends GreetingTestSupport {
     }
 
     @Test
-    void statusWritesNeverOverwriteAFinalStatus() {
+    void statusWritesNeverOverwriteOrReopenAFinalStatus() {
         GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant now = CLOCK.instant();
-        greetingLog.markSending(id, now, now);
-        assertThat(greetingLog.markSent(id, "msg-1", now)).isTrue();
+        assertThat(greetingLog.markSending(id, now, now)).contains(new GreetingLog.Attempt(1, 0));
+        jdbc.sql("""
+                INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
+                VALUES ('greeting', ?, '2099-01-01T00:00:00Z', true, 3)""").param(id.toString()).update();
 
+        assertThat(greetingLog.markSentAndRemoveRow(id, "msg-1", now, 2))
+                .as("a row another instance took over (version 3) is left to it")
+                .isEqualTo(new GreetingLog.Settled(true, false));
         assertThat(greetingLog.finish(id, GreetingStatus.FAILED, "late answer of a slow instance", now, now)).isFalse();
         assertThat(greetingLog.recordRetry(id, "late", now.plusSeconds(30), now)).isFalse();
-        assertThat(greetingLog.markSent(id, "msg-2", now)).isFalse();
+        assertThat(greetingLog.markSending(id, now, now)).as("never reopened").isEmpty();
+        assertThat(greetingLog.markSentAndRemoveRow(id, "msg-2", now, 3)).isEqualTo(new GreetingLog.Settled(false, true));
 
         Map<String, Object> row = logRow(id.toString());
         assertThat(row.get("status")).isEqualTo("SENT");
+        assertThat(row.get("attempts")).isEqualTo(1);
         assertThat(row.get("provider_message_id")).isEqualTo("msg-1");
         assertThat(row.get("next_attempt_at")).isNull();
+        assertThat(jdbc.sql("SELECT count(*) FROM scheduled_tasks WHERE task_instance = ?").param(id.toString())
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aSecondAttemptAfterAnUnknownOutcomeIsCountedUncertain() {
+        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
+        Instant now = CLOCK.instant();
+        assertThat(greetingLog.markSending(id, now, now)).contains(new GreetingLog.Attempt(1, 0));
+        assertThat(greetingLog.markSending(id, now, now)).contains(new GreetingLog.Attempt(2, 1));
     }
 }
