@@ -821,8 +821,8 @@ $(markdown_table)
   Peak RSS is \`VmHWM\` of the process; peak heap is the most heap in use in the JVM's GC log and the actuator.
 - **Scale-out.** The same burst with 1, 2 and 3 instances on this machine, provider at $SCALE_LATENCY ms.
 - **Ceiling.** \`pgbench\` replays the database work of one greeting (\`ops/bench/greeting-work.pgbench\`:
-  claim one due row with \`FOR UPDATE SKIP LOCKED\`, lock the log row, read the user and the occasion,
-  write SENDING, write SENT, delete the row) with $CEILING_CLIENTS clients, as many as one instance's
+  claim one due row with \`FOR UPDATE SKIP LOCKED\`, read the user, the occasion and the log in one
+  statement, write SENDING, write SENT and delete the row in one statement) with $CEILING_CLIENTS clients, as many as one instance's
   database connections (its Hikari pool), on the same database and the same burst. That is what this PostgreSQL can do
   at all; the share compares each burst run (1 instance, 0 ms) with the median of pgbench.
 - **API.** \`wrk\` with 2 threads and $API_CONCURRENCY connections for ${API_SECONDS} s per run, against one

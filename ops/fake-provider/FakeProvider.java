@@ -42,6 +42,9 @@ public class FakeProvider {
     public static void main(String[] args) throws IOException {
         // Without it, every keep-alive answer waits for Nagle's algorithm: about 40 ms per call.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // The JDK's HttpServer closes idle keep-alive connections beyond 200, at once: three instances
+        // keeping 100 each then meet closed connections ("unexpected end of stream") and retry.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "1000");
         FakeProvider provider = new FakeProvider();
         int port = 9090;
         for (String arg : args) {
