@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
@@ -26,9 +25,6 @@ class UserOccasions {
                 owed_since = EXCLUDED.owed_since, owed_from = EXCLUDED.owed_from""";
 
     static final String DELETE = "DELETE FROM user_occasions WHERE user_id = :userId AND occasion = :occasion";
-
-    static final String SELECT_ONE = """
-            SELECT owed_since, owed_from FROM user_occasions WHERE user_id = :userId AND occasion = :occasion""";
 
     static final String SELECT_FOR_USERS = """
             SELECT user_id, occasion, owed_since, owed_from FROM user_occasions
@@ -76,13 +72,6 @@ class UserOccasions {
 
     void delete(UUID userId, String occasion) {
         jdbc.sql(DELETE).param("userId", userId).param("occasion", occasion).update();
-    }
-
-    Optional<OwedSince> find(UUID userId, String occasion) {
-        return jdbc.sql(SELECT_ONE).param("userId", userId).param("occasion", occasion)
-                .query((rs, row) -> new OwedSince(rs.getTimestamp("owed_since").toInstant(),
-                        rs.getObject("owed_from", LocalDate.class)))
-                .optional();
     }
 
     /** For each user, since when each of their occasions is owed. */
