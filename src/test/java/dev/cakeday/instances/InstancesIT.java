@@ -87,7 +87,8 @@ class InstancesIT {
                 Written by `InstancesIT` (`./mvnw verify`) from its own measurements; do not edit by hand.
                 Last run: %s, on %d cores, Java %s.
 
-                Each scenario runs the packaged service (`java -jar target/cakeday.jar`) as separate OS
+                Each scenario runs the packaged service (`java -jar target/cakeday.jar`, with the C1 compiler
+                only, which halves the start-up of three instances on 2 cores) as separate OS
                 processes on one fresh PostgreSQL database, against a real HTTP provider that answers in
                 %d ms unless told otherwise. In the first four scenarios the greetings fall due a minute
                 before the instances start, so the lateness includes their start-up (15–40 s on this
