@@ -1,8 +1,6 @@
 package dev.cakeday.greeting;
 
 import dev.cakeday.user.UserDirectory;
-import java.sql.Timestamp;
-import java.time.LocalDate;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -34,13 +32,10 @@ class DeliveryFactsQuery {
                 .param("userId", id.userId())
                 .param("occasion", id.occasion())
                 .query((rs, row) -> {
-                    Timestamp owedSince = rs.getTimestamp("owed_since");
                     String status = rs.getString("status");
                     return new DeliveryFacts(
                             UserDirectory.fromRow(rs),
-                            owedSince == null ? Optional.empty()
-                                    : Optional.of(new OwedSince(owedSince.toInstant(),
-                                            rs.getObject("owed_from", LocalDate.class))),
+                            Optional.ofNullable(OwedSince.fromRow(rs)),
                             status == null ? Optional.empty()
                                     : Optional.of(GreetingLog.State.of(GreetingStatus.valueOf(status),
                                             rs.getTimestamp("next_attempt_at") != null)));

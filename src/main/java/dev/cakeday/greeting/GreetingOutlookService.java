@@ -75,7 +75,7 @@ class GreetingOutlookService implements GreetingOutlook {
     @Override
     public List<UpcomingGreeting> upcomingOfNew(User user) {
         Instant now = clock.instant();
-        OwedSince owed = new OwedSince(user.createdAt(), LocalDate.ofInstant(user.createdAt(), user.timezone()));
+        OwedSince owed = OwedSince.at(user.createdAt(), user.timezone());
         List<UpcomingGreeting> upcoming = new ArrayList<>();
         for (Occasion occasion : occasions.all()) {
             occasion.dateOf(user).ifPresent(date -> candidates(user, occasion, date, owed, now).stream().findFirst()

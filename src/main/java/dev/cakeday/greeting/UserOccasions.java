@@ -1,6 +1,5 @@
 package dev.cakeday.greeting;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -55,7 +54,7 @@ class UserOccasions {
                 .param("monthDay", MonthDays.of(occasionDate))
                 .param("timezone", zone.getId())
                 .param("owedSince", owedSince.atOffset(ZoneOffset.UTC))
-                .param("owedFrom", LocalDate.ofInstant(owedSince, zone))
+                .param("owedFrom", OwedSince.at(owedSince, zone).from())
                 .update();
     }
 
@@ -66,7 +65,7 @@ class UserOccasions {
                 .param("owedSince", owedSince.atOffset(ZoneOffset.UTC))
                 .param("zones", new SqlArrayValue("text", zones.stream().map(ZoneId::getId).toArray()))
                 .param("owedFroms", new SqlArrayValue("text",
-                        zones.stream().map(zone -> LocalDate.ofInstant(owedSince, zone).toString()).toArray()))
+                        zones.stream().map(zone -> OwedSince.at(owedSince, zone).from().toString()).toArray()))
                 .update();
     }
 
@@ -80,10 +79,8 @@ class UserOccasions {
         jdbc.sql(SELECT_FOR_USERS)
                 .param("userIds", new SqlArrayValue("uuid", userIds.toArray()))
                 .query(rs -> {
-                    Timestamp since = rs.getTimestamp("owed_since");
                     owed.computeIfAbsent(rs.getObject("user_id", UUID.class), id -> new HashMap<>())
-                            .put(rs.getString("occasion"),
-                                    new OwedSince(since.toInstant(), rs.getObject("owed_from", LocalDate.class)));
+                            .put(rs.getString("occasion"), OwedSince.fromRow(rs));
                 });
         return owed;
     }
