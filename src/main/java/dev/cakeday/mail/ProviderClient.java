@@ -46,7 +46,10 @@ public class ProviderClient {
                 // OkHttp keeps 5 idle connections by default: with more sending threads, most calls would connect anew.
                 .connectionPool(new ConnectionPool(properties.maxIdleConnections(), KEEP_ALIVE.toMinutes(), TimeUnit.MINUTES))
                 .followRedirects(false)
-                .retryOnConnectionFailure(false)
+                // A pooled connection the provider (or a proxy) closed while it sat idle fails on reuse before the
+                // provider reads the request; OkHttp then resends it once on a new connection (and once after a
+                // 408), with the same Idempotency-Key. It never resends after a read timeout.
+                .retryOnConnectionFailure(true)
                 .build();
         HttpUrl base = HttpUrl.get(properties.baseUrl().toString());
         this.sendUrl = base.newBuilder().addPathSegment("send-email").build();

@@ -127,8 +127,8 @@ class ProviderClientTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {408, 429, 500, 502, 503, 504})
-    void timeoutsRateLimitsAndServerErrorsAreTemporary(int code) {
+    @ValueSource(ints = {429, 500, 502, 503, 504})
+    void rateLimitsAndServerErrorsAreTemporary(int code) {
         server.enqueue(answer(code, "maintenance"));
 
         ProviderResult result = client.send("k", "a@example.com", "m");
@@ -137,6 +137,18 @@ class ProviderClientTest {
             assertThat(unavailable.reason()).isEqualTo("HTTP " + code + ": maintenance");
             assertThat(unavailable.retryAfter()).isNull();
         });
+    }
+
+    @Test
+    void aRequestTimeoutIsResentOnceAtOnceUnderTheSameKeyThenTemporary() throws Exception {
+        server.enqueue(answer(408, "too slow"));
+        server.enqueue(answer(408, "too slow"));
+
+        assertThat(client.send("k", "a@example.com", "m")).isInstanceOfSatisfying(ProviderResult.Unavailable.class,
+                unavailable -> assertThat(unavailable.reason()).isEqualTo("HTTP 408: too slow"));
+        assertThat(server.getRequestCount()).isEqualTo(2);
+        assertThat(server.takeRequest().getHeaders().get("Idempotency-Key")).isEqualTo("k");
+        assertThat(server.takeRequest().getHeaders().get("Idempotency-Key")).isEqualTo("k");
     }
 
     @Test
@@ -165,6 +177,34 @@ class ProviderClientTest {
         server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
 
         assertThat(client.send("k", "a@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
+    }
+
+    @Test
+    void aKeptAliveConnectionTheProviderClosedMeanwhileIsReplacedWithoutAFailure() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(200).body("{\"messageId\":\"msg-1\"}")
+                .onResponseEnd(new SocketEffect.CloseSocket()).build());
+        server.enqueue(answer(200, "{\"messageId\":\"msg-2\"}"));
+
+        assertThat(client.send("k1", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered("msg-1"));
+        // The provider has closed the idle connection the client still holds in its pool.
+        assertThat(server.takeRequest(1, TimeUnit.SECONDS).getConnectionIndex()).isZero();
+        Thread.sleep(100);
+
+        assertThat(client.send("k2", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered("msg-2"));
+        assertThat(server.takeRequest(1, TimeUnit.SECONDS)).satisfies(request -> {
+            assertThat(request.getHeaders().get("Idempotency-Key")).isEqualTo("k2");
+            assertThat(request.getConnectionIndex()).isEqualTo(1);
+        });
+        assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aDroppedConnectionOnAFreshConnectionIsNotResent() {
+        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        server.enqueue(answer(200, "{\"messageId\":\"msg-1\"}"));
+
+        assertThat(client.send("k", "a@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
+        assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
     @Test
