@@ -32,7 +32,9 @@ abstract sealed class ImportReader {
     // An NDJSON line longer than this is refused as a row, without holding it in memory.
     static final int MAX_LINE_BYTES = 64 * 1024;
 
-    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvReadFeature.WRAP_AS_ARRAY).build();
+    // Blank lines are no rows, as in NDJSON: a file ending in an empty line reports no error for it.
+    private static final CsvMapper CSV = CsvMapper.builder()
+            .enable(CsvReadFeature.WRAP_AS_ARRAY, CsvReadFeature.SKIP_EMPTY_LINES).build();
 
     private final CountingStream counted;
     long rows;

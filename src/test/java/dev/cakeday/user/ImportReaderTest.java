@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,6 +52,26 @@ class ImportReaderTest {
 
         assertThat(row.request()).isEqualTo(new UserRequest(null, "Lovelace", "a@example.com", "1990-12-10", "UTC", null));
         assertThat(reader.next()).isNull();
+    }
+
+    @Test
+    void blankLinesAreNoRowsInEitherFormat() throws IOException {
+        ImportReader csv = reader(ImportFormat.CSV, "firstName,lastName,email,birthday,timezone\n\n"
+                + "Ada,Lovelace,a@example.com,1990-12-10,UTC\n  \r\n\nBob,Builder,b@example.com,1991-01-02,UTC\n\n",
+                1_000_000);
+        ImportReader ndjson = reader(ImportFormat.NDJSON,
+                "\n{\"firstName\":\"Ada\"}\n  \r\n\n{\"firstName\":\"Bob\"}\n\n", 1_000_000);
+
+        for (ImportReader reader : List.of(csv, ndjson)) {
+            ImportRow first = reader.next();
+            ImportRow second = reader.next();
+
+            assertThat(first.number()).isEqualTo(1);
+            assertThat(first.request().firstName()).isEqualTo("Ada");
+            assertThat(second.number()).isEqualTo(2);
+            assertThat(second.request().firstName()).isEqualTo("Bob");
+            assertThat(reader.next()).isNull();
+        }
     }
 
     @Test
