@@ -5,9 +5,8 @@
 -- Same distribution as SyntheticUsers.java: birthdays uniform over the 366 month-days (Feb 29
 -- included, then in a leap year), years 1950-2005. Users were created 1 to 3 years ago, so every
 -- greeting in the planning window is owed.
--- The session skips the foreign-key trigger of user_occasions (session_replication_role = replica):
--- every user_id comes from the users inserted by the same statement.
-SET session_replication_role = replica;
+-- run.sh drops the tables' keys and indexes before loading (drop-user-keys.sql) and builds them
+-- afterwards (restore-user-keys.sql).
 SET synchronous_commit = off;
 SET work_mem = '256MB';
 

@@ -14,7 +14,7 @@
 #   api      wrk at concurrency 64 on POST /user and GET /user/{id}
 #
 # Knobs (environment): BENCH_USERS_IMPORT (1000000), BENCH_USERS_PLAN ("1000000 10000000"),
-# BENCH_BURST (10000), BENCH_WARMUP (greetings sent before each burst, 2000), BENCH_RUNS (3), BENCH_API_SECONDS (30), BENCH_API_CONCURRENCY (64),
+# BENCH_BURST (10000), BENCH_WARMUP (greetings sent before each burst, 20000), BENCH_RUNS (3), BENCH_API_SECONDS (30), BENCH_API_CONCURRENCY (64),
 # BENCH_LATENCIES_MS ("0 100"), BENCH_SCALE_INSTANCES ("1 2 3"), BENCH_SCALE_LATENCY_MS (0),
 # BENCH_CEILING_CLIENTS (20, one instance's connection pool), BENCH_SCENARIOS (all of
 # "import plan burst scale ceiling api"), BENCH_HEAP (256m), BENCH_OUT (docs/BENCHMARKS.md),
@@ -35,7 +35,7 @@ JAR=target/cakeday.jar
 USERS_IMPORT=${BENCH_USERS_IMPORT:-1000000}
 USERS_PLAN=${BENCH_USERS_PLAN:-"1000000 10000000"}
 BURST=${BENCH_BURST:-10000}
-WARMUP=${BENCH_WARMUP:-2000}
+WARMUP=${BENCH_WARMUP:-20000}
 RUNS=${BENCH_RUNS:-3}
 API_SECONDS=${BENCH_API_SECONDS:-30}
 API_CONCURRENCY=${BENCH_API_CONCURRENCY:-64}
@@ -348,14 +348,17 @@ scenario_import() {
 # ---------------------------------------------------------------------------------------------
 # Scenario 2: planning
 
-load_plan_users() { # load_plan_users <from> <to>, in chunks of 1M
+load_plan_users() { # load_plan_users <from> <to>, in chunks of 1M, with the tables' indexes built afterwards
     local from=$1 to=$2 chunk_end
+    sql -f "$BENCH/drop-user-keys.sql"
     while [ "$from" -le "$to" ]; do
         chunk_end=$((from + 999999)); [ "$chunk_end" -le "$to" ] || chunk_end=$to
         sql -v from="$from" -v to="$chunk_end" -f "$BENCH/load-users.sql"
         say "plan: loaded users up to $chunk_end"
         from=$((chunk_end + 1))
     done
+    sql -f "$BENCH/restore-user-keys.sql"
+    say "plan: built the keys and indexes of users and user_occasions"
 }
 
 scenario_plan() {
@@ -451,6 +454,9 @@ xacts() { sql -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE
 # burst_run <instances> <latency ms> <run>: records burst.<instances>x<latency>.*
 # The instances first send WARMUP greetings that were due an hour before (so that the JIT has
 # compiled the delivery path, as in an instance that has run for a while), then the burst falls due.
+# HotSpot compiles a method with C2 after about 15,000 calls: with 2,000 greetings of warm-up the burst
+# ran on C1's profiling code and paid for C2 compiling beside it (746/s and 1.51 ms of CPU per greeting,
+# against 1,210/s and 0.74 ms in one run after 20,000, same jar and machine).
 burst_run() {
     local k=$1 latency=$2 run=$3 key="burst.$1x$2" i attempt
     local names=() ports=() pids=() due margin send_time t0
@@ -458,7 +464,7 @@ burst_run() {
         # Due far enough ahead for the instances to start, plan and warm up first (as long as that took
         # last time), then to sit idle for 12 s: the warm-up's idle connections report their statistics
         # to pg_stat_database within 10 s, and must do so before the burst's count starts.
-        margin=$(( ${STARTUP_S[$k]:-$((12 + 8 * k + WARMUP / 150))} + 12 ))
+        margin=$(( ${STARTUP_S[$k]:-$((12 + 8 * k + WARMUP / 500))} + 12 ))
         due=$(( $(date +%s) + margin ))
         send_time=$(date -u -d "@$due" +%H:%M:%S)
         reset_data
@@ -478,6 +484,7 @@ burst_run() {
         for ((i = 0; i < k; i++)); do wait_planned "${names[$i]}" "${pids[$i]}" "${ports[$i]}" $((margin + 180)); done
         while [ "$(provider_delivered)" -lt "$WARMUP" ] && [ "$(date +%s)" -lt $((due + 120)) ]; do sleep 0.2; done
         STARTUP_S[$k]=$(( $(date +%s) - t0 ))
+        say "burst: start-up, planning and warm-up took ${STARTUP_S[$k]} s"
         [ "$(date +%s)" -ge $((due - 2)) ] || break
         for ((i = 0; i < k; i++)); do stop "${pids[$i]}"; done
         [ "$attempt" -lt 2 ] || die "burst: the instances were not ready before the due time, twice"
@@ -802,15 +809,19 @@ $(markdown_table)
   emptied before each run.
 - **Planning.** The users are loaded by SQL (\`ops/bench/load-users.sql\`, the same distribution; all
   created one to three years ago, so every greeting in the window is owed). This preparation is not a
-  figure. Then \`java -jar target/cakeday.jar plan\` runs one full planning run over the window
+  figure; the tables' keys and indexes are dropped during the load and built afterwards, so they are more
+  compact than those of tables grown row by row. Then \`java -jar target/cakeday.jar plan\` runs one full planning run over the window
   (3 days back, 3 days ahead); the time is the run as the command reports it. The planned rows are
   deleted before each run, so each run creates them all again. The delivery log (\`greetings\`) is empty,
   as on a first run; in a database with years of log the plan may differ where it checks that log.
 - **Burst.** The users' birthday greetings fall due at one instant (\`cakeday.greeting.send-time\`),
   chosen so that the instances have started and planned before it; their start-up planning creates the rows.
   Each run starts new instances; before the burst they send $(sz "$WARMUP") greetings that fell due an hour
-  earlier (users in UTC+1), at 0 ms, so that the burst meets a warmed-up JVM as it would in production.
-  Those are not counted.
+  earlier (users in UTC+1), at 0 ms, so that the burst meets a warmed-up JVM as in an instance that has run
+  for a while (HotSpot compiles a method with C2 after about 15,000 calls). Those are not counted. With
+  several instances they share that warm-up, so each is less warm than a single one. An instance started
+  shortly before a burst is slower: with a warm-up of 2,000 the same jar measured 746/s and 1.51 ms of CPU
+  per greeting (docs/BENCHMARKS.md of commit 0563189).
   The fake provider (\`ops/fake-provider/FakeProvider.java\`) answers every call with 200 after a fixed
   delay. Drain is the last \`sent_at\` minus the due time; greetings per second is the burst divided by
   the drain. Lateness is \`sent_at − due_at\` of each greeting. Transactions per greeting is the growth of
