@@ -790,7 +790,7 @@ The whole run took $((TOOK / 60)) min $((TOOK % 60)) s, on a fresh database that
   Settings: $PG_SETTINGS.
 - Everything runs on this one machine: PostgreSQL, the instances, the fake provider and the load generators.
 - The service runs with \`-Xmx$HEAP\` and its default settings otherwise
-  (db-scheduler threads 100, polling interval 1 s, connection pool 20)${SERVICE_ARGS[*]:+, plus \`${SERVICE_ARGS[*]}\`}${JAVA_OPTS[*]:+, JVM options \`${JAVA_OPTS[*]}\`}.
+  (db-scheduler threads 200, polling interval 1 s, connection pool 20)${SERVICE_ARGS[*]:+, plus \`${SERVICE_ARGS[*]}\`}${JAVA_OPTS[*]:+, JVM options \`${JAVA_OPTS[*]}\`}.
 
 ## Results
 

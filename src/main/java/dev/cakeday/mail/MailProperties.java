@@ -24,7 +24,7 @@ public record MailProperties(
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("10s") Duration readTimeout,
         @DefaultValue("0") double maxRate,
-        @DefaultValue("100") int maxIdleConnections,
+        @DefaultValue("200") int maxIdleConnections,
         @DefaultValue CircuitBreaker circuitBreaker) {
 
     public MailProperties {
