@@ -173,10 +173,12 @@ class ProviderClientTest {
     }
 
     @Test
-    void aDroppedConnectionIsTemporary() {
+    void aDroppedFreshConnectionIsTemporaryAndNotResent() {
         server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        server.enqueue(answer(200, "{\"messageId\":\"msg-1\"}"));
 
         assertThat(client.send("k", "a@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
+        assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
     @Test
@@ -196,15 +198,6 @@ class ProviderClientTest {
             assertThat(request.getConnectionIndex()).isEqualTo(1);
         });
         assertThat(server.getRequestCount()).isEqualTo(2);
-    }
-
-    @Test
-    void aDroppedConnectionOnAFreshConnectionIsNotResent() {
-        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
-        server.enqueue(answer(200, "{\"messageId\":\"msg-1\"}"));
-
-        assertThat(client.send("k", "a@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
-        assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
     @Test
