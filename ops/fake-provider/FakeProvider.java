@@ -43,7 +43,7 @@ public class FakeProvider {
         // Without it, every keep-alive answer waits for Nagle's algorithm: about 40 ms per call.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         // The JDK's HttpServer closes idle keep-alive connections beyond 200, at once: three instances
-        // keeping 100 each then meet closed connections ("unexpected end of stream") and retry.
+        // keeping 200 each (cakeday.mail.max-idle-connections) would then meet connections it had closed.
         System.setProperty("sun.net.httpserver.maxIdleConnections", "1000");
         FakeProvider provider = new FakeProvider();
         int port = 9090;
