@@ -14,7 +14,9 @@ import org.springframework.http.ProblemDetail;
 @Retention(RetentionPolicy.RUNTIME)
 @ApiResponse(responseCode = "400", description = "Invalid id, parameter or body; `errors` lists each failing field",
         content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "401", description = "Missing or wrong bearer token (only when cakeday.api.token is set)",
+@ApiResponse(responseCode = "401", description = "Missing or wrong bearer token (when tokens are configured)",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+@ApiResponse(responseCode = "403", description = "A reader token on a write: writes need an admin token",
         content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 public @interface ApiErrors {
 }

@@ -9,12 +9,12 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,15 +28,18 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     private final long maxBytes;
     private final JsonMapper json;
 
-    BodySizeLimitFilter(@Value("${cakeday.api.max-body-size}") DataSize maxBodySize, JsonMapper json) {
-        this.maxBytes = maxBodySize.toBytes();
+    BodySizeLimitFilter(ApiProperties properties, JsonMapper json) {
+        this.maxBytes = properties.maxBodySize().toBytes();
         this.json = json;
     }
 
-    // A bulk import streams its body and has its own, larger limit (cakeday.import.max-size).
+    // A bulk import spools its body and has its own, larger limit (cakeday.import.max-size). Matched as
+    // the router matches, so that no other spelling of the path escapes the limit or is wrongly held to it.
+    private static final RequestMatcher IMPORT = PathPatternRequestMatcher.withDefaults().matcher("/user/import");
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return "/user/import".equals(request.getRequestURI());
+        return IMPORT.matches(request);
     }
 
     @Override

@@ -25,11 +25,13 @@ class OpenApiConfig {
                         .title("Cakeday API")
                         .version(version)
                         .description("Users and their greetings. Every error is RFC 9457 application/problem+json. "
-                                + "When cakeday.api.token is set, every /user endpoint needs Authorization: Bearer <token>.")
+                                + "When tokens are configured (cakeday.api.tokens), every endpoint but health, info and "
+                                + "(by default) metrics and these docs needs Authorization: Bearer <token>: a reader token "
+                                + "may read, an admin token may also write.")
                         .license(new License().name("Proprietary")))
                 .components(new Components().addSecuritySchemes(BEARER,
                         new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                                .description("Required only when cakeday.api.token is set")))
+                                .description("Required when tokens are configured: a reader token for GET, an admin token for writes")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 }

@@ -67,6 +67,10 @@ public final class Api {
         return JSON.writeValueAsString(value);
     }
 
+    public static JsonNode readTree(String json) {
+        return JSON.readTree(json);
+    }
+
     public record Response(HttpResponse<String> raw) {
         public int status() {
             return raw.statusCode();

@@ -1,0 +1,66 @@
+package dev.cakeday.security;
+
+import dev.cakeday.config.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The security boundary's answers, as RFC 9457 problem+json like every other error: 401 with
+ * {@code WWW-Authenticate: Bearer} (RFC 6750), 403 for a reader's write, and 400 for a request
+ * the firewall refuses (encoded separators, {@code ;} parameters, dot segments, double slashes).
+ * None repeats what the client sent.
+ */
+final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
+
+    private static final String REALM = "Bearer realm=\"cakeday\"";
+
+    private final JsonMapper json;
+
+    ProblemResponses(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
+            throws IOException {
+        boolean noToken = ex instanceof InsufficientAuthenticationException;
+        String detail = noToken ? "this endpoint requires an Authorization: Bearer token" : ex.getMessage();
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, noToken ? REALM : REALM + ", error=\"invalid_token\"");
+        write(response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException ex)
+            throws IOException {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, REALM + ", error=\"insufficient_scope\"");
+        write(response, Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                "this token may only read; " + request.getMethod() + " needs an admin token"));
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException ex)
+            throws IOException {
+        write(response, Problems.of(HttpStatus.BAD_REQUEST, "rejected-request", "Request rejected",
+                "the request's method or path is not accepted: use a plain path without encoded separators,"
+                        + " ';' parameters, dot segments or repeated slashes"));
+    }
+
+    private void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
+    }
+}

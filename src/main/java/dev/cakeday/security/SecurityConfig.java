@@ -1,0 +1,81 @@
+package dev.cakeday.security;
+
+import dev.cakeday.config.ApiProperties;
+import dev.cakeday.config.ApiProperties.Role;
+import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one security boundary. Spring Security matches paths as Spring MVC routes them (decoded,
+ * normalised), and its firewall refuses the spellings that could be read two ways, so no spelling
+ * of a path reaches a handler it does not guard. Default deny: only the allow-list below answers
+ * without a token; a reader token may read, an admin token may do everything. With no token
+ * configured at all, the API is open, as before tokens existed, and the start-up log says so.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+
+    @Bean
+    ProblemResponses problemResponses(JsonMapper json) {
+        return new ProblemResponses(json);
+    }
+
+    @Bean
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiProperties properties, ProblemResponses problems) {
+        ApiTokens tokens = new ApiTokens(properties.allTokens());
+        http.csrf(AbstractHttpConfigurer::disable) // no cookies or sessions: a bearer token cannot be forged cross-site
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+        if (tokens.none()) {
+            log.warn("No API token is configured (cakeday.api.tokens, cakeday.api.token): every endpoint is open to"
+                    + " anyone who can reach this port");
+            http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+            return http.build();
+        }
+        AuthenticationFilter bearer = new AuthenticationFilter(tokens, new BearerTokenConverter());
+        bearer.setSuccessHandler((request, response, authentication) -> {
+        });
+        bearer.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+        http.addFilterAt(bearer, BasicAuthenticationFilter.class)
+                .authorizeHttpRequests(requests -> allow(requests, properties));
+        return http.build();
+    }
+
+    private static void allow(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry requests,
+            ApiProperties properties) {
+        // Boot's error page shows a status and a path, nothing protected; a forward to it has passed this chain once.
+        requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
+        requests.requestMatchers("/actuator/health/**", "/actuator/info").permitAll();
+        if (properties.publicMetrics()) {
+            requests.requestMatchers("/actuator/prometheus").permitAll();
+        }
+        if (properties.publicDocs()) {
+            requests.requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll();
+        }
+        String[] anyRole = {Role.READER.name(), Role.ADMIN.name()};
+        requests.requestMatchers(HttpMethod.GET).hasAnyRole(anyRole)
+                .requestMatchers(HttpMethod.HEAD).hasAnyRole(anyRole)
+                .requestMatchers(HttpMethod.OPTIONS).hasAnyRole(anyRole)
+                .anyRequest().hasRole(Role.ADMIN.name());
+    }
+}
