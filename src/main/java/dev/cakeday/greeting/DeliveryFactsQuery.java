@@ -14,7 +14,7 @@ import org.springframework.stereotype.Repository;
 class DeliveryFactsQuery {
 
     static final String SELECT_FACTS = """
-            SELECT %s, uo.owed_since, uo.owed_from, g.status, g.next_attempt_at
+            SELECT %s, uo.owed_since, uo.owed_from, g.status, g.attempts, g.next_attempt_at
             FROM (VALUES (1)) AS one (x)
             LEFT JOIN users u ON u.id = :userId
             LEFT JOIN user_occasions uo ON uo.user_id = :userId AND uo.occasion = :occasion
@@ -38,7 +38,7 @@ class DeliveryFactsQuery {
                             Optional.ofNullable(OwedSince.fromRow(rs)),
                             status == null ? Optional.empty()
                                     : Optional.of(GreetingLog.State.of(GreetingStatus.valueOf(status),
-                                            rs.getTimestamp("next_attempt_at") != null)));
+                                            rs.getInt("attempts"), rs.getTimestamp("next_attempt_at") != null)));
                 })
                 .single();
     }

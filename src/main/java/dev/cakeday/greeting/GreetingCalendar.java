@@ -3,6 +3,7 @@ package dev.cakeday.greeting;
 import dev.cakeday.user.User;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.LocalDate;
 import java.time.MonthDay;
 import java.time.ZoneId;
@@ -93,6 +94,15 @@ class GreetingCalendar {
 
     Instant deadline(Instant dueAt) {
         return dueAt.plus(maxLateness);
+    }
+
+    /**
+     * The latest deadline any greeting of this local date can have, whatever the user's zone: its
+     * date ends last at UTC−12, and a greeting owed that same day is due at the latest then.
+     * Past it, the greeting is expired without knowing the user.
+     */
+    Instant latestDeadline(LocalDate date) {
+        return deadline(date.plusDays(1).atTime(LocalTime.NOON).toInstant(ZoneOffset.UTC));
     }
 
     /** The ids of the user's greetings of this occasion that can still be pending or planned around {@code now}. */

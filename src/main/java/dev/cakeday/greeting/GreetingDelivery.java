@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -26,6 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class GreetingDelivery {
 
     private static final Logger log = LoggerFactory.getLogger(GreetingDelivery.class);
+    private static final int MAX_ERROR_LENGTH = 500;
 
     /** What to do with the greeting's row once the handler returns. */
     sealed interface Next {
@@ -92,12 +94,16 @@ class GreetingDelivery {
      * @param rowVersion   the row's version as this instance picked it
      */
     Next deliver(GreetingId id, Instant scheduledFor, long rowVersion) {
-        Optional<Duration> blocked = provider.tryEnter();
-        if (blocked.isPresent()) {
-            Instant next = clock.instant().plus(blocked.get());
-            log.info("greeting={} outcome=DEFERRED next={} reason=\"provider circuit open or rate limit reached\"",
-                    id, next);
+        ProviderGate.Entry entry = provider.enter();
+        if (entry instanceof ProviderGate.Entry.RateLimited limited) {
+            Instant next = clock.instant().plus(limited.retryIn());
+            log.info("greeting={} outcome=DEFERRED next={} reason=\"rate limit reached\"", id, next);
             return new Next.RunAt(next);
+        }
+        if (entry instanceof ProviderGate.Entry.CircuitOpen) {
+            // Back as it was, at its own time: the next poll claims it again, oldest first.
+            log.info("greeting={} outcome=DEFERRED reason=\"provider circuit open\"", id);
+            return new Next.RunAt(scheduledFor);
         }
         Step step = null;
         try {
@@ -124,33 +130,36 @@ class GreetingDelivery {
         if (state.isPresent() && state.get().status().isFinal()) {
             return alreadyFinished(id, state.get().status().name());
         }
+        int attempts = state.map(GreetingLog.State::attempts).orElse(0);
         Optional<Occasion> occasion = occasions.find(id.occasion());
         Optional<User> user = known.user();
         if (occasion.isEmpty() || user.isEmpty()) {
-            return skip(id, occasion.isEmpty() ? "unknown occasion" : "the user was deleted", scheduledFor, now);
+            return skip(id, attempts, occasion.isEmpty() ? "unknown occasion" : "the user was deleted", scheduledFor,
+                    now);
         }
         Optional<LocalDate> date = occasion.get().dateOf(user.get());
         if (date.isEmpty() || !calendar.greetingDate(date.get(), id.date().getYear()).equals(id.date())) {
-            return skip(id, "the user's " + id.occasion().toLowerCase() + " no longer falls on " + id.date(),
-                    scheduledFor, now);
+            return skip(id, attempts, "the user's " + id.occasion().toLowerCase() + " no longer falls on "
+                    + id.date(), scheduledFor, now);
         }
         Optional<OwedSince> owed = known.owed();
         if (owed.isEmpty() || !owed.get().owes(id.date())) {
-            return skip(id, "not owed: the user was created or changed after this date", scheduledFor, now);
+            return skip(id, attempts, "not owed: the user was created or changed after this date", scheduledFor, now);
         }
         Instant dueAt = sendInstant.owed(id.date(), user.get().timezone(), owed.get().since());
         if (now.isBefore(dueAt)) {
             return new Step.NotBefore(dueAt);
         }
         if (calendar.expired(dueAt, now)) {
-            if (!greetingLog.finish(id, GreetingStatus.EXPIRED, "not delivered within max-lateness", dueAt, now)) {
+            if (!greetingLog.close(id, GreetingTransition.EXPIRED, attempts, "not delivered within max-lateness", dueAt,
+                    now)) {
                 return alreadyFinished(id, "FINISHED_MEANWHILE");
             }
             metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
             log.warn("greeting={} outcome=EXPIRED due={}", id, dueAt);
             return FINISHED;
         }
-        Optional<GreetingLog.Attempt> attempt = greetingLog.markSending(id, dueAt, now);
+        Optional<GreetingLog.Attempt> attempt = greetingLog.startAttempt(id, attempts, dueAt, now);
         if (attempt.isEmpty()) {
             return alreadyFinished(id, "FINISHED_MEANWHILE");
         }
@@ -164,13 +173,38 @@ class GreetingDelivery {
                 dueAt);
     }
 
+    /**
+     * After the handler threw instead of delivering (a bug, data it cannot read; not a provider
+     * answer): once the greeting's date is past max-lateness in every zone, it is recorded EXPIRED
+     * with the error, like any greeting not delivered in time. Returns whether the row can go.
+     */
+    boolean expireAfterError(GreetingId id, Throwable error, Instant scheduledFor, Instant now) {
+        if (now.isBefore(calendar.latestDeadline(id.date()))) {
+            return false;
+        }
+        Optional<GreetingLog.State> state = greetingLog.state(id);
+        if (state.isPresent() && state.get().status().isFinal()) {
+            return true;
+        }
+        String reason = "gave up at max-lateness; the handler kept failing: " + error.getClass().getSimpleName()
+                + ": " + error.getMessage();
+        boolean closed = greetingLog.close(id, GreetingTransition.EXPIRED, state.map(GreetingLog.State::attempts).orElse(0),
+                reason.length() > MAX_ERROR_LENGTH ? reason.substring(0, MAX_ERROR_LENGTH) + "…" : reason,
+                scheduledFor, now);
+        if (closed) {
+            metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
+            log.warn("greeting={} outcome=EXPIRED reason=\"{}\"", id, reason);
+        }
+        return closed;
+    }
+
     private static Step alreadyFinished(GreetingId id, String how) {
         log.info("greeting={} outcome=ALREADY_{}", id, how);
         return FINISHED;
     }
 
-    private Step skip(GreetingId id, String reason, Instant dueAt, Instant now) {
-        if (!greetingLog.finish(id, GreetingStatus.SKIPPED, reason, dueAt, now)) {
+    private Step skip(GreetingId id, int attempts, String reason, Instant dueAt, Instant now) {
+        if (!greetingLog.close(id, GreetingTransition.SKIPPED, attempts, reason, dueAt, now)) {
             return alreadyFinished(id, "FINISHED_MEANWHILE");
         }
         metrics.outcome(GreetingStatus.SKIPPED, id.occasion());
@@ -184,7 +218,8 @@ class GreetingDelivery {
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         Instant now = clock.instant();
         if (result instanceof ProviderResult.Delivered delivered) {
-            GreetingLog.Settled settled = greetingLog.markSentAndRemoveRow(id, delivered.messageId(), now, rowVersion);
+            GreetingLog.Settled settled = greetingLog.delivered(id, send.attempt(), delivered.messageId(), now,
+                    rowVersion);
             if (!settled.rowRemoved()) {
                 log.warn("greeting={} row left in place: another instance took it over while this one sent", id);
             }
@@ -199,7 +234,8 @@ class GreetingDelivery {
             return REMOVED;
         }
         if (result instanceof ProviderResult.Rejected rejected) {
-            if (!greetingLog.finish(id, GreetingStatus.FAILED, rejected.reason(), send.dueAt(), now)) {
+            if (!greetingLog.close(id, GreetingTransition.REJECTED, send.attempt(), rejected.reason(), send.dueAt(),
+                    now)) {
                 return DONE;
             }
             metrics.outcome(GreetingStatus.FAILED, id.occasion());
@@ -207,28 +243,35 @@ class GreetingDelivery {
                     Emails.mask(send.email()), latencyMs, rejected.reason());
             return DONE;
         }
-        ProviderResult.Unavailable unavailable = (ProviderResult.Unavailable) result;
+        // Unavailable for now, or misconfigured: neither is the greeting's fault, so both are retried.
+        boolean misconfigured = result instanceof ProviderResult.Misconfigured;
+        String error = misconfigured
+                ? "provider answered as if Cakeday were misconfigured: " + ((ProviderResult.Misconfigured) result).reason()
+                : ((ProviderResult.Unavailable) result).reason();
+        Duration retryAfter = result instanceof ProviderResult.Unavailable unavailable ? unavailable.retryAfter() : null;
         Instant deadline = calendar.deadline(send.dueAt());
         // The last try is made just before the deadline; a Retry-After that reaches past it cannot be honoured in time.
         Instant lastTry = deadline.minusSeconds(1);
-        Instant next = unavailable.retryAfter() != null
-                ? now.plus(unavailable.retryAfter())
+        Instant next = retryAfter != null
+                ? now.plus(retryAfter)
                 : min(now.plus(retryPolicy.delay(send.attempt())), lastTry);
         if (next.isAfter(lastTry) || !now.isBefore(lastTry)) {
-            String reason = "gave up at max-lateness; last error: " + unavailable.reason();
-            if (!greetingLog.finish(id, GreetingStatus.EXPIRED, reason, send.dueAt(), now)) {
+            String reason = "gave up at max-lateness; last error: " + error;
+            if (!greetingLog.close(id, GreetingTransition.GAVE_UP, send.attempt(), reason, send.dueAt(), now)) {
                 return DONE;
             }
             metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
             log.warn("greeting={} outcome=EXPIRED attempt={} latencyMs={} reason=\"{}\"", id, send.attempt(),
-                    latencyMs, unavailable.reason());
+                    latencyMs, error);
             return DONE;
         }
-        if (!greetingLog.recordRetry(id, unavailable.reason(), next, now)) {
+        if (!greetingLog.retryLater(id, send.attempt(), error, next, now)) {
             return DONE;
         }
-        log.info("greeting={} outcome=RETRY attempt={} to={} latencyMs={} next={} reason=\"{}\"", id,
-                send.attempt(), Emails.mask(send.email()), latencyMs, next, unavailable.reason());
+        // A misconfiguration needs an operator: it is logged as a warning (and alerted on through its meter).
+        log.atLevel(misconfigured ? Level.WARN : Level.INFO).log(
+                "greeting={} outcome=RETRY attempt={} to={} latencyMs={} next={} reason=\"{}\"", id, send.attempt(),
+                Emails.mask(send.email()), latencyMs, next, error);
         return new Next.RunAt(next);
     }
 

@@ -1,6 +1,7 @@
 package dev.cakeday.greeting;
 
 import java.time.LocalDate;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -15,6 +16,15 @@ public record GreetingId(UUID userId, String occasion, LocalDate date) {
             throw new IllegalArgumentException("not a greeting id: " + id);
         }
         return new GreetingId(UUID.fromString(parts[0]), parts[1], LocalDate.parse(parts[2]));
+    }
+
+    /** The id, or empty when {@code id} is not one (a row written by hand, say). */
+    public static Optional<GreetingId> tryParse(String id) {
+        try {
+            return Optional.of(parse(id));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

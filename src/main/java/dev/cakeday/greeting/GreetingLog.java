@@ -17,7 +17,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
 
-/** The {@code greetings} delivery log: SENDING → SENT | FAILED | EXPIRED | SKIPPED. */
+/**
+ * The {@code greetings} delivery log, written only through the transitions of
+ * {@link GreetingTransition}: each statement below is one of them, guarded by the attempt it belongs to.
+ */
 @Repository
 class GreetingLog {
 
@@ -29,7 +32,7 @@ class GreetingLog {
                 uncertain_attempts = greetings.uncertain_attempts
                     + CASE WHEN greetings.status = 'SENDING' AND greetings.next_attempt_at IS NULL THEN 1 ELSE 0 END,
                 next_attempt_at = NULL, updated_at = EXCLUDED.updated_at
-            WHERE greetings.status = 'SENDING'
+            WHERE greetings.status = 'SENDING' AND greetings.attempts = :attempt
             RETURNING attempts, uncertain_attempts""";
 
     /**
@@ -42,7 +45,7 @@ class GreetingLog {
                 UPDATE greetings
                 SET status = 'SENT', sent_at = :now, provider_message_id = :messageId, last_error = NULL,
                     next_attempt_at = NULL, updated_at = :now
-                WHERE id = :id AND status = 'SENDING'
+                WHERE id = :id AND status = 'SENDING' AND attempts = :attempt
                 RETURNING id),
             removed AS (
                 DELETE FROM scheduled_tasks
@@ -52,16 +55,18 @@ class GreetingLog {
 
     static final String RECORD_RETRY = """
             UPDATE greetings SET last_error = :error, next_attempt_at = :next, updated_at = :now
-            WHERE id = :id AND status = 'SENDING'""";
+            WHERE id = :id AND status = 'SENDING' AND attempts = :attempt""";
 
-    static final String FINISH = """
+    static final String CLOSE = """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, last_error,
                                    created_at, updated_at)
             VALUES (:id, :userId, :occasion, :localDate, :dueAt, :status, 0, :reason, :now, :now)
             ON CONFLICT (id) DO UPDATE
             SET status = EXCLUDED.status, last_error = EXCLUDED.last_error, next_attempt_at = NULL,
                 updated_at = EXCLUDED.updated_at
-            WHERE greetings.status = 'SENDING'""";
+            WHERE greetings.status = 'SENDING' AND greetings.attempts = :attempt""";
+
+    static final String STATE = "SELECT status, attempts, next_attempt_at FROM greetings WHERE id = :id";
 
     static final String FINAL_AMONG = "SELECT id FROM greetings WHERE id = ANY(:ids) AND status <> 'SENDING'";
 
@@ -79,13 +84,14 @@ class GreetingLog {
     }
 
     /**
-     * A greeting's state in the log. {@code outcomeUnknown}: SENDING with no retry planned, so the
-     * last attempt never recorded what the provider answered.
+     * A greeting's state in the log: its status and the number of its latest attempt.
+     * {@code outcomeUnknown}: SENDING with no retry planned, so that attempt never recorded what
+     * the provider answered.
      */
-    record State(GreetingStatus status, boolean outcomeUnknown) {
+    record State(GreetingStatus status, int attempts, boolean outcomeUnknown) {
 
-        static State of(GreetingStatus status, boolean retryPlanned) {
-            return new State(status, status == GreetingStatus.SENDING && !retryPlanned);
+        static State of(GreetingStatus status, int attempts, boolean retryPlanned) {
+            return new State(status, attempts, status == GreetingStatus.SENDING && !retryPlanned);
         }
     }
 
@@ -94,27 +100,31 @@ class GreetingLog {
     }
 
     /**
-     * Records an attempt about to be made (committed before the provider is called); empty when the
-     * greeting has a final status already. A previous attempt still SENDING with no retry planned
-     * never recorded its outcome: it is counted as uncertain.
+     * ATTEMPT: records attempt {@code after + 1} about to be made (committed before the provider is
+     * called); empty when the greeting is no longer SENDING at attempt {@code after} (0: no entry yet).
+     * A previous attempt still SENDING with no retry planned never recorded its outcome: it is
+     * counted as uncertain.
      */
-    Optional<Attempt> markSending(GreetingId id, Instant dueAt, Instant now) {
+    Optional<Attempt> startAttempt(GreetingId id, int after, Instant dueAt, Instant now) {
         return bind(jdbc.sql(MARK_SENDING), id, dueAt, now)
+                .param("attempt", after)
                 .query((rs, row) -> new Attempt(rs.getInt("attempts"), rs.getInt("uncertain_attempts"))).optional();
     }
 
     /*
-     * Each write below changes only a greeting still SENDING: an instance declared dead while it was
-     * merely slow must not overwrite what the instance that took over recorded. It returns whether it did.
+     * Each write below belongs to one attempt and returns whether it changed the entry: it does only
+     * while the greeting is still SENDING at that attempt (GreetingTransition).
      */
 
     /** What {@link #markSentAndRemoveRow} did: whether it recorded SENT, and whether it removed the row. */
     record Settled(boolean sent, boolean rowRemoved) {
     }
 
-    Settled markSentAndRemoveRow(GreetingId id, String messageId, Instant now, long rowVersion) {
+    /** DELIVERED: attempt {@code attempt} reached the provider, which took the mail. */
+    Settled delivered(GreetingId id, int attempt, String messageId, Instant now, long rowVersion) {
         return jdbc.sql(MARK_SENT_AND_REMOVE_ROW)
                 .param("id", id.toString())
+                .param("attempt", attempt)
                 .param("messageId", messageId)
                 .param("now", at(now))
                 .param("taskName", GreetingTasks.GREETING_TASK)
@@ -123,15 +133,34 @@ class GreetingLog {
                 .single();
     }
 
-    boolean recordRetry(GreetingId id, String error, Instant next, Instant now) {
-        return jdbc.sql(RECORD_RETRY).param("id", id.toString()).param("error", error).param("next", at(next))
-                .param("now", at(now)).update() == 1;
+    /** RETRY: attempt {@code attempt} failed for now; the next is planned at {@code next}. */
+    boolean retryLater(GreetingId id, int attempt, String error, Instant next, Instant now) {
+        return jdbc.sql(RECORD_RETRY).param("id", id.toString()).param("attempt", attempt).param("error", error)
+                .param("next", at(next)).param("now", at(now)).update() == 1;
     }
 
-    /** Records a final status other than SENT (FAILED, EXPIRED, SKIPPED) with its reason. */
-    boolean finish(GreetingId id, GreetingStatus status, String reason, Instant dueAt, Instant now) {
-        return bind(jdbc.sql(FINISH), id, dueAt, now).param("status", status.name()).param("reason", reason)
+    /**
+     * REJECTED or GAVE_UP (the outcome of attempt {@code attempt}), SKIPPED or EXPIRED (before the
+     * attempt after it; 0 before any): a final status other than SENT, with its reason.
+     */
+    boolean close(GreetingId id, GreetingTransition transition, int attempt, String reason, Instant dueAt,
+            Instant now) {
+        if (!transition.closes()) {
+            throw new IllegalArgumentException(transition + " does not close a greeting");
+        }
+        return bind(jdbc.sql(CLOSE), id, dueAt, now)
+                .param("attempt", attempt)
+                .param("status", transition.to().name())
+                .param("reason", reason)
                 .update() == 1;
+    }
+
+    /** The greeting's state in the log; empty before its first entry. */
+    Optional<State> state(GreetingId id) {
+        return jdbc.sql(STATE).param("id", id.toString())
+                .query((rs, row) -> State.of(GreetingStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),
+                        rs.getTimestamp("next_attempt_at") != null))
+                .optional();
     }
 
     /** Which of these greetings have a final status. */

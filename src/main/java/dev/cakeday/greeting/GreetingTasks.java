@@ -8,7 +8,9 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -45,17 +47,15 @@ class GreetingTasks {
     @Bean
     CustomTask<Void> greetingTask(GreetingDelivery delivery) {
         return Tasks.custom(GREETING_TASK, Void.class)
-                .onFailure(new FailureHandler.OnFailureRetryLater<>(RETRY_AFTER_ERROR))
+                .onFailure(endAtMaxLateness(delivery))
                 .onDeadExecutionRevive()
                 .execute((instance, context) -> {
-                    GreetingId id;
-                    try {
-                        id = GreetingId.parse(instance.getId());
-                    } catch (RuntimeException e) {
+                    Optional<GreetingId> id = GreetingId.tryParse(instance.getId());
+                    if (id.isEmpty()) {
                         log.error("Removing greeting row with an unreadable id '{}'", instance.getId());
                         return new CompletionHandler.OnCompleteRemove<>();
                     }
-                    GreetingDelivery.Next next = delivery.deliver(id, context.getExecution().executionTime,
+                    GreetingDelivery.Next next = delivery.deliver(id.get(), context.getExecution().executionTime,
                             context.getExecution().version);
                     if (next instanceof GreetingDelivery.Next.RunAt runAt) {
                         return (complete, operations) -> operations.reschedule(complete, runAt.at());
@@ -66,6 +66,24 @@ class GreetingTasks {
                     }
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
+    }
+
+    /**
+     * A handler that threw is tried again after a pause, until its greeting is past max-lateness in
+     * every zone: then it is recorded EXPIRED with the error and its row goes, like any greeting not
+     * delivered in time, instead of being retried forever.
+     */
+    private FailureHandler<Void> endAtMaxLateness(GreetingDelivery delivery) {
+        return (complete, operations) -> {
+            Instant now = clock.instant();
+            Optional<GreetingId> id = GreetingId.tryParse(complete.getExecution().taskInstance.getId());
+            Throwable error = complete.getCause().orElse(new IllegalStateException("unknown error"));
+            if (id.isPresent() && delivery.expireAfterError(id.get(), error, complete.getExecution().executionTime, now)) {
+                operations.remove();
+                return;
+            }
+            operations.reschedule(complete, now.plus(RETRY_AFTER_ERROR));
+        };
     }
 
     @Bean

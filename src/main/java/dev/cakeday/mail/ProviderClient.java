@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
@@ -23,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The third-party email API: {@code POST {base-url}/send-email} with {@code {"email", "message"}}
- * and an {@code Idempotency-Key}, classified into delivered, rejected for good, or unavailable for now.
+ * and an {@code Idempotency-Key}, classified into delivered, rejected for good, unavailable for now,
+ * or misconfigured (the request never reached a provider that judged the mail).
  */
 @Component
 public class ProviderClient {
@@ -31,6 +33,8 @@ public class ProviderClient {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final int MAX_REASON_LENGTH = 500;
     private static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
+    // Answers about Cakeday's request (where it went, its credentials, its form), not about the mail.
+    private static final Set<Integer> MISCONFIGURED = Set.of(401, 403, 404, 405, 406, 415);
 
     private final OkHttpClient http;
     private final HttpUrl sendUrl;
@@ -73,15 +77,26 @@ public class ProviderClient {
 
     private ProviderResult classify(Response response) throws IOException {
         int code = response.code();
-        String body = text(response.body());
         if (code >= 200 && code < 300) {
-            return new ProviderResult.Delivered(field(body, "messageId"));
+            return new ProviderResult.Delivered(messageId(response.body()));
         }
-        String reason = "HTTP " + code + reason(body);
+        String reason = "HTTP " + code + reason(text(response.body()));
         if (code == 408 || code == 429 || code >= 500) {
             return new ProviderResult.Unavailable(reason, retryAfter(response.header("Retry-After")));
         }
+        if (code < 400 || MISCONFIGURED.contains(code)) {
+            return new ProviderResult.Misconfigured(code, reason);
+        }
         return new ProviderResult.Rejected(code, reason);
+    }
+
+    /** The provider took the mail: a body cut short or unreadable loses only the message id, never the delivery. */
+    private String messageId(ResponseBody body) {
+        try {
+            return field(text(body), "messageId");
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static String text(ResponseBody body) throws IOException {

@@ -23,13 +23,15 @@ import org.springframework.stereotype.Component;
  * Stands before the provider: a circuit breaker stops calls to a provider that keeps failing (one
  * probe per {@code open-wait} while open), and an optional rate limit keeps this instance under
  * its share of the provider's quota. A caller that is not let through puts its greeting back
- * without calling, to try again after the returned delay.
+ * without calling (see {@link #enter()}).
  */
 @Component
 public class ProviderGate {
 
     static final String BREAKER = "provider";
     private static final Duration RATE_LIMIT_WAIT = Duration.ofMillis(500);
+    // How often a held caller looks whether the breaker lets it through (with jitter: half to whole).
+    private static final Duration HOLD_STEP = Duration.ofMillis(500);
     private static final Logger log = LoggerFactory.getLogger(ProviderGate.class);
 
     private final ProviderClient client;
@@ -81,33 +83,71 @@ public class ProviderGate {
                 .register(meters);
     }
 
-    /** Empty when the caller may call the provider now; else how long to wait before trying again. */
-    public Optional<Duration> tryEnter() {
-        if (!breaker.tryAcquirePermission()) {
-            deferredOpen.increment();
-            long waitMs = openWait.toMillis();
-            return Optional.of(Duration.ofMillis(waitMs / 2 + ThreadLocalRandom.current().nextLong(waitMs / 2 + 1)));
+    /** What {@link #enter()} decided. */
+    public sealed interface Entry {
+        /** Call the provider now (then {@link #send}), or give the permission back with {@link #leave()}. */
+        record Granted() implements Entry {
+        }
+
+        /** Over this instance's rate: put the greeting back and try again after {@code retryIn}. */
+        record RateLimited(Duration retryIn) implements Entry {
+        }
+
+        /** The breaker stayed open for a whole {@code open-wait}: put the greeting back as it was. */
+        record CircuitOpen() implements Entry {
+        }
+    }
+
+    private static final Entry GRANTED = new Entry.Granted();
+    private static final Entry CIRCUIT_OPEN = new Entry.CircuitOpen();
+
+    /**
+     * Lets the caller through, or holds it while the breaker is open, for at most one
+     * {@code open-wait}: the breaker's probe goes to one held caller, and when it closes every held
+     * caller goes on at once. Holding, rather than putting each greeting back with a later time,
+     * leaves the due rows as they are: no write per greeting every few seconds, and the queue lag
+     * keeps measuring from the real due time.
+     */
+    public Entry enter() {
+        long holdUntil = System.nanoTime() + openWait.toNanos();
+        while (!breaker.tryAcquirePermission()) {
+            long left = holdUntil - System.nanoTime();
+            if (left <= 0) {
+                deferredOpen.increment();
+                return CIRCUIT_OPEN;
+            }
+            try {
+                Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1,
+                        ThreadLocalRandom.current().nextLong(HOLD_STEP.toMillis() / 2, HOLD_STEP.toMillis() + 1)));
+            } catch (InterruptedException e) {
+                // Shutting down: the greeting goes back as it was.
+                Thread.currentThread().interrupt();
+                deferredOpen.increment();
+                return CIRCUIT_OPEN;
+            }
         }
         if (rateLimiter != null && !rateLimiter.acquirePermission()) {
             breaker.releasePermission();
             deferredRate.increment();
-            return Optional.of(Duration.ofMillis(ThreadLocalRandom.current().nextLong(250, 1_000)));
+            return new Entry.RateLimited(Duration.ofMillis(ThreadLocalRandom.current().nextLong(250, 1_000)));
         }
-        return Optional.empty();
+        return GRANTED;
     }
 
-    /** Gives back a permission taken by {@link #tryEnter()} when no call follows. */
+    /** Gives back a permission taken by {@link #enter()} when no call follows. */
     public void leave() {
         breaker.releasePermission();
     }
 
-    /** Calls the provider after {@link #tryEnter()}; the outcome feeds the breaker and the call timer. */
+    /** Calls the provider after {@link #enter()}; the outcome feeds the breaker and the call timer. */
     public ProviderResult send(String idempotencyKey, String email, String message) {
         long started = System.nanoTime();
         ProviderResult result = client.send(idempotencyKey, email, message);
         long elapsed = System.nanoTime() - started;
         if (result instanceof ProviderResult.Unavailable unavailable) {
             breaker.onError(elapsed, TimeUnit.NANOSECONDS, new ProviderUnavailableException(unavailable.reason()));
+        } else if (result instanceof ProviderResult.Misconfigured misconfigured) {
+            breaker.onError(elapsed, TimeUnit.NANOSECONDS, new ProviderUnavailableException(misconfigured.reason()));
         } else {
             breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
         }
@@ -126,6 +166,9 @@ public class ProviderGate {
     private static String outcome(ProviderResult result) {
         if (result instanceof ProviderResult.Delivered) {
             return "delivered";
+        }
+        if (result instanceof ProviderResult.Misconfigured) {
+            return "misconfigured";
         }
         return result instanceof ProviderResult.Rejected ? "rejected" : "unavailable";
     }

@@ -9,7 +9,7 @@ public sealed interface ProviderResult {
     record Delivered(String messageId) implements ProviderResult {
     }
 
-    /** 4xx other than 408 and 429: the provider will never take this mail; do not retry. */
+    /** 400, 413, 422 and the other 4xx that judge the mail itself: the provider will never take it; do not retry. */
     record Rejected(int status, String reason) implements ProviderResult {
     }
 
@@ -18,5 +18,13 @@ public sealed interface ProviderResult {
      * {@code retryAfter} when the provider said so (null otherwise).
      */
     record Unavailable(String reason, Duration retryAfter) implements ProviderResult {
+    }
+
+    /**
+     * A redirect, 401, 403, 404, 405, 406 or 415: the request never reached a provider that
+     * judged the mail, because Cakeday is set up wrong (URL, key). Not the greeting's fault:
+     * retried like {@link Unavailable} until max-lateness while an operator fixes it, and alerted on.
+     */
+    record Misconfigured(int status, String reason) implements ProviderResult {
     }
 }

@@ -215,6 +215,52 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         assertThat(executionTime(key)).isEmpty();
     }
 
+    /** A wrong URL or key is Cakeday's fault, not the greeting's: retried until fixed, never FAILED. */
+    @Test
+    void aMisconfiguredProviderIsRetriedUntilFixedNotFailed() {
+        String zone = "Europe/Madrid";
+        LocalDate date = localDate(zone, 1);
+        UUID id = createUser(zone, date.withYear(1991));
+        String key = greetingId(id, "BIRTHDAY", date);
+        PROVIDER.answer(call -> status(401, "{\"error\":\"invalid api key\"}"));
+
+        CLOCK.advanceTo(sendInstant(date, zone));
+        Instant next = awaitRetryScheduled(key);
+        assertThat(logStatus(key)).contains("SENDING");
+        assertThat(logRow(key).get("last_error")).asString().contains("misconfigured").contains("HTTP 401")
+                .contains("invalid api key");
+
+        PROVIDER.answer(FakeProvider::accept);
+        CLOCK.advanceTo(next);
+        awaitStatus(key, "SENT");
+        assertThat(callsFor(id)).extracting(FakeProvider.Call::status).containsExactly(401, 200);
+    }
+
+    /** A handler that throws (here: a zone no one can read, written by hand) ends at max-lateness, not never. */
+    @Test
+    void aGreetingWhoseHandlerKeepsFailingIsExpiredAtMaxLatenessWithTheError() {
+        LocalDate date = LocalDate.ofInstant(CLOCK.instant(), ZoneOffset.UTC);
+        UUID id = jdbc.sql("""
+                INSERT INTO users (first_name, last_name, email, birthday, timezone, created_at, updated_at)
+                VALUES ('Broken', 'Zone', :email, :birthday, 'Mars/Olympus_Mons', now(), now()) RETURNING id""")
+                .param("email", "broken-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com")
+                .param("birthday", date.withYear(1990))
+                .query(UUID.class).single();
+        String key = greetingId(id, "BIRTHDAY", date);
+        jdbc.sql("INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version) "
+                + "VALUES ('greeting', ?, ?, false, 1)").params(key, CLOCK.instant().atOffset(ZoneOffset.UTC)).update();
+
+        await("the failed run rescheduled", DELIVERY_TIMEOUT,
+                () -> executionTime(key).filter(at -> at.isAfter(CLOCK.instant())).isPresent());
+        assertThat(logStatus(key)).as("retried, not ended, while still within max-lateness").isEmpty();
+
+        CLOCK.advanceTo(date.plusDays(4).atTime(12, 0).toInstant(ZoneOffset.UTC).plusSeconds(1));
+        awaitStatus(key, "EXPIRED");
+        assertThat(logRow(key).get("last_error")).asString().contains("handler kept failing")
+                .contains("ZoneRulesException");
+        assertThat(callsFor(id)).isEmpty();
+    }
+
     @Test
     void tooManyRequestsWaitsForRetryAfter() {
         String zone = "Australia/Sydney";

@@ -144,18 +144,19 @@ class GreetingPlannerTest extends GreetingTestSupport {
     void statusWritesNeverOverwriteOrReopenAFinalStatus() {
         GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant now = CLOCK.instant();
-        assertThat(greetingLog.markSending(id, now, now)).contains(new GreetingLog.Attempt(1, 0));
+        assertThat(greetingLog.startAttempt(id, 0, now, now)).contains(new GreetingLog.Attempt(1, 0));
         jdbc.sql("""
                 INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
                 VALUES ('greeting', ?, '2099-01-01T00:00:00Z', true, 3)""").param(id.toString()).update();
 
-        assertThat(greetingLog.markSentAndRemoveRow(id, "msg-1", now, 2))
+        assertThat(greetingLog.delivered(id, 1, "msg-1", now, 2))
                 .as("a row another instance took over (version 3) is left to it")
                 .isEqualTo(new GreetingLog.Settled(true, false));
-        assertThat(greetingLog.finish(id, GreetingStatus.FAILED, "late answer of a slow instance", now, now)).isFalse();
-        assertThat(greetingLog.recordRetry(id, "late", now.plusSeconds(30), now)).isFalse();
-        assertThat(greetingLog.markSending(id, now, now)).as("never reopened").isEmpty();
-        assertThat(greetingLog.markSentAndRemoveRow(id, "msg-2", now, 3)).isEqualTo(new GreetingLog.Settled(false, true));
+        assertThat(greetingLog.close(id, GreetingTransition.REJECTED, 1, "late answer of a slow instance", now, now))
+                .isFalse();
+        assertThat(greetingLog.retryLater(id, 1, "late", now.plusSeconds(30), now)).isFalse();
+        assertThat(greetingLog.startAttempt(id, 1, now, now)).as("never reopened").isEmpty();
+        assertThat(greetingLog.delivered(id, 1, "msg-2", now, 3)).isEqualTo(new GreetingLog.Settled(false, true));
 
         Map<String, Object> row = logRow(id.toString());
         assertThat(row.get("status")).isEqualTo("SENT");
@@ -170,7 +171,34 @@ class GreetingPlannerTest extends GreetingTestSupport {
     void aSecondAttemptAfterAnUnknownOutcomeIsCountedUncertain() {
         GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant now = CLOCK.instant();
-        assertThat(greetingLog.markSending(id, now, now)).contains(new GreetingLog.Attempt(1, 0));
-        assertThat(greetingLog.markSending(id, now, now)).contains(new GreetingLog.Attempt(2, 1));
+        assertThat(greetingLog.startAttempt(id, 0, now, now)).contains(new GreetingLog.Attempt(1, 0));
+        assertThat(greetingLog.startAttempt(id, 1, now, now)).contains(new GreetingLog.Attempt(2, 1));
+    }
+
+    /** After a takeover, what a slow instance learns of its own, older attempt changes nothing. */
+    @Test
+    void writesOfAnOlderAttemptNeverOverwriteTheNewerOne() {
+        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
+        Instant now = CLOCK.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant retryOfTheNewer = now.plusSeconds(600);
+        assertThat(greetingLog.startAttempt(id, 0, now, now)).as("slow instance").contains(new GreetingLog.Attempt(1, 0));
+        assertThat(greetingLog.startAttempt(id, 1, now, now)).as("the instance that took over")
+                .contains(new GreetingLog.Attempt(2, 1));
+        assertThat(greetingLog.startAttempt(id, 0, now, now)).as("a second attempt #1").isEmpty();
+        assertThat(greetingLog.retryLater(id, 2, "503 for the newer attempt", retryOfTheNewer, now)).isTrue();
+
+        assertThat(greetingLog.retryLater(id, 1, "timeout of the older one", now.plusSeconds(5), now)).isFalse();
+        assertThat(greetingLog.close(id, GreetingTransition.REJECTED, 1, "HTTP 400 to the older one", now, now)).isFalse();
+        assertThat(greetingLog.close(id, GreetingTransition.GAVE_UP, 1, "older one gave up", now, now)).isFalse();
+        assertThat(greetingLog.delivered(id, 1, "msg-old", now, 1).sent()).isFalse();
+        Map<String, Object> row = logRow(id.toString());
+        assertThat(row.get("status")).isEqualTo("SENDING");
+        assertThat(row.get("attempts")).isEqualTo(2);
+        assertThat(row.get("last_error")).isEqualTo("503 for the newer attempt");
+        assertThat(((Timestamp) row.get("next_attempt_at")).toInstant()).isEqualTo(retryOfTheNewer);
+
+        assertThat(greetingLog.startAttempt(id, 2, now, now)).contains(new GreetingLog.Attempt(3, 1));
+        assertThat(greetingLog.close(id, GreetingTransition.REJECTED, 3, "HTTP 400", now, now)).isTrue();
+        assertThat(logRow(id.toString()).get("status")).isEqualTo("FAILED");
     }
 }

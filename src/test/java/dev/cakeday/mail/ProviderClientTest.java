@@ -113,8 +113,37 @@ class ProviderClientTest {
         assertThat(client.send("k", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered(null));
     }
 
+    /** The provider said it took the mail: a body that never arrives whole must not cause a second send. */
+    @Test
+    void aSuccessWhoseBodyCannotBeReadIsStillDelivered() {
+        server.enqueue(new MockResponse.Builder().code(200).body("{\"messageId\":\"msg-cut-short-here\"}")
+                .onResponseBody(new SocketEffect.CloseSocket()).build());
+        server.enqueue(new MockResponse.Builder().code(200).body("{\"messageId\":\"msg-slow\"}")
+                .bodyDelay(2, TimeUnit.SECONDS).build());
+        server.enqueue(answer(200, "not json {"));
+
+        assertThat(client.send("k1", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered(null));
+        assertThat(client.send("k2", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered(null));
+        assertThat(client.send("k3", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered(null));
+        assertThat(server.getRequestCount()).isEqualTo(3);
+    }
+
     @ParameterizedTest
-    @ValueSource(ints = {400, 401, 403, 404, 409, 422})
+    @ValueSource(ints = {301, 302, 307, 308, 401, 403, 404, 405, 406, 415})
+    void answersAboutTheRequestNotTheMailMeanMisconfigured(int code) {
+        server.enqueue(new MockResponse.Builder().code(code).addHeader("Location", "https://elsewhere.example/")
+                .body("{\"error\":\"invalid api key\"}").build());
+
+        assertThat(client.send("k", "a@example.com", "m")).isInstanceOfSatisfying(ProviderResult.Misconfigured.class,
+                misconfigured -> {
+                    assertThat(misconfigured.status()).isEqualTo(code);
+                    assertThat(misconfigured.reason()).isEqualTo("HTTP " + code + ": invalid api key");
+                });
+        assertThat(server.getRequestCount()).as("no redirect followed").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 409, 410, 413, 422})
     void otherClientErrorsAreRejectedWithTheProvidersReason(int code) {
         server.enqueue(answer(code, "{\"error\":\"invalid email address\"}"));
 

@@ -7,7 +7,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -41,22 +40,27 @@ class ProviderGateTest {
     }
 
     @Test
-    void failuresOpenTheBreakerWhichThenPutsCallersBackWithoutCalling() {
-        ProviderGate gate = gate(0, Duration.ofSeconds(30));
+    void failuresOpenTheBreakerWhichThenHoldsCallersAndPutsThemBackWithoutCalling() {
+        ProviderGate gate = gate(0, Duration.ofSeconds(2));
         for (int i = 0; i < 4; i++) {
             server.enqueue(new MockResponse.Builder().code(503).build());
-            assertThat(gate.tryEnter()).isEmpty();
+            assertThat(gate.enter()).isInstanceOf(ProviderGate.Entry.Granted.class);
             assertThat(gate.send("k" + i, "a@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
         }
 
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.OPEN);
-        Optional<Duration> wait = gate.tryEnter();
-        assertThat(wait).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30)));
+        assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", "provider", "state", "open").gauge()
+                .value()).isEqualTo(1);
+        long started = System.nanoTime();
+        assertThat(gate.enter()).as("held until the breaker lets one probe through").isInstanceOf(ProviderGate.Entry.Granted.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(1_500));
+        started = System.nanoTime();
+        assertThat(gate.enter()).as("held for one open-wait while the probe is out, then put back")
+                .isInstanceOf(ProviderGate.Entry.CircuitOpen.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1_900), Duration.ofMillis(3_000));
         assertThat(server.getRequestCount()).isEqualTo(4);
         assertThat(meters.get("cakeday.provider.deferred").tag("reason", "circuit_open").counter().count()).isEqualTo(1);
         assertThat(meters.get("cakeday.provider.calls").tag("outcome", "unavailable").timer().count()).isEqualTo(4);
-        assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", "provider", "state", "open").gauge()
-                .value()).isEqualTo(1);
     }
 
     @Test
@@ -64,18 +68,31 @@ class ProviderGateTest {
         ProviderGate gate = gate(0, Duration.ofMillis(300));
         for (int i = 0; i < 4; i++) {
             server.enqueue(new MockResponse.Builder().code(500).build());
-            gate.tryEnter();
+            gate.enter();
             gate.send("k" + i, "a@example.com", "m");
         }
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.OPEN);
-        Thread.sleep(400);
 
-        assertThat(gate.tryEnter()).as("one probe").isEmpty();
-        assertThat(gate.tryEnter()).as("only one probe at a time").isPresent();
+        assertThat(gate.enter()).as("a held caller gets the probe once open-wait has passed")
+                .isInstanceOf(ProviderGate.Entry.Granted.class);
+        assertThat(gate.enter()).as("only one probe at a time").isInstanceOf(ProviderGate.Entry.CircuitOpen.class);
         server.enqueue(new MockResponse.Builder().code(200).body("{\"messageId\":\"m\"}").build());
         assertThat(gate.send("probe", "a@example.com", "m")).isInstanceOf(ProviderResult.Delivered.class);
 
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(gate.enter()).isInstanceOf(ProviderGate.Entry.Granted.class);
+    }
+
+    @Test
+    void misconfigurationAnswersCountAsFailuresAndOpenTheBreaker() {
+        ProviderGate gate = gate(0, Duration.ofSeconds(30));
+        for (int i = 0; i < 4; i++) {
+            server.enqueue(new MockResponse.Builder().code(401).body("{\"error\":\"invalid api key\"}").build());
+            gate.enter();
+            assertThat(gate.send("k" + i, "a@example.com", "m")).isInstanceOf(ProviderResult.Misconfigured.class);
+        }
+        assertThat(gate.state()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(meters.get("cakeday.provider.calls").tag("outcome", "misconfigured").timer().count()).isEqualTo(4);
     }
 
     @Test
@@ -83,7 +100,7 @@ class ProviderGateTest {
         ProviderGate gate = gate(0, Duration.ofSeconds(30));
         for (int i = 0; i < 8; i++) {
             server.enqueue(new MockResponse.Builder().code(400).body("{\"error\":\"bad address\"}").build());
-            gate.tryEnter();
+            gate.enter();
             assertThat(gate.send("k" + i, "bad@", "m")).isInstanceOf(ProviderResult.Rejected.class);
         }
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -96,7 +113,7 @@ class ProviderGateTest {
         int entered = 0;
         int deferred = 0;
         while (System.nanoTime() - started < Duration.ofMillis(1_900).toNanos()) {
-            if (gate.tryEnter().isPresent()) {
+            if (gate.enter() instanceof ProviderGate.Entry.RateLimited) {
                 deferred++;
             } else {
                 entered++;
