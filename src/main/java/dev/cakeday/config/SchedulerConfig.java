@@ -3,9 +3,10 @@ package dev.cakeday.config;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,20 +15,24 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * db-scheduler plumbing: it runs on the service's clock (so tests move time for it too), stores
  * task data as JSON rather than the starter's Java serialization, and names each instance by host
- * and process so that {@code picked_by} tells operators which process holds a row.
+ * and process, unique per start, so that {@code picked_by} tells operators which process holds a row.
  */
 @Configuration(proxyBeanMethods = false)
 class SchedulerConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(SchedulerConfig.class);
 
     @Bean(name = "dbSchedulerClock")
     com.github.kagkarlsson.scheduler.Clock dbSchedulerClock(Clock clock) {
         return clock::instant;
     }
 
-    /** This instance's scheduler name, as {@code picked_by} shows it: configured, or the JVM's pid@host. */
+    /** This instance's scheduler name, as {@code picked_by} shows it: the configured prefix or pid@host, and a suffix. */
     @Bean
-    InstanceName instanceName(@Value("${db-scheduler.scheduler-name:}") String configuredName) {
-        return new InstanceName(configuredName.isBlank() ? ManagementFactory.getRuntimeMXBean().getName() : configuredName);
+    InstanceName instanceName(@Value("${db-scheduler.scheduler-name:}") String configuredPrefix) {
+        InstanceName name = InstanceName.startedAs(configuredPrefix);
+        log.info("This instance picks greetings as '{}'", name.value());
+        return name;
     }
 
     @Bean

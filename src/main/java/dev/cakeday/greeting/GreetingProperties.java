@@ -34,6 +34,11 @@ public record GreetingProperties(
         requirePositive("horizon", horizon);
         requirePositive("retry-initial", retryInitial);
         requirePositive("retry-max", retryMax);
+        if (horizon.compareTo(Duration.ofDays(1)) < 0) {
+            // The planner runs once a day: a shorter horizon would plan some greetings only after they fell due.
+            throw new IllegalArgumentException("cakeday.greeting.horizon must be at least 1d (the planner runs daily), got "
+                    + horizon);
+        }
         templates = templates == null ? Map.of() : Map.copyOf(templates);
     }
 

@@ -179,7 +179,10 @@ abstract sealed class ImportReader {
 
         private ImportRow parse(String text) {
             try {
-                return ImportRow.of(rows, json.readValue(text, UserRequest.class));
+                UserRequest request = json.readValue(text, UserRequest.class);
+                return request == null
+                        ? ImportRow.unreadable(rows, "row", "must be a JSON object, not null")
+                        : ImportRow.of(rows, request);
             } catch (UnrecognizedPropertyException e) {
                 return ImportRow.unreadable(rows, e.getPropertyName(), "is not a field of a user");
             } catch (MismatchedInputException e) {

@@ -17,13 +17,11 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -110,8 +108,7 @@ class UserImport {
     private final long maxBytes;
 
     UserImport(UserValidator validator, DataSource dataSource, JdbcClient jdbc, TransactionTemplate transaction,
-            ApplicationEventPublisher events, JsonMapper json, Clock clock,
-            @Value("${cakeday.import.max-size}") DataSize maxSize) {
+            ApplicationEventPublisher events, JsonMapper json, Clock clock, ImportProperties properties) {
         this.validator = validator;
         this.dataSource = dataSource;
         this.jdbc = jdbc;
@@ -119,11 +116,7 @@ class UserImport {
         this.events = events;
         this.json = json;
         this.clock = clock;
-        this.maxBytes = maxSize.toBytes();
-    }
-
-    long maxBytes() {
-        return maxBytes;
+        this.maxBytes = properties.maxSize().toBytes();
     }
 
     ImportReport run(InputStream in, ImportFormat format, ImportProgress progress) {

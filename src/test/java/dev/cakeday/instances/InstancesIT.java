@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -261,8 +263,8 @@ class InstancesIT {
             startAll(instances);
             await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 300);
             await("the doomed instance holding greetings", Duration.ofSeconds(30), () -> count(
-                    "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by = 'crash-1'") > 0);
-            List<String> held = jdbc.sql("SELECT task_instance FROM scheduled_tasks WHERE picked AND picked_by = 'crash-1'")
+                    "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'crash-1-%'") > 0);
+            List<String> held = jdbc.sql("SELECT task_instance FROM scheduled_tasks WHERE picked AND picked_by LIKE 'crash-1-%'")
                     .query(String.class).list();
 
             UserChanges changes = changeTwoUsersInFlight(instances.get(1));
@@ -432,14 +434,14 @@ class InstancesIT {
             startAll(instances);
             await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 150);
             await("the stopping instance holding greetings", Duration.ofSeconds(30), () -> count(
-                    "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by = 'graceful-1'") > 0);
+                    "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'graceful-1-%'") > 0);
             assertThat(sent()).as("stopped mid-burst").isLessThan(users);
 
             Duration took = instances.get(0).terminate(Duration.ofSeconds(40));
 
             assertThat(took).as("exited after SIGTERM").isNotNull();
             assertThat(took).isLessThan(Duration.ofSeconds(30));
-            assertThat(count("SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by = 'graceful-1'"))
+            assertThat(count("SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'graceful-1-%'"))
                     .as("no row left picked by the stopped instance").isZero();
             await("every greeting sent", Duration.ofSeconds(120), () -> sent() == users);
             assertAndReport("3 instances; one stopped (SIGTERM) mid-burst, exited in %.1f s"
@@ -482,5 +484,49 @@ class InstancesIT {
             closeAll(first);
             closeAll(second);
         }
+    }
+
+    /**
+     * Two containers sharing a hostname both run Java as PID 1: same configured name here. Stopping
+     * one must hand back only its own rows, never the other's in-flight ones (which would be sent twice).
+     */
+    @Test
+    @Order(6)
+    void twoInstancesWithTheSameNamePrefixHandBackOnlyTheirOwnRows() throws IOException {
+        int users = 300;
+        Map<String, String> config = burstOf(users, db.url());
+        config.put("db-scheduler.scheduler-name", "shared-host");
+        // Slow enough that both hold rows mid-send when one stops, within the 2 s read timeout.
+        provider.answer(call -> FakeProvider.acceptAfter(call, Duration.ofSeconds(1)));
+        List<ServiceProcess> instances = List.of(ServiceProcess.start("same-name-a", config),
+                ServiceProcess.start("same-name-b", config));
+        try {
+            startAll(instances);
+            await("both instances holding greetings", Duration.ofSeconds(60), () -> count(
+                    "SELECT count(DISTINCT picked_by) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'shared-host-%'") == 2);
+            String stopping = pickerName(instances.get(0));
+            String staying = pickerName(instances.get(1));
+            assertThat(stopping).startsWith("shared-host-").isNotEqualTo(staying);
+
+            Duration took = instances.get(0).terminate(Duration.ofSeconds(40));
+
+            assertThat(took).as("exited after SIGTERM").isNotNull();
+            await("every greeting sent", Duration.ofSeconds(120), () -> sent() == users);
+            Map<String, Long> callsPerKey = provider.calls().stream()
+                    .collect(Collectors.groupingBy(FakeProvider.Call::idempotencyKey, Collectors.counting()));
+            assertThat(callsPerKey).as("every greeting reached the provider").hasSize(users);
+            assertThat(callsPerKey.values()).as("no greeting sent twice: the hand-off left the other's rows alone")
+                    .containsOnly(1L);
+            assertThat(count("SELECT coalesce(sum(uncertain_attempts), 0) FROM greetings")).isZero();
+        } finally {
+            closeAll(instances);
+        }
+    }
+
+    /** The name the instance logged it picks greetings as. */
+    static String pickerName(ServiceProcess instance) throws IOException {
+        Matcher m = Pattern.compile("picks greetings as '([^']+)'").matcher(Files.readString(instance.log()));
+        assertThat(m.find()).as("the instance names itself in its log").isTrue();
+        return m.group(1);
     }
 }

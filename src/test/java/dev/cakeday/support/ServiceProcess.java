@@ -41,8 +41,10 @@ public final class ServiceProcess implements AutoCloseable {
         // C1 only: three instances starting at once on 2 cores took 48 s with C2 compiling beside them and
         // 23 s without; the scenarios test crashes and restarts, not the JIT's peak code.
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--server.port=" + port,
-                "--db-scheduler.scheduler-name=" + name));
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--server.port=" + port));
+        if (!properties.containsKey("db-scheduler.scheduler-name")) {
+            command.add("--db-scheduler.scheduler-name=" + name);
+        }
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Path log = Files.createDirectories(Path.of("target", "it-logs")).resolve(name + "-" + port + ".log");

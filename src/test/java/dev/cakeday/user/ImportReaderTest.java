@@ -31,6 +31,17 @@ class ImportReaderTest {
     }
 
     @Test
+    void anNdjsonLineThatIsNullIsReportedWithAReason() throws IOException {
+        ImportReader reader = reader(ImportFormat.NDJSON, "null\n", 1_000);
+
+        ImportRow row = reader.next();
+
+        assertThat(row.request()).isNull();
+        assertThat(row.unreadable()).containsExactly(new FieldViolation("row", "must be a JSON object, not null"));
+        assertThat(reader.next()).isNull();
+    }
+
+    @Test
     void readsUpToTheSizeLimit() throws IOException {
         String ndjson = "{\"firstName\":\"Ada\"}\n".repeat(10);
         ImportReader reader = reader(ImportFormat.NDJSON, ndjson, ndjson.length());
