@@ -33,6 +33,7 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -487,39 +488,53 @@ class InstancesIT {
     }
 
     /**
-     * Two containers sharing a hostname both run Java as PID 1: same configured name here. Stopping
-     * one must hand back only its own rows, never the other's in-flight ones (which would be sent twice).
+     * Two containers sharing a hostname both run Java as PID 1: the same configured name here. When
+     * one stops, its hand-off must release only its own rows, never the other's in-flight ones: a third
+     * instance would claim those at once and send them a second time.
      */
     @Test
     @Order(6)
     void twoInstancesWithTheSameNamePrefixHandBackOnlyTheirOwnRows() throws IOException {
-        int users = 300;
+        int users = 400;
         Map<String, String> config = burstOf(users, db.url());
         config.put("db-scheduler.scheduler-name", "shared-host");
-        // Slow enough that both hold rows mid-send when one stops, within the 2 s read timeout.
-        provider.answer(call -> FakeProvider.acceptAfter(call, Duration.ofSeconds(1)));
-        List<ServiceProcess> instances = List.of(ServiceProcess.start("same-name-a", config),
-                ServiceProcess.start("same-name-b", config));
+        provider.answer(call -> FakeProvider.acceptAfter(call, Duration.ofMillis(100)));
+        // The staying instance sends through a provider that answers after 45 s: its rows are still in
+        // flight, picked under its name, when the other one with the same prefix stops.
+        FakeProvider slow = new FakeProvider(Clock.systemUTC());
+        slow.answer(call -> FakeProvider.acceptAfter(call, Duration.ofSeconds(45)));
+        Map<String, String> staying = new HashMap<>(config);
+        staying.put("cakeday.mail.base-url", slow.baseUrl());
+        staying.put("cakeday.mail.read-timeout", "60s");
+        Map<String, String> elsewhere = new HashMap<>(config);
+        elsewhere.put("db-scheduler.scheduler-name", "other-host");
+        List<ServiceProcess> instances = new ArrayList<>();
         try {
+            instances.add(ServiceProcess.start("same-name-staying", staying));
             startAll(instances);
-            await("both instances holding greetings", Duration.ofSeconds(60), () -> count(
-                    "SELECT count(DISTINCT picked_by) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'shared-host-%'") == 2);
-            String stopping = pickerName(instances.get(0));
-            String staying = pickerName(instances.get(1));
-            assertThat(stopping).startsWith("shared-host-").isNotEqualTo(staying);
+            await("the staying instance sending", Duration.ofSeconds(30), () -> slow.calls().size() == THREADS);
+            instances.add(ServiceProcess.start("same-name-stopping", config));
+            instances.add(ServiceProcess.start("other-name", elsewhere));
+            startAll(instances);
+            await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 50);
+            assertThat(pickerName(instances.get(1))).startsWith("shared-host-").isNotEqualTo(pickerName(instances.get(0)));
 
-            Duration took = instances.get(0).terminate(Duration.ofSeconds(40));
+            Duration took = instances.get(1).terminate(Duration.ofSeconds(40));
 
             assertThat(took).as("exited after SIGTERM").isNotNull();
-            await("every greeting sent", Duration.ofSeconds(120), () -> sent() == users);
-            Map<String, Long> callsPerKey = provider.calls().stream()
+            await("every greeting sent", Duration.ofSeconds(90), () -> sent() == users);
+            Map<String, Long> callsPerKey = Stream.concat(provider.calls().stream(), slow.calls().stream())
                     .collect(Collectors.groupingBy(FakeProvider.Call::idempotencyKey, Collectors.counting()));
-            assertThat(callsPerKey).as("every greeting reached the provider").hasSize(users);
+            assertThat(callsPerKey).as("every greeting reached a provider").hasSize(users);
             assertThat(callsPerKey.values()).as("no greeting sent twice: the hand-off left the other's rows alone")
                     .containsOnly(1L);
             assertThat(count("SELECT coalesce(sum(uncertain_attempts), 0) FROM greetings")).isZero();
+            String log = Files.readString(instances.get(0).log());
+            assertThat(log).as("started without tokens, it says so once").containsOnlyOnce("No API token is configured")
+                    .doesNotContain("security password");
         } finally {
             closeAll(instances);
+            slow.shutdown();
         }
     }
 
