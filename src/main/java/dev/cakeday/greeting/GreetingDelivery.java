@@ -153,7 +153,7 @@ class GreetingDelivery {
         if (calendar.expired(dueAt, now)) {
             if (!greetingLog.close(id, GreetingTransition.EXPIRED, attempts, "not delivered within max-lateness", dueAt,
                     now)) {
-                return alreadyFinished(id, "FINISHED_MEANWHILE");
+                return movedOn(id, now);
             }
             metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
             log.warn("greeting={} outcome=EXPIRED due={}", id, dueAt);
@@ -161,7 +161,7 @@ class GreetingDelivery {
         }
         Optional<GreetingLog.Attempt> attempt = greetingLog.startAttempt(id, attempts, dueAt, now);
         if (attempt.isEmpty()) {
-            return alreadyFinished(id, "FINISHED_MEANWHILE");
+            return movedOn(id, now);
         }
         if (state.isPresent() && state.get().outcomeUnknown()) {
             metrics.uncertainAttempt();
@@ -198,6 +198,34 @@ class GreetingDelivery {
         return closed;
     }
 
+    /**
+     * A guarded write changed nothing: between this handler's read and its write, another attempt
+     * (an instance that took over, or one declared dead while merely slow) moved the entry on.
+     * Finished: the row can go. Still SENDING: the row stays, to be looked at again after a pause.
+     */
+    private Step movedOn(GreetingId id, Instant now) {
+        if (settledMeanwhile(id)) {
+            return alreadyFinished(id, "FINISHED_MEANWHILE");
+        }
+        Instant later = now.plus(retryPolicy.ceiling(1));
+        log.info("greeting={} outcome=MOVED_ON next={}: another attempt is under way", id, later);
+        return new Step.NotBefore(later);
+    }
+
+    private boolean settledMeanwhile(GreetingId id) {
+        return greetingLog.state(id).map(state -> state.status().isFinal()).orElse(false);
+    }
+
+    /** As {@link #movedOn}, after a call whose outcome this instance could no longer record. */
+    private Next movedOnAfterSend(GreetingId id, Instant now) {
+        if (settledMeanwhile(id)) {
+            return DONE;
+        }
+        Instant later = now.plus(retryPolicy.ceiling(1));
+        log.info("greeting={} outcome=MOVED_ON next={}: a newer attempt is under way", id, later);
+        return new Next.RunAt(later);
+    }
+
     private static Step alreadyFinished(GreetingId id, String how) {
         log.info("greeting={} outcome=ALREADY_{}", id, how);
         return FINISHED;
@@ -205,7 +233,7 @@ class GreetingDelivery {
 
     private Step skip(GreetingId id, int attempts, String reason, Instant dueAt, Instant now) {
         if (!greetingLog.close(id, GreetingTransition.SKIPPED, attempts, reason, dueAt, now)) {
-            return alreadyFinished(id, "FINISHED_MEANWHILE");
+            return movedOn(id, now);
         }
         metrics.outcome(GreetingStatus.SKIPPED, id.occasion());
         log.info("greeting={} outcome=SKIPPED reason=\"{}\"", id, reason);
@@ -218,8 +246,7 @@ class GreetingDelivery {
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         Instant now = clock.instant();
         if (result instanceof ProviderResult.Delivered delivered) {
-            GreetingLog.Settled settled = greetingLog.delivered(id, send.attempt(), delivered.messageId(), now,
-                    rowVersion);
+            GreetingLog.Settled settled = greetingLog.delivered(id, delivered.messageId(), now, rowVersion);
             if (!settled.rowRemoved()) {
                 log.warn("greeting={} row left in place: another instance took it over while this one sent", id);
             }
@@ -236,7 +263,7 @@ class GreetingDelivery {
         if (result instanceof ProviderResult.Rejected rejected) {
             if (!greetingLog.close(id, GreetingTransition.REJECTED, send.attempt(), rejected.reason(), send.dueAt(),
                     now)) {
-                return DONE;
+                return movedOnAfterSend(id, now);
             }
             metrics.outcome(GreetingStatus.FAILED, id.occasion());
             log.warn("greeting={} outcome=FAILED attempt={} to={} latencyMs={} reason=\"{}\"", id, send.attempt(),
@@ -258,7 +285,7 @@ class GreetingDelivery {
         if (next.isAfter(lastTry) || !now.isBefore(lastTry)) {
             String reason = "gave up at max-lateness; last error: " + error;
             if (!greetingLog.close(id, GreetingTransition.GAVE_UP, send.attempt(), reason, send.dueAt(), now)) {
-                return DONE;
+                return movedOnAfterSend(id, now);
             }
             metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
             log.warn("greeting={} outcome=EXPIRED attempt={} latencyMs={} reason=\"{}\"", id, send.attempt(),
@@ -266,7 +293,7 @@ class GreetingDelivery {
             return DONE;
         }
         if (!greetingLog.retryLater(id, send.attempt(), error, next, now)) {
-            return DONE;
+            return movedOnAfterSend(id, now);
         }
         // A misconfiguration needs an operator: it is logged as a warning (and alerted on through its meter).
         log.atLevel(misconfigured ? Level.WARN : Level.INFO).log(

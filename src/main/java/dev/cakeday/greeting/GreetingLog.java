@@ -45,7 +45,7 @@ class GreetingLog {
                 UPDATE greetings
                 SET status = 'SENT', sent_at = :now, provider_message_id = :messageId, last_error = NULL,
                     next_attempt_at = NULL, updated_at = :now
-                WHERE id = :id AND status = 'SENDING' AND attempts = :attempt
+                WHERE id = :id AND status = 'SENDING'
                 RETURNING id),
             removed AS (
                 DELETE FROM scheduled_tasks
@@ -120,11 +120,13 @@ class GreetingLog {
     record Settled(boolean sent, boolean rowRemoved) {
     }
 
-    /** DELIVERED: attempt {@code attempt} reached the provider, which took the mail. */
-    Settled delivered(GreetingId id, int attempt, String messageId, Instant now, long rowVersion) {
+    /**
+     * DELIVERED: the provider took the mail. Unlike the other outcomes this holds whichever attempt
+     * is open now (see {@link GreetingTransition}): a newer attempt's planned retry must not send it again.
+     */
+    Settled delivered(GreetingId id, String messageId, Instant now, long rowVersion) {
         return jdbc.sql(MARK_SENT_AND_REMOVE_ROW)
                 .param("id", id.toString())
-                .param("attempt", attempt)
                 .param("messageId", messageId)
                 .param("now", at(now))
                 .param("taskName", GreetingTasks.GREETING_TASK)

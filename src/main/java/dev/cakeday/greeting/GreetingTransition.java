@@ -16,6 +16,10 @@ package dev.cakeday.greeting;
  * it belongs to (0: before the first) and changes the entry only while it is still SENDING at that
  * attempt, or absent for 0. So an instance declared dead while it was merely slow can never
  * overwrite what the attempt after it recorded: not its retry time, and not a SENT with a FAILED.
+ * One exception, on purpose: DELIVERED applies to whichever attempt is open, since the provider
+ * took the mail whichever attempt carried it; a newer attempt's planned retry then sends nothing.
+ * A handler whose write changed nothing re-reads the entry: finished, its row goes; still
+ * SENDING under another attempt, its row stays and is looked at again after a pause.
  * {@link GreetingLog} carries out each transition; the planner applies two in bulk, where no row
  * and no attempt can be under way: EXPIRED for greetings that fell due while no instance ran
  * ({@code GreetingPlanner.EXPIRE_UNPLANNED}, from none), and SKIPPED for a greeting whose retry

@@ -142,7 +142,14 @@ public class ProviderGate {
     /** Calls the provider after {@link #enter()}; the outcome feeds the breaker and the call timer. */
     public ProviderResult send(String idempotencyKey, String email, String message) {
         long started = System.nanoTime();
-        ProviderResult result = client.send(idempotencyKey, email, message);
+        ProviderResult result;
+        try {
+            result = client.send(idempotencyKey, email, message);
+        } catch (RuntimeException e) {
+            // Every call let through must be recorded, or a half-open breaker would wait for its probe forever.
+            breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+            throw e;
+        }
         long elapsed = System.nanoTime() - started;
         if (result instanceof ProviderResult.Unavailable unavailable) {
             breaker.onError(elapsed, TimeUnit.NANOSECONDS, new ProviderUnavailableException(unavailable.reason()));

@@ -3,29 +3,37 @@ package dev.cakeday.security;
 import dev.cakeday.config.ApiProperties;
 import dev.cakeday.config.ApiProperties.Role;
 import jakarta.servlet.DispatcherType;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one security boundary. Spring Security matches paths as Spring MVC routes them (decoded,
  * normalised), and its firewall refuses the spellings that could be read two ways, so no spelling
- * of a path reaches a handler it does not guard. Default deny: only the allow-list below answers
- * without a token; a reader token may read, an admin token may do everything. With no token
- * configured at all, the API is open, as before tokens existed, and the start-up log says so.
+ * of a path reaches a handler it does not guard. With tokens configured it denies by default:
+ * only the open paths answer without a token, a reader token may read, an admin token may do
+ * everything. With no token configured at all, the API is open, as before tokens existed, and the
+ * start-up log says so.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class SecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
@@ -51,31 +59,36 @@ class SecurityConfig {
             http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
             return http.build();
         }
+        RequestMatcher open = openPaths(properties);
         AuthenticationFilter bearer = new AuthenticationFilter(tokens, new BearerTokenConverter());
+        // An open path answers whatever Authorization a probe or a proxy sends along.
+        bearer.setRequestMatcher(new NegatedRequestMatcher(open));
         bearer.setSuccessHandler((request, response, authentication) -> {
         });
         bearer.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+        String[] anyRole = {Role.READER.name(), Role.ADMIN.name()};
         http.addFilterAt(bearer, BasicAuthenticationFilter.class)
-                .authorizeHttpRequests(requests -> allow(requests, properties));
+                .authorizeHttpRequests(requests -> requests
+                        // Boot's error page shows a status, nothing protected; a forward to it has passed this chain.
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        .requestMatchers(open).permitAll()
+                        .requestMatchers(HttpMethod.GET).hasAnyRole(anyRole)
+                        .requestMatchers(HttpMethod.HEAD).hasAnyRole(anyRole)
+                        .requestMatchers(HttpMethod.OPTIONS).hasAnyRole(anyRole)
+                        .anyRequest().hasRole(Role.ADMIN.name()));
         return http.build();
     }
 
-    private static void allow(
-            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry requests,
-            ApiProperties properties) {
-        // Boot's error page shows a status and a path, nothing protected; a forward to it has passed this chain once.
-        requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
-        requests.requestMatchers("/actuator/health/**", "/actuator/info").permitAll();
+    /** The allow-list: health and info always, metrics and the API docs unless switched off. */
+    private static RequestMatcher openPaths(ApiProperties properties) {
+        List<String> paths = new ArrayList<>(List.of("/actuator/health/**", "/actuator/info"));
         if (properties.publicMetrics()) {
-            requests.requestMatchers("/actuator/prometheus").permitAll();
+            paths.add("/actuator/prometheus");
         }
         if (properties.publicDocs()) {
-            requests.requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll();
+            paths.addAll(List.of("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html"));
         }
-        String[] anyRole = {Role.READER.name(), Role.ADMIN.name()};
-        requests.requestMatchers(HttpMethod.GET).hasAnyRole(anyRole)
-                .requestMatchers(HttpMethod.HEAD).hasAnyRole(anyRole)
-                .requestMatchers(HttpMethod.OPTIONS).hasAnyRole(anyRole)
-                .anyRequest().hasRole(Role.ADMIN.name());
+        PathPatternRequestMatcher.Builder match = PathPatternRequestMatcher.withDefaults();
+        return new OrRequestMatcher(paths.stream().<RequestMatcher>map(match::matcher).toList());
     }
 }

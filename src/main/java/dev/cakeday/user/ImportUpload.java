@@ -46,7 +46,12 @@ class ImportUpload {
         Path spooled = null;
         try {
             spooled = Files.createTempFile("cakeday-import-", "." + format.name().toLowerCase());
-            spool(body, spooled);
+            try {
+                spool(body, spooled);
+            } catch (IOException e) {
+                throw new MalformedImportException("the upload ended before its end (" + e.getClass().getSimpleName()
+                        + "); nothing was imported");
+            }
             try (InputStream in = Files.newInputStream(spooled)) {
                 return userImport.run(in, format, ImportProgress.NONE);
             }

@@ -149,14 +149,14 @@ class GreetingPlannerTest extends GreetingTestSupport {
                 INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
                 VALUES ('greeting', ?, '2099-01-01T00:00:00Z', true, 3)""").param(id.toString()).update();
 
-        assertThat(greetingLog.delivered(id, 1, "msg-1", now, 2))
+        assertThat(greetingLog.delivered(id, "msg-1", now, 2))
                 .as("a row another instance took over (version 3) is left to it")
                 .isEqualTo(new GreetingLog.Settled(true, false));
         assertThat(greetingLog.close(id, GreetingTransition.REJECTED, 1, "late answer of a slow instance", now, now))
                 .isFalse();
         assertThat(greetingLog.retryLater(id, 1, "late", now.plusSeconds(30), now)).isFalse();
         assertThat(greetingLog.startAttempt(id, 1, now, now)).as("never reopened").isEmpty();
-        assertThat(greetingLog.delivered(id, 1, "msg-2", now, 3)).isEqualTo(new GreetingLog.Settled(false, true));
+        assertThat(greetingLog.delivered(id, "msg-2", now, 3)).isEqualTo(new GreetingLog.Settled(false, true));
 
         Map<String, Object> row = logRow(id.toString());
         assertThat(row.get("status")).isEqualTo("SENT");
@@ -190,7 +190,6 @@ class GreetingPlannerTest extends GreetingTestSupport {
         assertThat(greetingLog.retryLater(id, 1, "timeout of the older one", now.plusSeconds(5), now)).isFalse();
         assertThat(greetingLog.close(id, GreetingTransition.REJECTED, 1, "HTTP 400 to the older one", now, now)).isFalse();
         assertThat(greetingLog.close(id, GreetingTransition.GAVE_UP, 1, "older one gave up", now, now)).isFalse();
-        assertThat(greetingLog.delivered(id, 1, "msg-old", now, 1).sent()).isFalse();
         Map<String, Object> row = logRow(id.toString());
         assertThat(row.get("status")).isEqualTo("SENDING");
         assertThat(row.get("attempts")).isEqualTo(2);
@@ -200,5 +199,21 @@ class GreetingPlannerTest extends GreetingTestSupport {
         assertThat(greetingLog.startAttempt(id, 2, now, now)).contains(new GreetingLog.Attempt(3, 1));
         assertThat(greetingLog.close(id, GreetingTransition.REJECTED, 3, "HTTP 400", now, now)).isTrue();
         assertThat(logRow(id.toString()).get("status")).isEqualTo("FAILED");
+    }
+
+    /** The provider took the mail, whichever attempt carried it: the newer attempt's retry must send nothing. */
+    @Test
+    void aDeliveryRecordedByAnOlderAttemptEndsTheNewerOnesRetry() {
+        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
+        Instant now = CLOCK.instant();
+        greetingLog.startAttempt(id, 0, now, now);
+        greetingLog.startAttempt(id, 1, now, now);
+        assertThat(greetingLog.retryLater(id, 2, "503", now.plusSeconds(600), now)).isTrue();
+
+        assertThat(greetingLog.delivered(id, "msg-of-attempt-1", now, 1).sent()).isTrue();
+
+        assertThat(logRow(id.toString())).containsEntry("status", "SENT").containsEntry("provider_message_id",
+                "msg-of-attempt-1");
+        assertThat(greetingLog.startAttempt(id, 2, now, now)).as("the retry finds it sent").isEmpty();
     }
 }

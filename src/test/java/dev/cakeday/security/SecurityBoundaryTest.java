@@ -179,6 +179,13 @@ class SecurityBoundaryTest extends IntegrationTest {
         assertThat(http.send("GET", "/actuator/prometheus", null, READER).status()).isEqualTo(200);
         // Not exposed at all: found by nobody, token or not.
         assertThat(http.send("GET", "/actuator/env", null, ADMIN).status()).isEqualTo(404);
+        // An open path answers whatever a probe or a proxy sends along; a protected one does not.
+        for (String authorization : List.of("Bearer revoked-token", "Basic cHJvYmU6cHJvYmU=")) {
+            assertThat(http.send("GET", "/actuator/health/liveness", null, "Authorization", authorization).status())
+                    .isEqualTo(200);
+            assertThat(http.send("GET", "/actuator/prometheus", null, "Authorization", authorization).status())
+                    .isEqualTo(401);
+        }
     }
 
     private Map<String, Object> snapshot() {

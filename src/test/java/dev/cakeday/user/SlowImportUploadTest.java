@@ -81,6 +81,27 @@ class SlowImportUploadTest extends IntegrationTest {
                 .query(Long.class).single()).isEqualTo(2 * ROWS + 1);
     }
 
+    @Test
+    void anUploadCutOffMidwayImportsNothingAndGivesItsTurnBack() throws Exception {
+        String tag = "cut" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 3; i++) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write(("POST /user/import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\n"
+                        + "Content-Length: 100000\r\n\r\nfirstName,lastName,email,birthday,timezone\nCut,Off," + tag
+                        + "@example.com,1990-01-01,UTC\n").getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                Thread.sleep(300);
+            }
+        }
+        Thread.sleep(500);
+
+        Api.Response next = new Api(port).send("POST", "/user/import", "text/csv",
+                "firstName,lastName,email,birthday,timezone\nAfter,Cut," + tag + "-after@example.com,1990-01-01,UTC\n");
+        assertThat(next.status()).as("both turns given back: " + next.body()).isEqualTo(200);
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE email = ?").param(tag + "@example.com")
+                .query(Long.class).single()).isZero();
+    }
+
     /** POSTs a CSV import of {@link #ROWS} users, one row at a time spread over {@code over}; returns the body. */
     String trickle(String prefix, Duration over) {
         List<byte[]> lines = new ArrayList<>();
