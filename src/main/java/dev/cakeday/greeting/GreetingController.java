@@ -1,5 +1,9 @@
 package dev.cakeday.greeting;
 
+import dev.cakeday.greeting.calendar.GreetingCalendar;
+import dev.cakeday.greeting.delivery.GreetingLogEntry;
+import dev.cakeday.greeting.delivery.GreetingLogRepository;
+import dev.cakeday.greeting.occasion.OccasionRegistry;
 import dev.cakeday.config.ApiErrors;
 import dev.cakeday.user.User;
 import dev.cakeday.user.UserDirectory;
@@ -28,14 +32,14 @@ class GreetingController {
     static final int HISTORY_LIMIT = 100;
 
     private final UserDirectory users;
-    private final Occasions occasions;
+    private final OccasionRegistry occasions;
     private final GreetingCalendar calendar;
-    private final GreetingLog greetingLog;
-    private final PendingGreetings pendingGreetings;
+    private final GreetingLogRepository greetingLog;
+    private final PendingGreetingRepository pendingGreetings;
     private final Clock clock;
 
-    GreetingController(UserDirectory users, Occasions occasions, GreetingCalendar calendar, GreetingLog greetingLog,
-            PendingGreetings pendingGreetings, Clock clock) {
+    GreetingController(UserDirectory users, OccasionRegistry occasions, GreetingCalendar calendar, GreetingLogRepository greetingLog,
+            PendingGreetingRepository pendingGreetings, Clock clock) {
         this.users = users;
         this.occasions = occasions;
         this.calendar = calendar;
@@ -44,7 +48,7 @@ class GreetingController {
         this.clock = clock;
     }
 
-    record UserGreetings(UUID userId, List<GreetingRecord> history, List<PendingGreeting> pending) {
+    record UserGreetings(UUID userId, List<GreetingLogEntry> history, List<PendingGreeting> pending) {
     }
 
     @Operation(summary = "A user's greetings", description = "The delivery log, newest first (at most 100), "

@@ -1,5 +1,8 @@
 package dev.cakeday.greeting;
 
+import dev.cakeday.greeting.delivery.GreetingStatus;
+import dev.cakeday.greeting.occasion.Occasion;
+import dev.cakeday.greeting.occasion.OccasionRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +16,7 @@ import org.springframework.stereotype.Component;
 
 /** Micrometer meters of greetings: outcomes, lateness, uncertain attempts and planning runs. */
 @Component
-class GreetingMetrics {
+public class GreetingMetrics {
 
     private final MeterRegistry meters;
     // Held, not built per greeting: building a meter looks it up in the registry each time.
@@ -24,7 +27,7 @@ class GreetingMetrics {
     private final Counter plannerRows;
     private final AtomicLong plannerLastSuccess = new AtomicLong();
 
-    GreetingMetrics(MeterRegistry meters, Occasions occasions) {
+    public GreetingMetrics(MeterRegistry meters, OccasionRegistry occasions) {
         this.meters = meters;
         // Registered up front, so that rates over them count from the first event after a start.
         for (Occasion occasion : occasions.all()) {
@@ -50,7 +53,7 @@ class GreetingMetrics {
     }
 
     /** A greeting reached a final status. */
-    void outcome(GreetingStatus status, String occasion) {
+    public void outcome(GreetingStatus status, String occasion) {
         outcomeCounter(status, occasion).increment();
     }
 
@@ -62,7 +65,7 @@ class GreetingMetrics {
                 .register(meters));
     }
 
-    void sent(String occasion, Duration late) {
+    public void sent(String occasion, Duration late) {
         outcome(GreetingStatus.SENT, occasion);
         lateness.computeIfAbsent(occasion, key -> Timer.builder("cakeday.greeting.lateness")
                         .description("Time from a greeting's due instant to its delivery")
@@ -74,11 +77,11 @@ class GreetingMetrics {
                 .record(late.isNegative() ? Duration.ZERO : late);
     }
 
-    void uncertainAttempt() {
+    public void uncertainAttempt() {
         uncertainAttempts.increment();
     }
 
-    void planned(int rows, Duration took, Instant finishedAt) {
+    public void planned(int rows, Duration took, Instant finishedAt) {
         plannerRuns.record(took);
         plannerRows.increment(rows);
         plannerLastSuccess.set(finishedAt.getEpochSecond());

@@ -1,5 +1,6 @@
 package dev.cakeday.greeting;
 
+import dev.cakeday.greeting.calendar.LeapDayPolicy;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.cakeday.greeting;
 
+import dev.cakeday.greeting.delivery.GreetingDelivery;
+import dev.cakeday.greeting.planning.GreetingPlanner;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
@@ -21,9 +23,9 @@ import org.springframework.context.event.EventListener;
 
 /** The db-scheduler tasks: one row per greeting, and the daily planning run. */
 @Configuration(proxyBeanMethods = false)
-class GreetingTasks {
+public class GreetingTasks {
 
-    static final String GREETING_TASK = "greeting";
+    public static final String GREETING_TASK = "greeting";
     static final String PLAN_TASK = "plan-greetings";
 
     // Only for unexpected errors (such as the database being away): provider failures are
@@ -37,7 +39,7 @@ class GreetingTasks {
     private final Clock clock;
     private final boolean planOnStartup;
 
-    GreetingTasks(GreetingPlanner planner, Clock clock,
+    public GreetingTasks(GreetingPlanner planner, Clock clock,
             @Value("${cakeday.greeting.plan-on-startup:true}") boolean planOnStartup) {
         this.planner = planner;
         this.clock = clock;

@@ -4,7 +4,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 
 /** The validated, normalised content of a create or replace request. */
-record UserDraft(
+public record UserDraft(
         String firstName,
         String lastName,
         String email,

@@ -9,7 +9,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * that each rule can answer with its own message; {@link UserValidator} turns it into a
  * {@link UserDraft}.
  */
-record UserRequest(
+public record UserRequest(
         @Schema(description = "1–100 letters, spaces, apostrophes or hyphens", example = "Ada", requiredMode = REQUIRED)
         String firstName,
         @Schema(description = "1–100 letters, spaces, apostrophes or hyphens", example = "Lovelace", requiredMode = REQUIRED)

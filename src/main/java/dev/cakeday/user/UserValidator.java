@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /** Applies the field rules of a user and normalises what passes (trimmed text, typed dates and zone). */
 @Component
-class UserValidator {
+public class UserValidator {
 
     static final int MAX_NAME_LENGTH = 100;
     static final int MAX_EMAIL_LENGTH = 254;
@@ -32,7 +32,7 @@ class UserValidator {
 
     private final Clock clock;
 
-    UserValidator(Clock clock) {
+    public UserValidator(Clock clock) {
         this.clock = clock;
     }
 
@@ -46,7 +46,7 @@ class UserValidator {
     }
 
     /** The draft, or null with the broken rules added to {@code violations}: no exception per bad row of an import. */
-    UserDraft check(UserRequest request, List<FieldViolation> violations) {
+    public UserDraft check(UserRequest request, List<FieldViolation> violations) {
         int before = violations.size();
         String firstName = name("firstName", request.firstName(), violations);
         String lastName = name("lastName", request.lastName(), violations);

@@ -1,5 +1,6 @@
 package dev.cakeday.greeting;
 
+import dev.cakeday.greeting.planning.GreetingPlanner;
 import static dev.cakeday.support.FakeProvider.accept;
 import static dev.cakeday.support.FakeProvider.disconnect;
 import static dev.cakeday.support.FakeProvider.retryAfter;

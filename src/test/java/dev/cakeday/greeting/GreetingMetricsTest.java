@@ -1,5 +1,6 @@
 package dev.cakeday.greeting;
 
+import dev.cakeday.greeting.planning.GreetingPlanner;
 import static dev.cakeday.support.FakeProvider.status;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,9 @@
 package dev.cakeday.greeting;
 
+import dev.cakeday.greeting.calendar.GreetingCalendar;
+import dev.cakeday.greeting.delivery.GreetingLogRepository;
+import dev.cakeday.greeting.delivery.GreetingTransition;
+import dev.cakeday.greeting.planning.GreetingPlanner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -29,7 +33,7 @@ class GreetingPlannerTest extends GreetingTestSupport {
     GreetingCalendar calendar;
 
     @Autowired
-    GreetingLog greetingLog;
+    GreetingLogRepository greetingLog;
 
     @Autowired
     Scheduler scheduler;
@@ -144,19 +148,19 @@ class GreetingPlannerTest extends GreetingTestSupport {
     void statusWritesNeverOverwriteOrReopenAFinalStatus() {
         GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant now = CLOCK.instant();
-        assertThat(greetingLog.startAttempt(id, 0, now, now)).contains(new GreetingLog.Attempt(1, 0));
+        assertThat(greetingLog.startAttempt(id, 0, now, now)).contains(new GreetingLogRepository.Attempt(1, 0));
         jdbc.sql("""
                 INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
                 VALUES ('greeting', ?, '2099-01-01T00:00:00Z', true, 3)""").param(id.toString()).update();
 
         assertThat(greetingLog.delivered(id, "msg-1", now, 2))
                 .as("a row another instance took over (version 3) is left to it")
-                .isEqualTo(new GreetingLog.Settled(true, false));
+                .isEqualTo(new GreetingLogRepository.Settled(true, false));
         assertThat(greetingLog.close(id, GreetingTransition.REJECTED, 1, "late answer of a slow instance", now, now))
                 .isFalse();
         assertThat(greetingLog.retryLater(id, 1, "late", now.plusSeconds(30), now)).isFalse();
         assertThat(greetingLog.startAttempt(id, 1, now, now)).as("never reopened").isEmpty();
-        assertThat(greetingLog.delivered(id, "msg-2", now, 3)).isEqualTo(new GreetingLog.Settled(false, true));
+        assertThat(greetingLog.delivered(id, "msg-2", now, 3)).isEqualTo(new GreetingLogRepository.Settled(false, true));
 
         Map<String, Object> row = logRow(id.toString());
         assertThat(row.get("status")).isEqualTo("SENT");
@@ -171,8 +175,8 @@ class GreetingPlannerTest extends GreetingTestSupport {
     void aSecondAttemptAfterAnUnknownOutcomeIsCountedUncertain() {
         GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant now = CLOCK.instant();
-        assertThat(greetingLog.startAttempt(id, 0, now, now)).contains(new GreetingLog.Attempt(1, 0));
-        assertThat(greetingLog.startAttempt(id, 1, now, now)).contains(new GreetingLog.Attempt(2, 1));
+        assertThat(greetingLog.startAttempt(id, 0, now, now)).contains(new GreetingLogRepository.Attempt(1, 0));
+        assertThat(greetingLog.startAttempt(id, 1, now, now)).contains(new GreetingLogRepository.Attempt(2, 1));
     }
 
     /** After a takeover, what a slow instance learns of its own, older attempt changes nothing. */
@@ -181,9 +185,9 @@ class GreetingPlannerTest extends GreetingTestSupport {
         GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant now = CLOCK.instant().truncatedTo(ChronoUnit.MICROS);
         Instant retryOfTheNewer = now.plusSeconds(600);
-        assertThat(greetingLog.startAttempt(id, 0, now, now)).as("slow instance").contains(new GreetingLog.Attempt(1, 0));
+        assertThat(greetingLog.startAttempt(id, 0, now, now)).as("slow instance").contains(new GreetingLogRepository.Attempt(1, 0));
         assertThat(greetingLog.startAttempt(id, 1, now, now)).as("the instance that took over")
-                .contains(new GreetingLog.Attempt(2, 1));
+                .contains(new GreetingLogRepository.Attempt(2, 1));
         assertThat(greetingLog.startAttempt(id, 0, now, now)).as("a second attempt #1").isEmpty();
         assertThat(greetingLog.retryLater(id, 2, "503 for the newer attempt", retryOfTheNewer, now)).isTrue();
 
@@ -196,7 +200,7 @@ class GreetingPlannerTest extends GreetingTestSupport {
         assertThat(row.get("last_error")).isEqualTo("503 for the newer attempt");
         assertThat(((Timestamp) row.get("next_attempt_at")).toInstant()).isEqualTo(retryOfTheNewer);
 
-        assertThat(greetingLog.startAttempt(id, 2, now, now)).contains(new GreetingLog.Attempt(3, 1));
+        assertThat(greetingLog.startAttempt(id, 2, now, now)).contains(new GreetingLogRepository.Attempt(3, 1));
         assertThat(greetingLog.close(id, GreetingTransition.REJECTED, 3, "HTTP 400", now, now)).isTrue();
         assertThat(logRow(id.toString()).get("status")).isEqualTo("FAILED");
     }

@@ -1,5 +1,6 @@
 package dev.cakeday.greeting;
 
+import dev.cakeday.greeting.planning.GreetingPlanner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.kagkarlsson.scheduler.Scheduler;

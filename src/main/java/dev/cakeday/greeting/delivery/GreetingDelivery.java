@@ -1,0 +1,315 @@
+package dev.cakeday.greeting.delivery;
+
+import dev.cakeday.greeting.GreetingId;
+import dev.cakeday.greeting.GreetingMetrics;
+import dev.cakeday.greeting.calendar.GreetingCalendar;
+import dev.cakeday.greeting.calendar.OwedSince;
+import dev.cakeday.greeting.calendar.SendInstant;
+import dev.cakeday.greeting.occasion.Occasion;
+import dev.cakeday.greeting.occasion.OccasionRegistry;
+import dev.cakeday.mail.Emails;
+import dev.cakeday.mail.ProviderGate;
+import dev.cakeday.mail.ProviderResult;
+import dev.cakeday.user.User;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Delivers one greeting: re-checks the user, records SENDING (committed) before calling the
+ * provider and the outcome after it. A re-run that finds a final status sends nothing; one that
+ * finds SENDING sends again under the same Idempotency-Key. Each step is one statement in its own
+ * transaction (a read, then one guarded write), so that a greeting costs few round trips.
+ */
+@Component
+public class GreetingDelivery {
+
+    private static final Logger log = LoggerFactory.getLogger(GreetingDelivery.class);
+    private static final int MAX_ERROR_LENGTH = 500;
+
+    /** What to do with the greeting's row once the handler returns. */
+    public sealed interface Next {
+        /** The greeting has a final status: remove the row. */
+        record Done() implements Next {
+        }
+
+        /** Run again at this instant (a retry, or a send instant that moved later). */
+        record RunAt(Instant at) implements Next {
+        }
+
+        /** The greeting has a final status and the handler removed the row itself. */
+        record Removed() implements Next {
+        }
+    }
+
+    private sealed interface Step {
+        record Finished() implements Step {
+        }
+
+        record NotBefore(Instant at) implements Step {
+        }
+
+        record Send(int attempt, String email, String message, Instant dueAt) implements Step {
+        }
+    }
+
+    private static final Next DONE = new Next.Done();
+    private static final Next REMOVED = new Next.Removed();
+    private static final Step FINISHED = new Step.Finished();
+
+    private final GreetingLogRepository greetingLog;
+    private final DeliveryFactsRepository facts;
+    private final OccasionRegistry occasions;
+    private final SendInstant sendInstant;
+    private final GreetingCalendar calendar;
+    private final RetryPolicy retryPolicy;
+    private final ProviderGate provider;
+    private final GreetingMetrics metrics;
+    private final TransactionTemplate oneConnection;
+    private final Clock clock;
+
+    public GreetingDelivery(GreetingLogRepository greetingLog, DeliveryFactsRepository facts, OccasionRegistry occasions, SendInstant sendInstant,
+            GreetingCalendar calendar, RetryPolicy retryPolicy, ProviderGate provider, GreetingMetrics metrics,
+            PlatformTransactionManager transactions, Clock clock) {
+        this.greetingLog = greetingLog;
+        this.facts = facts;
+        this.occasions = occasions;
+        this.sendInstant = sendInstant;
+        this.calendar = calendar;
+        this.retryPolicy = retryPolicy;
+        this.provider = provider;
+        this.metrics = metrics;
+        // SUPPORTS opens no transaction: each statement commits on its own, but the read and the write
+        // share one pooled connection, so that the sending threads (many more than the pool's
+        // connections) borrow one connection before the send, not two.
+        this.oneConnection = new TransactionTemplate(transactions);
+        this.oneConnection.setPropagationBehavior(TransactionDefinition.PROPAGATION_SUPPORTS);
+        this.clock = clock;
+    }
+
+    /**
+     * @param scheduledFor the row's execution time, recorded as due when the user is gone
+     * @param rowVersion   the row's version as this instance picked it
+     */
+    public Next deliver(GreetingId id, Instant scheduledFor, long rowVersion) {
+        ProviderGate.Entry entry = provider.enter();
+        if (entry instanceof ProviderGate.Entry.RateLimited limited) {
+            Instant next = clock.instant().plus(limited.retryIn());
+            log.info("greeting={} outcome=DEFERRED next={} reason=\"rate limit reached\"", id, next);
+            return new Next.RunAt(next);
+        }
+        if (entry instanceof ProviderGate.Entry.CircuitOpen) {
+            // Back as it was, at its own time: the next poll claims it again, oldest first.
+            log.info("greeting={} outcome=DEFERRED reason=\"provider circuit open\"", id);
+            return new Next.RunAt(scheduledFor);
+        }
+        Step step = null;
+        try {
+            step = oneConnection.execute(status -> prepare(id, scheduledFor, clock.instant()));
+        } finally {
+            // Only a Send goes on to call the provider; every other path gives the permission back.
+            if (!(step instanceof Step.Send)) {
+                provider.leave();
+            }
+        }
+        if (step instanceof Step.NotBefore notBefore) {
+            log.info("greeting={} outcome=NOT_YET next={}", id, notBefore.at());
+            return new Next.RunAt(notBefore.at());
+        }
+        if (step instanceof Step.Send send) {
+            return send(id, send, rowVersion);
+        }
+        return DONE;
+    }
+
+    private Step prepare(GreetingId id, Instant scheduledFor, Instant now) {
+        DeliveryFacts known = facts.load(id);
+        Optional<GreetingLogRepository.State> state = known.state();
+        if (state.isPresent() && state.get().status().isFinal()) {
+            return alreadyFinished(id, state.get().status().name());
+        }
+        int attempts = state.map(GreetingLogRepository.State::attempts).orElse(0);
+        Optional<Occasion> occasion = occasions.find(id.occasion());
+        Optional<User> user = known.user();
+        if (occasion.isEmpty() || user.isEmpty()) {
+            return skip(id, attempts, occasion.isEmpty() ? "unknown occasion" : "the user was deleted", scheduledFor,
+                    now);
+        }
+        Optional<LocalDate> date = occasion.get().dateOf(user.get());
+        if (date.isEmpty() || !calendar.greetingDate(date.get(), id.date().getYear()).equals(id.date())) {
+            return skip(id, attempts, "the user's " + id.occasion().toLowerCase() + " no longer falls on "
+                    + id.date(), scheduledFor, now);
+        }
+        Optional<OwedSince> owed = known.owed();
+        if (owed.isEmpty() || !owed.get().owes(id.date())) {
+            return skip(id, attempts, "not owed: the user was created or changed after this date", scheduledFor, now);
+        }
+        Instant dueAt = sendInstant.owed(id.date(), user.get().timezone(), owed.get().since());
+        if (now.isBefore(dueAt)) {
+            return new Step.NotBefore(dueAt);
+        }
+        if (calendar.expired(dueAt, now)) {
+            if (!greetingLog.close(id, GreetingTransition.EXPIRED, attempts, "not delivered within max-lateness", dueAt,
+                    now)) {
+                return movedOn(id, now);
+            }
+            metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
+            log.warn("greeting={} outcome=EXPIRED due={}", id, dueAt);
+            return FINISHED;
+        }
+        Optional<GreetingLogRepository.Attempt> attempt = greetingLog.startAttempt(id, attempts, dueAt, now);
+        if (attempt.isEmpty()) {
+            return movedOn(id, now);
+        }
+        if (state.isPresent() && state.get().outcomeUnknown()) {
+            metrics.uncertainAttempt();
+            log.warn("greeting={} outcome=RESEND_UNCERTAIN attempt={} uncertain={}: the previous attempt never recorded"
+                    + " its outcome; a provider that ignores the Idempotency-Key may deliver twice", id,
+                    attempt.get().number(), attempt.get().uncertain());
+        }
+        return new Step.Send(attempt.get().number(), user.get().email(), occasions.message(occasion.get(), user.get()),
+                dueAt);
+    }
+
+    /**
+     * After the handler threw instead of delivering (a bug, data it cannot read; not a provider
+     * answer): once the greeting's date is past max-lateness in every zone, it is recorded EXPIRED
+     * with the error, like any greeting not delivered in time. Returns whether the row can go.
+     */
+    public boolean expireAfterError(GreetingId id, Throwable error, Instant scheduledFor, Instant now) {
+        if (now.isBefore(calendar.latestDeadline(id.date()))) {
+            return false;
+        }
+        Optional<GreetingLogRepository.State> state = greetingLog.state(id);
+        if (state.isPresent() && state.get().status().isFinal()) {
+            return true;
+        }
+        String reason = "gave up at max-lateness; the handler kept failing: " + error.getClass().getSimpleName()
+                + ": " + error.getMessage();
+        boolean closed = greetingLog.close(id, GreetingTransition.EXPIRED, state.map(GreetingLogRepository.State::attempts).orElse(0),
+                reason.length() > MAX_ERROR_LENGTH ? reason.substring(0, MAX_ERROR_LENGTH) + "…" : reason,
+                scheduledFor, now);
+        if (closed) {
+            metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
+            log.warn("greeting={} outcome=EXPIRED reason=\"{}\"", id, reason);
+        }
+        return closed;
+    }
+
+    /**
+     * A guarded write changed nothing: between this handler's read and its write, another attempt
+     * (an instance that took over, or one declared dead while merely slow) moved the entry on.
+     * Finished: the row can go. Still SENDING: the row stays, to be looked at again after a pause.
+     */
+    private Step movedOn(GreetingId id, Instant now) {
+        if (settledMeanwhile(id)) {
+            return alreadyFinished(id, "FINISHED_MEANWHILE");
+        }
+        Instant later = now.plus(retryPolicy.ceiling(1));
+        log.info("greeting={} outcome=MOVED_ON next={}: another attempt is under way", id, later);
+        return new Step.NotBefore(later);
+    }
+
+    private boolean settledMeanwhile(GreetingId id) {
+        return greetingLog.state(id).map(state -> state.status().isFinal()).orElse(false);
+    }
+
+    /** As {@link #movedOn}, after a call whose outcome this instance could no longer record. */
+    private Next movedOnAfterSend(GreetingId id, Instant now) {
+        if (settledMeanwhile(id)) {
+            return DONE;
+        }
+        Instant later = now.plus(retryPolicy.ceiling(1));
+        log.info("greeting={} outcome=MOVED_ON next={}: a newer attempt is under way", id, later);
+        return new Next.RunAt(later);
+    }
+
+    private static Step alreadyFinished(GreetingId id, String how) {
+        log.info("greeting={} outcome=ALREADY_{}", id, how);
+        return FINISHED;
+    }
+
+    private Step skip(GreetingId id, int attempts, String reason, Instant dueAt, Instant now) {
+        if (!greetingLog.close(id, GreetingTransition.SKIPPED, attempts, reason, dueAt, now)) {
+            return movedOn(id, now);
+        }
+        metrics.outcome(GreetingStatus.SKIPPED, id.occasion());
+        log.info("greeting={} outcome=SKIPPED reason=\"{}\"", id, reason);
+        return FINISHED;
+    }
+
+    private Next send(GreetingId id, Step.Send send, long rowVersion) {
+        long started = System.nanoTime();
+        ProviderResult result = provider.send(id.toString(), send.email(), send.message());
+        long latencyMs = (System.nanoTime() - started) / 1_000_000;
+        Instant now = clock.instant();
+        if (result instanceof ProviderResult.Delivered delivered) {
+            GreetingLogRepository.Settled settled = greetingLog.delivered(id, delivered.messageId(), now, rowVersion);
+            if (!settled.rowRemoved()) {
+                log.warn("greeting={} row left in place: another instance took it over while this one sent", id);
+            }
+            if (!settled.sent()) {
+                log.warn("greeting={} outcome=SENT_ALREADY_SETTLED: another instance settled it meanwhile", id);
+                return REMOVED;
+            }
+            Duration late = Duration.between(send.dueAt(), now);
+            metrics.sent(id.occasion(), late);
+            log.info("greeting={} outcome=SENT attempt={} to={} latencyMs={} lateMs={}", id, send.attempt(),
+                    Emails.mask(send.email()), latencyMs, late.toMillis());
+            return REMOVED;
+        }
+        if (result instanceof ProviderResult.Rejected rejected) {
+            if (!greetingLog.close(id, GreetingTransition.REJECTED, send.attempt(), rejected.reason(), send.dueAt(),
+                    now)) {
+                return movedOnAfterSend(id, now);
+            }
+            metrics.outcome(GreetingStatus.FAILED, id.occasion());
+            log.warn("greeting={} outcome=FAILED attempt={} to={} latencyMs={} reason=\"{}\"", id, send.attempt(),
+                    Emails.mask(send.email()), latencyMs, rejected.reason());
+            return DONE;
+        }
+        // Unavailable for now, or misconfigured: neither is the greeting's fault, so both are retried.
+        boolean misconfigured = result instanceof ProviderResult.Misconfigured;
+        String error = misconfigured
+                ? "provider answered as if Cakeday were misconfigured: " + ((ProviderResult.Misconfigured) result).reason()
+                : ((ProviderResult.Unavailable) result).reason();
+        Duration retryAfter = result instanceof ProviderResult.Unavailable unavailable ? unavailable.retryAfter() : null;
+        Instant deadline = calendar.deadline(send.dueAt());
+        // The last try is made just before the deadline; a Retry-After that reaches past it cannot be honoured in time.
+        Instant lastTry = deadline.minusSeconds(1);
+        Instant next = retryAfter != null
+                ? now.plus(retryAfter)
+                : min(now.plus(retryPolicy.delay(send.attempt())), lastTry);
+        if (next.isAfter(lastTry) || !now.isBefore(lastTry)) {
+            String reason = "gave up at max-lateness; last error: " + error;
+            if (!greetingLog.close(id, GreetingTransition.GAVE_UP, send.attempt(), reason, send.dueAt(), now)) {
+                return movedOnAfterSend(id, now);
+            }
+            metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
+            log.warn("greeting={} outcome=EXPIRED attempt={} latencyMs={} reason=\"{}\"", id, send.attempt(),
+                    latencyMs, error);
+            return DONE;
+        }
+        if (!greetingLog.retryLater(id, send.attempt(), error, next, now)) {
+            return movedOnAfterSend(id, now);
+        }
+        // A misconfiguration needs an operator: it is logged as a warning (and alerted on through its meter).
+        log.atLevel(misconfigured ? Level.WARN : Level.INFO).log(
+                "greeting={} outcome=RETRY attempt={} to={} latencyMs={} next={} reason=\"{}\"", id, send.attempt(),
+                Emails.mask(send.email()), latencyMs, next, error);
+        return new Next.RunAt(next);
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}
