@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryInitial first retry delay after a temporary provider failure; it doubles per attempt
  * @param retryMax     cap of the retry delay
  * @param templates    message templates by occasion name, overriding each occasion's default
+ * @param planOnStartup whether an instance plans once at start-up, besides the daily run (the
+ *                     commands switch it off)
  */
 @ConfigurationProperties("cakeday.greeting")
 public record GreetingProperties(
@@ -28,7 +30,8 @@ public record GreetingProperties(
         @DefaultValue("00:10") LocalTime planAt,
         @DefaultValue("30s") Duration retryInitial,
         @DefaultValue("15m") Duration retryMax,
-        Map<String, String> templates) {
+        Map<String, String> templates,
+        @DefaultValue("true") boolean planOnStartup) {
 
     public GreetingProperties {
         requirePositive("max-lateness", maxLateness);

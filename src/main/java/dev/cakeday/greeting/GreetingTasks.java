@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,11 +38,10 @@ public class GreetingTasks {
     private final Clock clock;
     private final boolean planOnStartup;
 
-    public GreetingTasks(GreetingPlanner planner, Clock clock,
-            @Value("${cakeday.greeting.plan-on-startup:true}") boolean planOnStartup) {
+    public GreetingTasks(GreetingPlanner planner, Clock clock, GreetingProperties properties) {
         this.planner = planner;
         this.clock = clock;
-        this.planOnStartup = planOnStartup;
+        this.planOnStartup = properties.planOnStartup();
     }
 
     @Bean

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,12 +21,12 @@ import org.springframework.stereotype.Component;
  * slow database never stalls the metrics endpoint; the last reading stays while it is away.
  */
 @Component
-class QueueGauges {
+class QueueGauges implements SchedulingConfigurer {
 
     static final String DUE_UNCLAIMED = """
             SELECT count(*) AS due, min(execution_time) AS oldest
             FROM scheduled_tasks
-            WHERE task_name = 'greeting' AND NOT picked AND execution_time <= :now""";
+            WHERE task_name = :taskName AND NOT picked AND execution_time <= :now""";
 
     private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
 
@@ -34,7 +35,10 @@ class QueueGauges {
     private final AtomicLong due = new AtomicLong();
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
 
-    QueueGauges(JdbcClient jdbc, Clock clock, MeterRegistry meters) {
+    private final Duration refreshEvery;
+
+    QueueGauges(JdbcClient jdbc, Clock clock, MeterRegistry meters, MetricsProperties properties) {
+        this.refreshEvery = properties.queueRefresh();
         this.jdbc = jdbc;
         this.clock = clock;
         Gauge.builder("cakeday.greetings.due", due, AtomicLong::get)
@@ -46,11 +50,15 @@ class QueueGauges {
                 .register(meters);
     }
 
-    @Scheduled(fixedDelayString = "${cakeday.metrics.queue-refresh:10s}")
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(this::refresh, refreshEvery);
+    }
+
     void refresh() {
         Instant now = clock.instant();
         try {
-            jdbc.sql(DUE_UNCLAIMED).param("now", now.atOffset(ZoneOffset.UTC)).query(rs -> {
+            jdbc.sql(DUE_UNCLAIMED).param("taskName", GreetingTasks.GREETING_TASK).param("now", now.atOffset(ZoneOffset.UTC)).query(rs -> {
                 due.set(rs.getLong("due"));
                 Timestamp oldest = rs.getTimestamp("oldest");
                 oldestAgeSeconds.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), now).toSeconds()));

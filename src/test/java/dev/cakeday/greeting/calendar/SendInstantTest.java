@@ -26,7 +26,7 @@ public class SendInstantTest {
 
     public static GreetingProperties properties(LocalTime sendTime, LeapDayPolicy leapDay) {
         return new GreetingProperties(sendTime, leapDay, Duration.ofDays(3), Duration.ofDays(3), LocalTime.of(0, 10),
-                Duration.ofSeconds(30), Duration.ofMinutes(15), Map.of());
+                Duration.ofSeconds(30), Duration.ofMinutes(15), Map.of(), true);
     }
 
     static SendInstant at(LocalTime sendTime) {

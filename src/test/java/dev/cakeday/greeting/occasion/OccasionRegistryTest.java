@@ -24,7 +24,7 @@ class OccasionRegistryTest {
 
     static GreetingProperties withTemplates(Map<String, String> templates) {
         return new GreetingProperties(LocalTime.of(9, 0), LeapDayPolicy.FEB_28, Duration.ofDays(3), Duration.ofDays(3),
-                LocalTime.of(0, 10), Duration.ofSeconds(30), Duration.ofMinutes(15), templates);
+                LocalTime.of(0, 10), Duration.ofSeconds(30), Duration.ofMinutes(15), templates, true);
     }
 
     @Test
