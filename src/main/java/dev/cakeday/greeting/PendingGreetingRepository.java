@@ -15,7 +15,7 @@ class PendingGreetingRepository {
     static final String SELECT_BY_IDS = """
             SELECT task_instance, execution_time, picked, picked_by, last_heartbeat
             FROM scheduled_tasks
-            WHERE task_name = 'greeting' AND task_instance = ANY(:ids)
+            WHERE task_name = :taskName AND task_instance = ANY(:ids)
             ORDER BY execution_time""";
 
     private final JdbcClient jdbc;
@@ -26,6 +26,7 @@ class PendingGreetingRepository {
 
     List<PendingGreeting> find(Collection<GreetingId> ids) {
         return jdbc.sql(SELECT_BY_IDS)
+                .param("taskName", GreetingTasks.GREETING_TASK)
                 .param("ids", new SqlArrayValue("text", ids.stream().map(GreetingId::toString).toArray()))
                 .query((rs, row) -> new PendingGreeting(rs.getString("task_instance"),
                         instant(rs.getTimestamp("execution_time")), rs.getBoolean("picked"),

@@ -106,6 +106,7 @@ class GreetingPlannerTest extends GreetingTestSupport {
         List<GreetingCalendar.Slot> slots = calendar.slotsInWindow(
                 ZoneId.getAvailableZoneIds().stream().map(ZoneId::of).toList(), now);
         String plan = jdbc.sql("EXPLAIN " + GreetingPlanner.PLAN_ALL)
+                .param("taskName", GreetingTasks.GREETING_TASK)
                 .param("zones", new SqlArrayValue("text", slots.stream().map(s -> s.zone().getId()).toArray()))
                 .param("monthDays", new SqlArrayValue("int4", slots.stream().map(GreetingCalendar.Slot::monthDay).toArray()))
                 .param("localDates", new SqlArrayValue("text", slots.stream().map(s -> s.localDate().toString()).toArray()))
@@ -162,11 +163,8 @@ class GreetingPlannerTest extends GreetingTestSupport {
         assertThat(greetingLog.startAttempt(id, 1, now, now)).as("never reopened").isEmpty();
         assertThat(greetingLog.delivered(id, "msg-2", now, 3)).isEqualTo(new GreetingLogRepository.Settled(false, true));
 
-        Map<String, Object> row = logRow(id.toString());
-        assertThat(row.get("status")).isEqualTo("SENT");
-        assertThat(row.get("attempts")).isEqualTo(1);
-        assertThat(row.get("provider_message_id")).isEqualTo("msg-1");
-        assertThat(row.get("next_attempt_at")).isNull();
+        assertThatGreeting(id.toString()).hasStatus("SENT").hasAttempts(1).hasProviderMessageId("msg-1")
+                .hasNextAttemptAt(null);
         assertThat(jdbc.sql("SELECT count(*) FROM scheduled_tasks WHERE task_instance = ?").param(id.toString())
                 .query(Long.class).single()).isZero();
     }
@@ -194,15 +192,12 @@ class GreetingPlannerTest extends GreetingTestSupport {
         assertThat(greetingLog.retryLater(id, 1, "timeout of the older one", now.plusSeconds(5), now)).isFalse();
         assertThat(greetingLog.close(id, GreetingTransition.REJECTED, 1, "HTTP 400 to the older one", now, now)).isFalse();
         assertThat(greetingLog.close(id, GreetingTransition.GAVE_UP, 1, "older one gave up", now, now)).isFalse();
-        Map<String, Object> row = logRow(id.toString());
-        assertThat(row.get("status")).isEqualTo("SENDING");
-        assertThat(row.get("attempts")).isEqualTo(2);
-        assertThat(row.get("last_error")).isEqualTo("503 for the newer attempt");
-        assertThat(((Timestamp) row.get("next_attempt_at")).toInstant()).isEqualTo(retryOfTheNewer);
+        assertThatGreeting(id.toString()).hasStatus("SENDING").hasAttempts(2).hasLastErrorContaining("503 for the newer attempt")
+                .hasNextAttemptAt(retryOfTheNewer);
 
         assertThat(greetingLog.startAttempt(id, 2, now, now)).contains(new GreetingLogRepository.Attempt(3, 1));
         assertThat(greetingLog.close(id, GreetingTransition.REJECTED, 3, "HTTP 400", now, now)).isTrue();
-        assertThat(logRow(id.toString()).get("status")).isEqualTo("FAILED");
+        assertThatGreeting(id.toString()).hasStatus("FAILED").hasAttempts(3);
     }
 
     /** The provider took the mail, whichever attempt carried it: the newer attempt's retry must send nothing. */
@@ -216,8 +211,7 @@ class GreetingPlannerTest extends GreetingTestSupport {
 
         assertThat(greetingLog.delivered(id, "msg-of-attempt-1", now, 1).sent()).isTrue();
 
-        assertThat(logRow(id.toString())).containsEntry("status", "SENT").containsEntry("provider_message_id",
-                "msg-of-attempt-1");
+        assertThatGreeting(id.toString()).hasStatus("SENT").hasProviderMessageId("msg-of-attempt-1");
         assertThat(greetingLog.startAttempt(id, 2, now, now)).as("the retry finds it sent").isEmpty();
     }
 }

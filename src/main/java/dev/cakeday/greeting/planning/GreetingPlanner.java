@@ -2,6 +2,7 @@ package dev.cakeday.greeting.planning;
 
 import dev.cakeday.greeting.GreetingId;
 import dev.cakeday.greeting.GreetingMetrics;
+import dev.cakeday.greeting.GreetingTasks;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,68 +35,88 @@ public class GreetingPlanner {
     // Greetings never planned are recorded EXPIRED at most this far back after an outage.
     private static final Duration MAX_GAP = Duration.ofDays(366);
 
+    /*
+     * The planning statements share three complete CTEs, each a query of its own:
+     *   slots     - the (zone, local date) pairs of the window with their send instants, bound as arrays;
+     *   occasions - the user occasions greeted in those slots, found either by index probe (every user)
+     *               or by primary key (one user);
+     *   owed      - their greeting ids and due instants, for the occasions owed on that date.
+     * PostgreSQL inlines each (they are referenced once), so the plan is the same as one flat query.
+     */
+
+    /** The window's slots, from arrays bound in the same order (see {@link #bind}). */
     private static final String SLOTS = """
-            unnest(CAST(:zones AS text[]), CAST(:monthDays AS int[]), CAST(:localDates AS date[]),
-                   CAST(:sendAts AS timestamptz[])) AS s (zone, month_day, local_date, send_at)""";
+            slots AS (
+                SELECT * FROM unnest(CAST(:zones AS text[]), CAST(:monthDays AS int[]), CAST(:localDates AS date[]),
+                                     CAST(:sendAts AS timestamptz[])) AS s (zone, month_day, local_date, send_at))""";
 
     /**
-     * Every user's owed greetings in the slots. The lateral subquery (kept apart from the join by
-     * OFFSET 0) makes every slot one index probe on (month_day, timezone): the cost follows the
-     * users greeted in the window, not the table size.
+     * Every user's occasions in the slots. The lateral subquery (kept apart from the join by OFFSET 0)
+     * makes every slot one index probe on (month_day, timezone): the cost follows the users greeted in
+     * the window, not the table size.
      */
-    private static final String OWED_IN_SLOTS = """
-            SELECT o.user_id::text || ':' || o.occasion || ':' || to_char(s.local_date, 'YYYY-MM-DD') AS id,
-                   o.user_id, o.occasion, s.local_date, greatest(s.send_at, o.owed_since) AS due_at
-            FROM %s
-            CROSS JOIN LATERAL (
-                SELECT user_id, occasion, owed_since, owed_from FROM user_occasions
-                WHERE month_day = s.month_day AND timezone = s.zone
-                OFFSET 0) o
-            WHERE o.owed_from <= s.local_date
-            """.formatted(SLOTS);
+    private static final String OCCASIONS_IN_SLOTS = """
+            occasions AS (
+                SELECT s.local_date, s.send_at, o.user_id, o.occasion, o.owed_since, o.owed_from
+                FROM slots s
+                CROSS JOIN LATERAL (
+                    SELECT user_id, occasion, owed_since, owed_from FROM user_occasions
+                    WHERE month_day = s.month_day AND timezone = s.zone
+                    OFFSET 0) o)""";
+
+    /** One user's occasions of a set, found by the primary key, in the slots of their zone. */
+    private static final String OCCASIONS_OF_USER = """
+            occasions AS (
+                SELECT s.local_date, s.send_at, o.user_id, o.occasion, o.owed_since, o.owed_from
+                FROM user_occasions o
+                JOIN slots s ON s.month_day = o.month_day AND s.zone = o.timezone
+                WHERE o.user_id = :userId AND o.occasion = ANY(CAST(:occasions AS text[])))""";
+
+    /** The owed greetings of those occasions: the one place that says when a greeting is due. */
+    private static final String OWED = """
+            owed AS (
+                SELECT user_id::text || ':' || occasion || ':' || to_char(local_date, 'YYYY-MM-DD') AS id,
+                       user_id, occasion, local_date, greatest(send_at, owed_since) AS due_at
+                FROM occasions
+                WHERE owed_from <= local_date)""";
+
+    private static final String OWED_IN_SLOTS = "WITH " + SLOTS + ",\n" + OCCASIONS_IN_SLOTS + ",\n" + OWED + "\n";
 
     /** The daily run: rows that exist already (maybe picked, maybe waiting for a retry) stay as they are. */
-    public static final String PLAN_ALL = """
+    public static final String PLAN_ALL = OWED_IN_SLOTS + """
             INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
-            SELECT 'greeting', owed.id, owed.due_at, false, 1
-            FROM (%s AND greatest(s.send_at, o.owed_since) >= :windowStart) owed
-            WHERE NOT EXISTS (SELECT 1 FROM greetings g WHERE g.id = owed.id AND g.status <> 'SENDING')
+            SELECT :taskName, owed.id, owed.due_at, false, 1
+            FROM owed
+            WHERE owed.due_at >= :windowStart
+              AND NOT EXISTS (SELECT 1 FROM greetings g WHERE g.id = owed.id AND g.status <> 'SENDING')
             ORDER BY owed.id
-            ON CONFLICT (task_name, task_instance) DO NOTHING""".formatted(OWED_IN_SLOTS);
+            ON CONFLICT (task_name, task_instance) DO NOTHING""";
 
     /**
-     * A user write: the changed occasions' rows take the instants of the new data (found by the
-     * user's primary key), except a row an instance has picked, which its handler re-checks, and a
-     * retry, which keeps its delay.
+     * A user write: the changed occasions' rows take the instants of the new data, except a row an
+     * instance has picked, which its handler re-checks, and a retry, which keeps its delay.
      */
-    static final String PLAN_USER = """
+    static final String PLAN_USER = "WITH " + SLOTS + ",\n" + OCCASIONS_OF_USER + ",\n" + OWED + "\n" + """
             INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
-            SELECT 'greeting', owed.id, greatest(owed.due_at, coalesce(g.next_attempt_at, owed.due_at)), false, 1
-            FROM (
-                SELECT o.user_id::text || ':' || o.occasion || ':' || to_char(s.local_date, 'YYYY-MM-DD') AS id,
-                       greatest(s.send_at, o.owed_since) AS due_at
-                FROM user_occasions o
-                JOIN %s ON s.month_day = o.month_day AND s.zone = o.timezone
-                WHERE o.user_id = :userId AND o.occasion = ANY(CAST(:occasions AS text[]))
-                  AND o.owed_from <= s.local_date
-                  AND greatest(s.send_at, o.owed_since) >= :windowStart) owed
+            SELECT :taskName, owed.id, greatest(owed.due_at, coalesce(g.next_attempt_at, owed.due_at)), false, 1
+            FROM owed
             LEFT JOIN greetings g ON g.id = owed.id
-            WHERE g.status IS NULL OR g.status = 'SENDING'
+            WHERE owed.due_at >= :windowStart AND (g.status IS NULL OR g.status = 'SENDING')
             ON CONFLICT (task_name, task_instance) DO UPDATE
             SET execution_time = EXCLUDED.execution_time, version = scheduled_tasks.version + 1
             WHERE NOT scheduled_tasks.picked AND scheduled_tasks.execution_time <> EXCLUDED.execution_time
-            RETURNING execution_time""".formatted(SLOTS);
+            RETURNING execution_time""";
 
     /** Owed greetings due in a stretch no instance planned, and now past max-lateness: recorded, not lost. */
-    static final String EXPIRE_UNPLANNED = """
+    static final String EXPIRE_UNPLANNED = OWED_IN_SLOTS + """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, last_error,
                                    created_at, updated_at)
             SELECT owed.id, owed.user_id, owed.occasion, owed.local_date, owed.due_at, 'EXPIRED', 0,
                    'never sent: no instance ran from its due time until max-lateness had passed', :now, :now
-            FROM (%s AND greatest(s.send_at, o.owed_since) > :gapStart
-                     AND greatest(s.send_at, o.owed_since) < :gapEnd) owed
+            FROM owed
+            WHERE owed.due_at > :gapStart AND owed.due_at < :gapEnd
             ORDER BY owed.id
-            ON CONFLICT (id) DO NOTHING""".formatted(OWED_IN_SLOTS);
+            ON CONFLICT (id) DO NOTHING""";
 
     static final String PLANNED_THROUGH = "SELECT planned_through FROM planner_state WHERE id = 1";
 
@@ -106,14 +127,14 @@ public class GreetingPlanner {
     /** Removes greeting rows no instance has picked; a picked one finishes and re-checks the user. */
     static final String CANCEL_UNPICKED = """
             DELETE FROM scheduled_tasks
-            WHERE task_name = 'greeting' AND task_instance = ANY(:ids) AND NOT picked""";
+            WHERE task_name = :taskName AND task_instance = ANY(:ids) AND NOT picked""";
 
     /** A cancelled greeting that was being retried and is no longer planned is closed in the log. */
     static final String SKIP_ABANDONED = """
             UPDATE greetings g
             SET status = 'SKIPPED', last_error = :reason, next_attempt_at = NULL, updated_at = :now
             WHERE g.id = ANY(:ids) AND g.status = 'SENDING'
-              AND NOT EXISTS (SELECT 1 FROM scheduled_tasks t WHERE t.task_name = 'greeting' AND t.task_instance = g.id)""";
+              AND NOT EXISTS (SELECT 1 FROM scheduled_tasks t WHERE t.task_name = :taskName AND t.task_instance = g.id)""";
 
     private final JdbcClient jdbc;
     private final GreetingCalendar calendar;
@@ -196,7 +217,10 @@ public class GreetingPlanner {
         if (ids.isEmpty()) {
             return;
         }
-        jdbc.sql(CANCEL_UNPICKED).param("ids", array("text", ids.stream().map(GreetingId::toString))).update();
+        jdbc.sql(CANCEL_UNPICKED)
+                .param("taskName", GreetingTasks.GREETING_TASK)
+                .param("ids", array("text", ids.stream().map(GreetingId::toString)))
+                .update();
     }
 
     /** After a re-plan: greetings among {@code ids} still SENDING but without a row are SKIPPED. */
@@ -205,6 +229,7 @@ public class GreetingPlanner {
             return;
         }
         jdbc.sql(SKIP_ABANDONED)
+                .param("taskName", GreetingTasks.GREETING_TASK)
                 .param("ids", array("text", ids.stream().map(GreetingId::toString)))
                 .param("reason", reason)
                 .param("now", at(now))
@@ -213,6 +238,7 @@ public class GreetingPlanner {
 
     private JdbcClient.StatementSpec bind(String sql, List<GreetingCalendar.Slot> slots) {
         return jdbc.sql(sql)
+                .param("taskName", GreetingTasks.GREETING_TASK)
                 .param("zones", array("text", slots.stream().map(s -> s.zone().getId())))
                 .param("monthDays", array("int4", slots.stream().map(GreetingCalendar.Slot::monthDay)))
                 .param("localDates", array("text", slots.stream().map(s -> s.localDate().toString())))

@@ -70,9 +70,9 @@ class UserImport {
             WHERE s.row_no = d.row_no AND d.first_row <> d.row_no""";
 
     static final String MARK_TAKEN = """
-            UPDATE user_import s SET error = '%s'
+            UPDATE user_import s SET error = :taken
             FROM users u
-            WHERE lower(u.email) = lower(s.email) AND s.error IS NULL""".formatted(TAKEN);
+            WHERE lower(u.email) = lower(s.email) AND s.error IS NULL""";
 
     /** Holds the users this import inserted, for the greeting planner ({@link UserEvents.Imported}). */
     static final String CREATE_IMPORTED = "CREATE TEMP TABLE imported_users ON COMMIT DROP AS SELECT * FROM users WITH NO DATA";
@@ -92,12 +92,12 @@ class UserImport {
             INSERT INTO imported_users SELECT * FROM inserted""";
 
     static final String MARK_TAKEN_MEANWHILE = """
-            UPDATE user_import s SET error = '%s'
-            WHERE s.error IS NULL AND NOT EXISTS (SELECT 1 FROM imported_users i WHERE i.id = s.id)""".formatted(TAKEN);
+            UPDATE user_import s SET error = :taken
+            WHERE s.error IS NULL AND NOT EXISTS (SELECT 1 FROM imported_users i WHERE i.id = s.id)""";
 
     static final String COUNT_REFUSED = """
-            SELECT count(*) AS refused, count(*) FILTER (WHERE error = '%s') AS taken
-            FROM user_import WHERE error IS NOT NULL""".formatted(TAKEN);
+            SELECT count(*) AS refused, count(*) FILTER (WHERE error = :taken) AS taken
+            FROM user_import WHERE error IS NOT NULL""";
 
     static final String FIRST_REFUSED = """
             SELECT row_no, error FROM user_import WHERE error IS NOT NULL ORDER BY row_no LIMIT :limit""";
@@ -147,19 +147,19 @@ class UserImport {
 
         progress.step("checking emails");
         jdbc.sql(ANALYZE_STAGING).update();
-        long refusedHere = jdbc.sql(MARK_REPEATED).update() + jdbc.sql(MARK_TAKEN).update();
+        long refusedHere = jdbc.sql(MARK_REPEATED).update() + jdbc.sql(MARK_TAKEN).param("taken", TAKEN).update();
         progress.step("inserting users");
         jdbc.sql(CREATE_IMPORTED).update();
         long imported = jdbc.sql(INSERT_USERS).param("now", now.atOffset(ZoneOffset.UTC)).update();
         // Only a race with a concurrent create leaves a valid staged row out; look for those only then.
         if (imported < received - readErrors.rows - refusedHere) {
-            jdbc.sql(MARK_TAKEN_MEANWHILE).update();
+            jdbc.sql(MARK_TAKEN_MEANWHILE).param("taken", TAKEN).update();
         }
         jdbc.sql(ANALYZE_IMPORTED).update();
         progress.step("planning greetings");
         events.publishEvent(new UserEvents.Imported(now, imported));
 
-        var refused = jdbc.sql(COUNT_REFUSED).query((rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+        var refused = jdbc.sql(COUNT_REFUSED).param("taken", TAKEN).query((rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
         List<ImportError> staged = jdbc.sql(FIRST_REFUSED).param("limit", ImportReport.MAX_ERRORS)
                 .query((rs, row) -> new ImportError(rs.getLong(1), "email", rs.getString(2))).list();
         ImportReport report = new ImportReport(received, imported, readErrors.rows + refused[0], refused[1],
