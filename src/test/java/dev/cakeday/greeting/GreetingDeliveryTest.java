@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import dev.cakeday.support.Api;
 import dev.cakeday.support.FakeProvider;
+import dev.cakeday.support.GreetingAssert;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,10 +56,8 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         assertThat(calls.get(0).idempotencyKey()).isEqualTo(key);
         assertThat(calls.get(0).message()).isEqualTo("Hey, Ada Lovelace it's your birthday");
         assertThat(calls.get(0).at()).isAfterOrEqualTo(due);
-        Map<String, Object> log = logRow(key);
-        assertThat(log.get("attempts")).isEqualTo(1);
-        assertThat(((Timestamp) log.get("due_at")).toInstant()).isEqualTo(due);
-        assertThat(log.get("provider_message_id")).asString().startsWith("msg-");
+        assertThatGreeting(key).hasStatus("SENT").hasAttempts(1).isDueAt(due).hasProviderMessageIdStartingWith("msg-")
+                .wasSentWithin(DELIVERY_TIMEOUT);
         letSchedulerRun();
         assertThat(callsFor(id)).hasSize(1);
     }
@@ -180,22 +179,19 @@ class GreetingDeliveryTest extends GreetingTestSupport {
             int expected = failure;
             await("failure " + failure, DELIVERY_TIMEOUT, () -> callsFor(id).size() == expected);
             awaitRetryScheduled(key);
-            Map<String, Object> log = logRow(key);
-            Instant failedAt = ((Timestamp) log.get("updated_at")).toInstant();
-            Instant next = ((Timestamp) log.get("next_attempt_at")).toInstant();
+            GreetingAssert log = assertThatGreeting(key).hasStatus("SENDING").hasAttempts(failure)
+                    .hasLastErrorContaining("HTTP 500", "boom");
+            Instant next = log.nextAttemptAt();
             Duration ceiling = Duration.ofSeconds(30L << (failure - 1));
-            assertThat(Duration.between(failedAt, next)).isBetween(Duration.ZERO, ceiling);
+            assertThat(Duration.between(log.failedOrRetriedAt(), next)).isBetween(Duration.ZERO, ceiling);
             assertThat(executionTime(key)).contains(next);
-            assertThat(log.get("last_error")).asString().contains("HTTP 500").contains("boom");
             CLOCK.advanceTo(next);
         }
         awaitStatus(key, "SENT");
 
         assertThat(callsFor(id)).hasSize(4).allSatisfy(call -> assertThat(call.idempotencyKey()).isEqualTo(key));
         assertThat(callsFor(id).stream().filter(call -> call.status() == 200)).hasSize(1);
-        assertThat(logRow(key).get("attempts")).isEqualTo(4);
-        assertThat(logRow(key).get("uncertain_attempts")).as("every failure was recorded").isEqualTo(0);
-        assertThat(logRow(key).get("last_error")).isNull();
+        assertThatGreeting(key).hasStatus("SENT").hasAttempts(4).hasUncertainAttempts(0).hasNoLastError();
     }
 
     @Test
@@ -212,7 +208,7 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         letSchedulerRun();
 
         assertThat(callsFor(id)).hasSize(1);
-        assertThat(logRow(key).get("last_error")).asString().contains("HTTP 400").contains("invalid email address");
+        assertThatGreeting(key).hasStatus("FAILED").hasAttempts(1).hasLastErrorContaining("HTTP 400", "invalid email address");
         assertThat(executionTime(key)).isEmpty();
     }
 
@@ -228,8 +224,7 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         CLOCK.advanceTo(sendInstant(date, zone));
         Instant next = awaitRetryScheduled(key);
         assertThat(logStatus(key)).contains("SENDING");
-        assertThat(logRow(key).get("last_error")).asString().contains("misconfigured").contains("HTTP 401")
-                .contains("invalid api key");
+        assertThatGreeting(key).hasLastErrorContaining("misconfigured", "HTTP 401", "invalid api key");
 
         PROVIDER.answer(FakeProvider::accept);
         CLOCK.advanceTo(next);
@@ -258,8 +253,7 @@ class GreetingDeliveryTest extends GreetingTestSupport {
 
             CLOCK.advanceTo(date.plusDays(4).atTime(12, 0).toInstant(ZoneOffset.UTC).plusSeconds(1));
             awaitStatus(key, "EXPIRED");
-            assertThat(logRow(key).get("last_error")).asString().contains("handler kept failing")
-                    .contains("ZoneRulesException");
+            assertThatGreeting(key).hasStatus("EXPIRED").hasLastErrorContaining("handler kept failing", "ZoneRulesException");
             assertThat(callsFor(id)).isEmpty();
         } finally {
             // No other test may meet a user no one can read.
@@ -336,8 +330,7 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         awaitStatus(key, "SENT");
 
         assertThat(callsFor(id)).hasSize(1);
-        Instant sentAt = ((Timestamp) logRow(key).get("sent_at")).toInstant();
-        assertThat(Duration.between(due, sentAt)).isBetween(Duration.ofDays(1), Duration.ofDays(1).plusMinutes(1));
+        assertThatGreeting(key).hasStatus("SENT").wasSentLateBy(Duration.ofDays(1), Duration.ofDays(1).plusMinutes(1));
     }
 
     @Test
@@ -527,8 +520,8 @@ class GreetingDeliveryTest extends GreetingTestSupport {
 
         awaitStatus(staleDate, "SKIPPED");
         awaitStatus(goneUser, "SKIPPED");
-        assertThat(logRow(staleDate).get("last_error")).asString().contains("no longer falls on");
-        assertThat(logRow(goneUser).get("last_error")).asString().contains("deleted");
+        assertThatGreeting(staleDate).hasStatus("SKIPPED").hasLastErrorContaining("no longer falls on");
+        assertThatGreeting(goneUser).hasStatus("SKIPPED").hasLastErrorContaining("deleted");
         assertThat(PROVIDER.calls()).isEmpty();
     }
 
@@ -550,8 +543,7 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         CLOCK.advanceTo(due.plusSeconds(1));
         await("the row removed", DELIVERY_TIMEOUT, () -> executionTime(key).isEmpty());
         assertThat(callsFor(id)).isEmpty();
-        assertThat(logRow(key)).containsEntry("status", "SENT").containsEntry("attempts", 1)
-                .containsEntry("provider_message_id", "msg-earlier");
+        assertThatGreeting(key).hasStatus("SENT").hasAttempts(1).hasProviderMessageId("msg-earlier");
     }
 
     /** A fixed-offset region zone (Etc/GMT±h) whose local time now lies in the given range. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cakeday.support.Api;
 import dev.cakeday.support.FakeProvider;
+import dev.cakeday.support.GreetingAssert;
 import dev.cakeday.support.IntegrationTest;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -110,8 +111,9 @@ abstract class GreetingTestSupport extends IntegrationTest {
                 .param(userId + ":%").query(Long.class).single();
     }
 
-    Map<String, Object> logRow(String greetingId) {
-        return jdbc.sql("SELECT * FROM greetings WHERE id = ?").param(greetingId).query().singleRow();
+    /** The greeting's delivery log entry, asserted in the domain's words. */
+    GreetingAssert assertThatGreeting(String greetingId) {
+        return GreetingAssert.assertThatGreeting(jdbc, greetingId);
     }
 
     Optional<String> logStatus(String greetingId) {
