@@ -38,8 +38,8 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: these tests run after `./mvnw package`");
         }
         int port = freePort();
-        // C1 only: three instances starting at once on 2 cores took 48 s with C2 compiling beside them and
-        // 23 s without; the scenarios test crashes and restarts, not the JIT's peak code.
+        // C1 only: three instances starting at once on 2 cores start in about half the time without C2
+        // compiling beside them (docs/RELIABILITY.md); the scenarios test crashes and restarts, not peak code.
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--server.port=" + port));
         if (!properties.containsKey("db-scheduler.scheduler-name")) {
