@@ -3,10 +3,11 @@ package dev.cakeday;
 import dev.cakeday.config.Commands;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
-// No user store: the API authenticates bearer tokens only (SecurityConfig), so Boot's generated password has no use.
+// No user store: the API authenticates bearer tokens only (SecurityConfig), so Boot's generated
+// password has no use.
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class CakedayApplication {

@@ -8,22 +8,32 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Which package may depend on which: the direction the code base keeps, checked on its bytecode. */
+/**
+ * Which package may depend on which: the direction the code base keeps, checked on its bytecode.
+ */
 class ArchitectureTest {
 
-    static final JavaClasses CAKEDAY = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("dev.cakeday");
+    static final JavaClasses CAKEDAY =
+            new ClassFileImporter()
+                    .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPackages("dev.cakeday");
 
     /** Users know greetings only through the GreetingOutlook interface they own. */
     @Test
     void usersNeverDependOnGreetings() {
-        noClasses().that().resideInAPackage("dev.cakeday.user..")
-                .should().dependOnClassesThat().resideInAPackage("dev.cakeday.greeting..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.cakeday.user..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.cakeday.greeting..")
                 .check(CAKEDAY);
     }
 
-    /** The occasion, calendar, planning and delivery capabilities depend on each other without a cycle. */
+    /**
+     * The occasion, calendar, planning and delivery capabilities depend on each other without a
+     * cycle.
+     */
     @Test
     void greetingCapabilitiesAreFreeOfCycles() {
         slices().matching("dev.cakeday.greeting.(*)..").should().beFreeOfCycles().check(CAKEDAY);
@@ -32,34 +42,51 @@ class ArchitectureTest {
     /** Occasions and the calendar are the vocabulary: they know nothing of planning or delivery. */
     @Test
     void occasionsAndTheCalendarKnowNeitherPlanningNorDelivery() {
-        noClasses().that().resideInAnyPackage("dev.cakeday.greeting.occasion..", "dev.cakeday.greeting.calendar..")
-                .should().dependOnClassesThat()
-                .resideInAnyPackage("dev.cakeday.greeting.planning..", "dev.cakeday.greeting.delivery..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.cakeday.greeting.occasion..", "dev.cakeday.greeting.calendar..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.cakeday.greeting.planning..", "dev.cakeday.greeting.delivery..")
                 .check(CAKEDAY);
     }
 
     /** Delivery sends what is planned; it never plans. */
     @Test
     void deliveryNeverDependsOnPlanning() {
-        noClasses().that().resideInAPackage("dev.cakeday.greeting.delivery..")
-                .should().dependOnClassesThat().resideInAPackage("dev.cakeday.greeting.planning..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.cakeday.greeting.delivery..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.cakeday.greeting.planning..")
                 .check(CAKEDAY);
     }
 
     /** The mail channel sends a text to an address: it knows no user and no greeting. */
     @Test
     void theMailChannelKnowsNoUserAndNoGreeting() {
-        noClasses().that().resideInAPackage("dev.cakeday.mail..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.cakeday.user..", "dev.cakeday.greeting..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.cakeday.mail..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.cakeday.user..", "dev.cakeday.greeting..")
                 .check(CAKEDAY);
     }
 
     /** The security boundary stands before every feature and depends on none. */
     @Test
     void securityDependsOnNoFeature() {
-        noClasses().that().resideInAPackage("dev.cakeday.security..")
-                .should().dependOnClassesThat()
-                .resideInAnyPackage("dev.cakeday.user..", "dev.cakeday.greeting..", "dev.cakeday.mail..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.cakeday.security..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.cakeday.user..", "dev.cakeday.greeting..", "dev.cakeday.mail..")
                 .check(CAKEDAY);
     }
 }

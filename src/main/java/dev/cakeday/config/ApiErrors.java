@@ -12,11 +12,25 @@ import org.springframework.http.ProblemDetail;
 /** OpenAPI: the problem+json answers common to every /user endpoint. */
 @Target({ElementType.METHOD, ElementType.TYPE})
 @Retention(RetentionPolicy.RUNTIME)
-@ApiResponse(responseCode = "400", description = "Invalid id, parameter or body; `errors` lists each failing field",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "401", description = "Missing or wrong bearer token (when tokens are configured)",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "403", description = "A reader token on a write: writes need an admin token",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-public @interface ApiErrors {
-}
+@ApiResponse(
+        responseCode = "400",
+        description = "Invalid id, parameter or body; `errors` lists each failing field",
+        content =
+                @Content(
+                        mediaType = "application/problem+json",
+                        schema = @Schema(implementation = ProblemDetail.class)))
+@ApiResponse(
+        responseCode = "401",
+        description = "Missing or wrong bearer token (when tokens are configured)",
+        content =
+                @Content(
+                        mediaType = "application/problem+json",
+                        schema = @Schema(implementation = ProblemDetail.class)))
+@ApiResponse(
+        responseCode = "403",
+        description = "A reader token on a write: writes need an admin token",
+        content =
+                @Content(
+                        mediaType = "application/problem+json",
+                        schema = @Schema(implementation = ProblemDetail.class)))
+public @interface ApiErrors {}

@@ -12,12 +12,12 @@ import org.springframework.util.unit.DataSize;
 /**
  * The HTTP API under {@code cakeday.api.*}.
  *
- * @param maxBodySize   largest request body accepted, except a bulk import's
- * @param token         one admin token, kept for configurations that predate {@code tokens}
- * @param tokens        the bearer tokens that are valid now, each with a name and a role; several
- *                      at once let a token be rotated without downtime
+ * @param maxBodySize largest request body accepted, except a bulk import's
+ * @param token one admin token, kept for configurations that predate {@code tokens}
+ * @param tokens the bearer tokens that are valid now, each with a name and a role; several at once
+ *     let a token be rotated without downtime
  * @param publicMetrics whether {@code /actuator/prometheus} answers without a token
- * @param publicDocs    whether the OpenAPI document and Swagger UI answer without a token
+ * @param publicDocs whether the OpenAPI document and Swagger UI answer without a token
  */
 @ConfigurationProperties("cakeday.api")
 public record ApiProperties(
@@ -48,7 +48,8 @@ public record ApiProperties(
 
     public ApiProperties {
         if (maxBodySize.toBytes() < 1) {
-            throw new IllegalArgumentException("cakeday.api.max-body-size must be positive, got " + maxBodySize);
+            throw new IllegalArgumentException(
+                    "cakeday.api.max-body-size must be positive, got " + maxBodySize);
         }
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         Set<String> names = new HashSet<>();
@@ -66,14 +67,17 @@ public record ApiProperties(
                 throw new IllegalArgumentException(at + ".role must be reader or admin");
             }
             if (!names.add(t.name().strip().toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException(at + ".name repeats the name '" + t.name() + "'");
+                throw new IllegalArgumentException(
+                        at + ".name repeats the name '" + t.name() + "'");
             }
             if (!values.add(t.token().strip())) {
-                throw new IllegalArgumentException(at + ".token repeats the token of another entry");
+                throw new IllegalArgumentException(
+                        at + ".token repeats the token of another entry");
             }
         }
         if (token != null && !token.isBlank() && values.contains(token.strip())) {
-            throw new IllegalArgumentException("cakeday.api.token repeats a token of cakeday.api.tokens");
+            throw new IllegalArgumentException(
+                    "cakeday.api.token repeats a token of cakeday.api.tokens");
         }
     }
 
@@ -82,12 +86,20 @@ public record ApiProperties(
         if (token == null || token.isBlank()) {
             return tokens;
         }
-        return Stream.concat(tokens.stream(), Stream.of(new Token("api-token", token, Role.ADMIN))).toList();
+        return Stream.concat(tokens.stream(), Stream.of(new Token("api-token", token, Role.ADMIN)))
+                .toList();
     }
 
     @Override
     public String toString() {
-        return "ApiProperties[maxBodySize=" + maxBodySize + ", tokens=" + allTokens() + ", publicMetrics="
-                + publicMetrics + ", publicDocs=" + publicDocs + "]";
+        return "ApiProperties[maxBodySize="
+                + maxBodySize
+                + ", tokens="
+                + allTokens()
+                + ", publicMetrics="
+                + publicMetrics
+                + ", publicDocs="
+                + publicDocs
+                + "]";
     }
 }

@@ -12,9 +12,9 @@ import java.io.IOException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.stereotype.Component;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,9 +33,12 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
-    // A bulk import spools its body and has its own, larger limit (cakeday.import.max-size). Matched as
-    // the router matches, so that no other spelling of the path escapes the limit or is wrongly held to it.
-    private static final RequestMatcher IMPORT = PathPatternRequestMatcher.withDefaults().matcher("/user/import");
+    // A bulk import spools its body and has its own, larger limit (cakeday.import.max-size).
+    // Matched as
+    // the router matches, so that no other spelling of the path escapes the limit or is wrongly
+    // held to it.
+    private static final RequestMatcher IMPORT =
+            PathPatternRequestMatcher.withDefaults().matcher("/user/import");
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
@@ -43,7 +46,8 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilterInternal(
+            HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
@@ -63,8 +67,12 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     }
 
     private void reject(HttpServletResponse response) throws IOException {
-        ProblemDetail problem = Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
-                "the request body must not exceed " + maxBytes + " bytes");
+        ProblemDetail problem =
+                Problems.of(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        "body-too-large",
+                        "Request body too large",
+                        "the request body must not exceed " + maxBytes + " bytes");
         response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setHeader("Connection", "close");

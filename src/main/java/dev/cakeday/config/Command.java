@@ -2,7 +2,10 @@ package dev.cakeday.config;
 
 import java.util.List;
 
-/** A command-line task, run as {@code java -jar cakeday.jar <name> [args] [--spring.property=value ...]}. */
+/**
+ * A command-line task, run as {@code java -jar cakeday.jar <name> [args] [--spring.property=value
+ * ...]}.
+ */
 public interface Command {
 
     String name();

@@ -16,9 +16,15 @@ public record InstanceName(String value) {
     private static final String ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
     private static final int SUFFIX_LENGTH = 6;
 
-    /** A name unique to this process start, beginning with {@code prefix} (or {@code pid@host} when blank). */
+    /**
+     * A name unique to this process start, beginning with {@code prefix} (or {@code pid@host} when
+     * blank).
+     */
     public static InstanceName startedAs(String prefix) {
-        String base = prefix == null || prefix.isBlank() ? ManagementFactory.getRuntimeMXBean().getName() : prefix.strip();
+        String base =
+                prefix == null || prefix.isBlank()
+                        ? ManagementFactory.getRuntimeMXBean().getName()
+                        : prefix.strip();
         StringBuilder name = new StringBuilder(base).append('-');
         for (int i = 0; i < SUFFIX_LENGTH; i++) {
             name.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));

@@ -18,13 +18,21 @@ class JsonConfig {
 
     @Bean
     JsonMapperBuilderCustomizer strictJsonInput() {
-        return builder -> builder
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .withCoercionConfig(LogicalType.Textual, textual -> textual
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+        return builder ->
+                builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .withCoercionConfig(
+                                LogicalType.Textual,
+                                textual ->
+                                        textual.setCoercion(
+                                                        CoercionInputShape.Integer,
+                                                        CoercionAction.Fail)
+                                                .setCoercion(
+                                                        CoercionInputShape.Float,
+                                                        CoercionAction.Fail)
+                                                .setCoercion(
+                                                        CoercionInputShape.Boolean,
+                                                        CoercionAction.Fail));
     }
 }

@@ -19,19 +19,28 @@ class OpenApiConfig {
 
     @Bean
     OpenAPI cakedayOpenApi(ObjectProvider<BuildProperties> build) {
-        String version = build.getIfAvailable() == null ? "dev" : build.getIfAvailable().getVersion();
+        String version =
+                build.getIfAvailable() == null ? "dev" : build.getIfAvailable().getVersion();
         return new OpenAPI()
-                .info(new Info()
-                        .title("Cakeday API")
-                        .version(version)
-                        .description("Users and their greetings. Every error is RFC 9457 application/problem+json. "
-                                + "When tokens are configured (cakeday.api.tokens), every endpoint but health, info and "
-                                + "(by default) metrics and these docs needs Authorization: Bearer <token>: a reader token "
-                                + "may read, an admin token may also write.")
-                        .license(new License().name("Proprietary")))
-                .components(new Components().addSecuritySchemes(BEARER,
-                        new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                                .description("Required when tokens are configured: a reader token for GET, an admin token for writes")))
+                .info(
+                        new Info()
+                                .title("Cakeday API")
+                                .version(version)
+                                .description(
+                                        "Users and their greetings. Every error is RFC 9457 application/problem+json. "
+                                                + "When tokens are configured (cakeday.api.tokens), every endpoint but health, info and "
+                                                + "(by default) metrics and these docs needs Authorization: Bearer <token>: a reader token "
+                                                + "may read, an admin token may also write.")
+                                .license(new License().name("Proprietary")))
+                .components(
+                        new Components()
+                                .addSecuritySchemes(
+                                        BEARER,
+                                        new SecurityScheme()
+                                                .type(SecurityScheme.Type.HTTP)
+                                                .scheme("bearer")
+                                                .description(
+                                                        "Required when tokens are configured: a reader token for GET, an admin token for writes")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 }

@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The error page as problem+json: what the server refuses before any handler runs (a malformed
- * request line or URI) is reported in the same form as every other error. It tells the status
- * only, never what was sent.
+ * request line or URI) is reported in the same form as every other error. It tells the status only,
+ * never what was sent.
  */
 @RestController
 class ProblemErrorController implements ErrorController {
@@ -22,11 +22,21 @@ class ProblemErrorController implements ErrorController {
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        HttpStatus status = code instanceof Integer c && HttpStatus.resolve(c) != null
-                ? HttpStatus.valueOf(c) : HttpStatus.INTERNAL_SERVER_ERROR;
+        HttpStatus status =
+                code instanceof Integer c && HttpStatus.resolve(c) != null
+                        ? HttpStatus.valueOf(c)
+                        : HttpStatus.INTERNAL_SERVER_ERROR;
         String slug = status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-');
-        ProblemDetail problem = Problems.of(status, slug, status.getReasonPhrase(),
-                status.is4xxClientError() ? "the request could not be read" : "the request could not be completed");
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        ProblemDetail problem =
+                Problems.of(
+                        status,
+                        slug,
+                        status.getReasonPhrase(),
+                        status.is4xxClientError()
+                                ? "the request could not be read"
+                                : "the request could not be completed");
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 }

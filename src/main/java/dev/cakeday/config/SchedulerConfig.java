@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * db-scheduler plumbing: it runs on the service's clock (so tests move time for it too), stores
  * task data as JSON rather than the starter's Java serialization, and names each instance by host
- * and process, unique per start, so that {@code picked_by} tells operators which process holds a row.
+ * and process, unique per start, so that {@code picked_by} tells operators which process holds a
+ * row.
  */
 @Configuration(proxyBeanMethods = false)
 class SchedulerConfig {
@@ -27,7 +28,10 @@ class SchedulerConfig {
         return clock::instant;
     }
 
-    /** This instance's scheduler name, as {@code picked_by} shows it: the configured prefix or pid@host, and a suffix. */
+    /**
+     * This instance's scheduler name, as {@code picked_by} shows it: the configured prefix or
+     * pid@host, and a suffix.
+     */
     @Bean
     InstanceName instanceName(@Value("${db-scheduler.scheduler-name:}") String configuredPrefix) {
         InstanceName name = InstanceName.startedAs(configuredPrefix);

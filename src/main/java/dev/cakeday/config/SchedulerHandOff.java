@@ -13,14 +13,15 @@ import org.springframework.stereotype.Component;
  * Graceful shutdown: when the application closes (SIGTERM), before the web server drains and the
  * connection pool goes, the scheduler stops claiming rows and lets running greetings finish (up to
  * twice {@code shutdown-max-wait}); rows still picked by this instance then are handed back, so
- * that another instance takes them at once instead of after the dead-instance timeout.
- * (A closing context, not a lifecycle stop: Spring also stops lifecycles to pause a context, and a
- * stopped db-scheduler cannot start again.)
+ * that another instance takes them at once instead of after the dead-instance timeout. (A closing
+ * context, not a lifecycle stop: Spring also stops lifecycles to pause a context, and a stopped
+ * db-scheduler cannot start again.)
  */
 @Component
 class SchedulerHandOff {
 
-    static final String RELEASE_PICKED = """
+    static final String RELEASE_PICKED =
+            """
             UPDATE scheduled_tasks
             SET picked = false, picked_by = NULL, last_heartbeat = NULL, version = version + 1
             WHERE picked AND picked_by = :instance""";

@@ -23,13 +23,15 @@ class TomcatProblems implements WebServerFactoryCustomizer<TomcatServletWebServe
 
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
-        factory.addConnectorCustomizers(connector -> connector.setEncodedSolidusHandling("passthrough"));
-        factory.addContextCustomizers(context -> {
-            Host host = (Host) context.getParent();
-            if (host instanceof StandardHost standard) {
-                standard.setErrorReportValveClass(ProblemReportValve.class.getName());
-            }
-        });
+        factory.addConnectorCustomizers(
+                connector -> connector.setEncodedSolidusHandling("passthrough"));
+        factory.addContextCustomizers(
+                context -> {
+                    Host host = (Host) context.getParent();
+                    if (host instanceof StandardHost standard) {
+                        standard.setErrorReportValveClass(ProblemReportValve.class.getName());
+                    }
+                });
     }
 
     /** Tomcat's own error report, as RFC 9457 problem+json that repeats nothing of the request. */
@@ -42,9 +44,14 @@ class TomcatProblems implements WebServerFactoryCustomizer<TomcatServletWebServe
                 return;
             }
             String title = status < 500 ? "Bad request" : "Server error";
-            String body = "{\"type\":\"urn:cakeday:problem:" + (status < 500 ? "malformed-request" : "internal")
-                    + "\",\"title\":\"" + title + "\",\"status\":" + status
-                    + ",\"detail\":\"the server could not read the request line or its path\"}";
+            String body =
+                    "{\"type\":\"urn:cakeday:problem:"
+                            + (status < 500 ? "malformed-request" : "internal")
+                            + "\",\"title\":\""
+                            + title
+                            + "\",\"status\":"
+                            + status
+                            + ",\"detail\":\"the server could not read the request line or its path\"}";
             try {
                 response.setContentType("application/problem+json");
                 response.setCharacterEncoding(StandardCharsets.UTF_8.name());

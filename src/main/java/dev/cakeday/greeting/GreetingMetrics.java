@@ -37,17 +37,22 @@ public class GreetingMetrics {
                 }
             }
         }
-        this.uncertainAttempts = Counter.builder("cakeday.greeting.uncertain.attempts")
-                .description("Attempts made after one whose outcome was never recorded (possible duplicates)")
-                .register(meters);
-        this.plannerRuns = Timer.builder("cakeday.planner.run")
-                .description("Duration of full planning runs")
-                .register(meters);
-        this.plannerRows = Counter.builder("cakeday.planner.rows")
-                .description("Greeting rows created by planning runs")
-                .register(meters);
+        this.uncertainAttempts =
+                Counter.builder("cakeday.greeting.uncertain.attempts")
+                        .description(
+                                "Attempts made after one whose outcome was never recorded (possible duplicates)")
+                        .register(meters);
+        this.plannerRuns =
+                Timer.builder("cakeday.planner.run")
+                        .description("Duration of full planning runs")
+                        .register(meters);
+        this.plannerRows =
+                Counter.builder("cakeday.planner.rows")
+                        .description("Greeting rows created by planning runs")
+                        .register(meters);
         Gauge.builder("cakeday.planner.last.success.timestamp", plannerLastSuccess, AtomicLong::get)
-                .description("When the last full planning run finished (epoch seconds; 0 before the first)")
+                .description(
+                        "When the last full planning run finished (epoch seconds; 0 before the first)")
                 .baseUnit("seconds")
                 .register(meters);
     }
@@ -58,22 +63,30 @@ public class GreetingMetrics {
     }
 
     private Counter outcomeCounter(GreetingStatus status, String occasion) {
-        return outcomes.computeIfAbsent(status.name() + ":" + occasion, key -> Counter.builder("cakeday.greetings")
-                .description("Greetings that reached a final status, by outcome and occasion")
-                .tag("outcome", status.name().toLowerCase())
-                .tag("occasion", occasion)
-                .register(meters));
+        return outcomes.computeIfAbsent(
+                status.name() + ":" + occasion,
+                key ->
+                        Counter.builder("cakeday.greetings")
+                                .description(
+                                        "Greetings that reached a final status, by outcome and occasion")
+                                .tag("outcome", status.name().toLowerCase())
+                                .tag("occasion", occasion)
+                                .register(meters));
     }
 
     public void sent(String occasion, Duration late) {
         outcome(GreetingStatus.SENT, occasion);
-        lateness.computeIfAbsent(occasion, key -> Timer.builder("cakeday.greeting.lateness")
-                        .description("Time from a greeting's due instant to its delivery")
-                        .tag("occasion", occasion)
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofMillis(10))
-                        .maximumExpectedValue(Duration.ofDays(3))
-                        .register(meters))
+        lateness.computeIfAbsent(
+                        occasion,
+                        key ->
+                                Timer.builder("cakeday.greeting.lateness")
+                                        .description(
+                                                "Time from a greeting's due instant to its delivery")
+                                        .tag("occasion", occasion)
+                                        .publishPercentileHistogram()
+                                        .minimumExpectedValue(Duration.ofMillis(10))
+                                        .maximumExpectedValue(Duration.ofDays(3))
+                                        .register(meters))
                 .record(late.isNegative() ? Duration.ZERO : late);
     }
 

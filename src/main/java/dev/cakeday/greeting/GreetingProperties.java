@@ -10,16 +10,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The time rules and planning settings under {@code cakeday.greeting.*}.
  *
- * @param sendTime     local time of day greetings go out in each user's zone
- * @param leapDay      when Feb 29 occasions are greeted in common years
- * @param maxLateness  how late a greeting may still go out; past it, it is recorded EXPIRED
- * @param horizon      how far ahead the planner creates greeting rows
- * @param planAt       time of day (UTC) of the daily planning run
+ * @param sendTime local time of day greetings go out in each user's zone
+ * @param leapDay when Feb 29 occasions are greeted in common years
+ * @param maxLateness how late a greeting may still go out; past it, it is recorded EXPIRED
+ * @param horizon how far ahead the planner creates greeting rows
+ * @param planAt time of day (UTC) of the daily planning run
  * @param retryInitial first retry delay after a temporary provider failure; it doubles per attempt
- * @param retryMax     cap of the retry delay
- * @param templates    message templates by occasion name, overriding each occasion's default
+ * @param retryMax cap of the retry delay
+ * @param templates message templates by occasion name, overriding each occasion's default
  * @param planOnStartup whether an instance plans once at start-up, besides the daily run (the
- *                     commands switch it off)
+ *     commands switch it off)
  */
 @ConfigurationProperties("cakeday.greeting")
 public record GreetingProperties(
@@ -39,16 +39,19 @@ public record GreetingProperties(
         requirePositive("retry-initial", retryInitial);
         requirePositive("retry-max", retryMax);
         if (horizon.compareTo(Duration.ofDays(1)) < 0) {
-            // The planner runs once a day: a shorter horizon would plan some greetings only after they fell due.
-            throw new IllegalArgumentException("cakeday.greeting.horizon must be at least 1d (the planner runs daily), got "
-                    + horizon);
+            // The planner runs once a day: a shorter horizon would plan some greetings only after
+            // they fell due.
+            throw new IllegalArgumentException(
+                    "cakeday.greeting.horizon must be at least 1d (the planner runs daily), got "
+                            + horizon);
         }
         templates = templates == null ? Map.of() : Map.copyOf(templates);
     }
 
     private static void requirePositive(String name, Duration value) {
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException("cakeday.greeting." + name + " must be positive, got " + value);
+            throw new IllegalArgumentException(
+                    "cakeday.greeting." + name + " must be positive, got " + value);
         }
     }
 }

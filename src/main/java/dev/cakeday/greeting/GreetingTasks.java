@@ -1,13 +1,13 @@
 package dev.cakeday.greeting;
 
-import dev.cakeday.greeting.delivery.GreetingDelivery;
-import dev.cakeday.greeting.planning.GreetingPlanner;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import dev.cakeday.greeting.delivery.GreetingDelivery;
+import dev.cakeday.greeting.planning.GreetingPlanner;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,36 +49,46 @@ public class GreetingTasks {
         return Tasks.custom(GREETING_TASK, Void.class)
                 .onFailure(endAtMaxLateness(delivery))
                 .onDeadExecutionRevive()
-                .execute((instance, context) -> {
-                    Optional<GreetingId> id = GreetingId.tryParse(instance.getId());
-                    if (id.isEmpty()) {
-                        log.error("Removing greeting row with an unreadable id '{}'", instance.getId());
-                        return new CompletionHandler.OnCompleteRemove<>();
-                    }
-                    GreetingDelivery.Next next = delivery.deliver(id.get(), context.getExecution().executionTime,
-                            context.getExecution().version);
-                    if (next instanceof GreetingDelivery.Next.RunAt runAt) {
-                        return (complete, operations) -> operations.reschedule(complete, runAt.at());
-                    }
-                    if (next instanceof GreetingDelivery.Next.Removed) {
-                        return (complete, operations) -> {
-                        };
-                    }
-                    return new CompletionHandler.OnCompleteRemove<>();
-                });
+                .execute(
+                        (instance, context) -> {
+                            Optional<GreetingId> id = GreetingId.tryParse(instance.getId());
+                            if (id.isEmpty()) {
+                                log.error(
+                                        "Removing greeting row with an unreadable id '{}'",
+                                        instance.getId());
+                                return new CompletionHandler.OnCompleteRemove<>();
+                            }
+                            GreetingDelivery.Next next =
+                                    delivery.deliver(
+                                            id.get(),
+                                            context.getExecution().executionTime,
+                                            context.getExecution().version);
+                            if (next instanceof GreetingDelivery.Next.RunAt runAt) {
+                                return (complete, operations) ->
+                                        operations.reschedule(complete, runAt.at());
+                            }
+                            if (next instanceof GreetingDelivery.Next.Removed) {
+                                return (complete, operations) -> {};
+                            }
+                            return new CompletionHandler.OnCompleteRemove<>();
+                        });
     }
 
     /**
      * A handler that threw is tried again after a pause, until its greeting is past max-lateness in
-     * every zone: then it is recorded EXPIRED with the error and its row goes, like any greeting not
-     * delivered in time, instead of being retried forever.
+     * every zone: then it is recorded EXPIRED with the error and its row goes, like any greeting
+     * not delivered in time, instead of being retried forever.
      */
     private FailureHandler<Void> endAtMaxLateness(GreetingDelivery delivery) {
         return (complete, operations) -> {
             Instant now = clock.instant();
-            Optional<GreetingId> id = GreetingId.tryParse(complete.getExecution().taskInstance.getId());
-            Throwable error = complete.getCause().orElse(new IllegalStateException("unknown error"));
-            if (id.isPresent() && delivery.expireAfterError(id.get(), error, complete.getExecution().executionTime, now)) {
+            Optional<GreetingId> id =
+                    GreetingId.tryParse(complete.getExecution().taskInstance.getId());
+            Throwable error =
+                    complete.getCause().orElse(new IllegalStateException("unknown error"));
+            if (id.isPresent()
+                    && delivery.expireAfterError(
+                            id.get(), error, complete.getExecution().executionTime, now)) {
                 operations.remove();
                 return;
             }
@@ -95,7 +105,8 @@ public class GreetingTasks {
 
     /**
      * Plans at start-up too, so that a first start or a long stop needs no wait for the daily run.
-     * A failure here must not stop the instance: the daily run, retried every few minutes, covers it.
+     * A failure here must not stop the instance: the daily run, retried every few minutes, covers
+     * it.
      */
     @EventListener(ApplicationReadyEvent.class)
     void planOnStartup() {

@@ -14,7 +14,8 @@ public record MetricsProperties(@DefaultValue("10s") Duration queueRefresh) {
 
     public MetricsProperties {
         if (queueRefresh.isNegative() || queueRefresh.isZero()) {
-            throw new IllegalArgumentException("cakeday.metrics.queue-refresh must be positive, got " + queueRefresh);
+            throw new IllegalArgumentException(
+                    "cakeday.metrics.queue-refresh must be positive, got " + queueRefresh);
         }
     }
 }

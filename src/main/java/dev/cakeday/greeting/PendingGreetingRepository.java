@@ -12,7 +12,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class PendingGreetingRepository {
 
-    static final String SELECT_BY_IDS = """
+    static final String SELECT_BY_IDS =
+            """
             SELECT task_instance, execution_time, picked, picked_by, last_heartbeat
             FROM scheduled_tasks
             WHERE task_name = :taskName AND task_instance = ANY(:ids)
@@ -27,10 +28,17 @@ class PendingGreetingRepository {
     List<PendingGreeting> find(Collection<GreetingId> ids) {
         return jdbc.sql(SELECT_BY_IDS)
                 .param("taskName", GreetingTasks.GREETING_TASK)
-                .param("ids", new SqlArrayValue("text", ids.stream().map(GreetingId::toString).toArray()))
-                .query((rs, row) -> new PendingGreeting(rs.getString("task_instance"),
-                        instant(rs.getTimestamp("execution_time")), rs.getBoolean("picked"),
-                        rs.getString("picked_by"), instant(rs.getTimestamp("last_heartbeat"))))
+                .param(
+                        "ids",
+                        new SqlArrayValue("text", ids.stream().map(GreetingId::toString).toArray()))
+                .query(
+                        (rs, row) ->
+                                new PendingGreeting(
+                                        rs.getString("task_instance"),
+                                        instant(rs.getTimestamp("execution_time")),
+                                        rs.getBoolean("picked"),
+                                        rs.getString("picked_by"),
+                                        instant(rs.getTimestamp("last_heartbeat"))))
                 .list();
     }
 

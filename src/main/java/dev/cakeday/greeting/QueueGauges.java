@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
 @Component
 class QueueGauges implements SchedulingConfigurer {
 
-    static final String DUE_UNCLAIMED = """
+    static final String DUE_UNCLAIMED =
+            """
             SELECT count(*) AS due, min(execution_time) AS oldest
             FROM scheduled_tasks
             WHERE task_name = :taskName AND NOT picked AND execution_time <= :now""";
@@ -58,11 +59,21 @@ class QueueGauges implements SchedulingConfigurer {
     void refresh() {
         Instant now = clock.instant();
         try {
-            jdbc.sql(DUE_UNCLAIMED).param("taskName", GreetingTasks.GREETING_TASK).param("now", now.atOffset(ZoneOffset.UTC)).query(rs -> {
-                due.set(rs.getLong("due"));
-                Timestamp oldest = rs.getTimestamp("oldest");
-                oldestAgeSeconds.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), now).toSeconds()));
-            });
+            jdbc.sql(DUE_UNCLAIMED)
+                    .param("taskName", GreetingTasks.GREETING_TASK)
+                    .param("now", now.atOffset(ZoneOffset.UTC))
+                    .query(
+                            rs -> {
+                                due.set(rs.getLong("due"));
+                                Timestamp oldest = rs.getTimestamp("oldest");
+                                oldestAgeSeconds.set(
+                                        oldest == null
+                                                ? 0
+                                                : Math.max(
+                                                        0,
+                                                        Duration.between(oldest.toInstant(), now)
+                                                                .toSeconds()));
+                            });
         } catch (RuntimeException e) {
             log.debug("Could not read the greeting queue: {}", e.getMessage());
         }

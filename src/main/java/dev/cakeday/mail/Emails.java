@@ -1,10 +1,11 @@
 package dev.cakeday.mail;
 
-/** Email addresses as logs may show them: {@code ada@example.com} becomes {@code a***@example.com}. */
+/**
+ * Email addresses as logs may show them: {@code ada@example.com} becomes {@code a***@example.com}.
+ */
 public final class Emails {
 
-    private Emails() {
-    }
+    private Emails() {}
 
     public static String mask(String email) {
         if (email == null) {

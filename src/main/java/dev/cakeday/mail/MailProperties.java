@@ -8,14 +8,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The email provider under {@code cakeday.mail.*}.
  *
- * @param baseUrl        the provider's base URL; greetings are POSTed to {@code {base-url}/send-email}
+ * @param baseUrl the provider's base URL; greetings are POSTed to {@code {base-url}/send-email}
  * @param connectTimeout how long to wait for a connection
- * @param readTimeout    how long to wait for the answer; past it the attempt counts as a temporary failure
- * @param maxRate        greetings per second one instance may send (the provider's quota divided by
- *                       the instances); 0 means unlimited
+ * @param readTimeout how long to wait for the answer; past it the attempt counts as a temporary
+ *     failure
+ * @param maxRate greetings per second one instance may send (the provider's quota divided by the
+ *     instances); 0 means unlimited
  * @param maxIdleConnections connections to the provider kept open between calls; at least the
- *                       greetings an instance sends at once ({@code db-scheduler.threads}), or a
- *                       burst closes and reopens connections on every call
+ *     greetings an instance sends at once ({@code db-scheduler.threads}), or a burst closes and
+ *     reopens connections on every call
  * @param circuitBreaker when to stop calling a provider that is down
  */
 @ConfigurationProperties("cakeday.mail")
@@ -29,25 +30,26 @@ public record MailProperties(
 
     public MailProperties {
         if (maxRate < 0) {
-            throw new IllegalArgumentException("cakeday.mail.max-rate must be 0 (unlimited) or positive, got " + maxRate);
+            throw new IllegalArgumentException(
+                    "cakeday.mail.max-rate must be 0 (unlimited) or positive, got " + maxRate);
         }
         if (maxIdleConnections < 1) {
             throw new IllegalArgumentException(
-                    "cakeday.mail.max-idle-connections must be at least 1, got " + maxIdleConnections);
+                    "cakeday.mail.max-idle-connections must be at least 1, got "
+                            + maxIdleConnections);
         }
     }
 
     /**
      * @param failureRateThreshold percentage of failed calls, among the last {@code slidingWindow},
-     *                             that opens the breaker
-     * @param slidingWindow        calls the failure rate is computed over
-     * @param minimumCalls         calls needed before the rate counts
-     * @param openWait             how long the breaker stays open before one probe call is let through
+     *     that opens the breaker
+     * @param slidingWindow calls the failure rate is computed over
+     * @param minimumCalls calls needed before the rate counts
+     * @param openWait how long the breaker stays open before one probe call is let through
      */
     public record CircuitBreaker(
             @DefaultValue("50") float failureRateThreshold,
             @DefaultValue("100") int slidingWindow,
             @DefaultValue("50") int minimumCalls,
-            @DefaultValue("30s") Duration openWait) {
-    }
+            @DefaultValue("30s") Duration openWait) {}
 }

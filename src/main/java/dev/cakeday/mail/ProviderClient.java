@@ -24,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The third-party email API: {@code POST {base-url}/send-email} with {@code {"email", "message"}}
- * and an {@code Idempotency-Key}, classified into delivered, rejected for good, unavailable for now,
- * or misconfigured (the request never reached a provider that judged the mail).
+ * and an {@code Idempotency-Key}, classified into delivered, rejected for good, unavailable for
+ * now, or misconfigured (the request never reached a provider that judged the mail).
  */
 @Component
 public class ProviderClient {
@@ -33,7 +33,8 @@ public class ProviderClient {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final int MAX_REASON_LENGTH = 500;
     private static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
-    // Answers about Cakeday's request (where it went, its credentials, its form), not about the mail.
+    // Answers about Cakeday's request (where it went, its credentials, its form), not about the
+    // mail.
     private static final Set<Integer> MISCONFIGURED = Set.of(401, 403, 404, 405, 406, 415);
 
     private final OkHttpClient http;
@@ -42,19 +43,28 @@ public class ProviderClient {
     private final Clock clock;
 
     ProviderClient(MailProperties properties, JsonMapper json, Clock clock) {
-        this.http = new OkHttpClient.Builder()
-                .connectTimeout(properties.connectTimeout())
-                .readTimeout(properties.readTimeout())
-                .writeTimeout(properties.readTimeout())
-                .callTimeout(properties.connectTimeout().plus(properties.readTimeout()))
-                // OkHttp keeps 5 idle connections by default: with more sending threads, most calls would connect anew.
-                .connectionPool(new ConnectionPool(properties.maxIdleConnections(), KEEP_ALIVE.toMinutes(), TimeUnit.MINUTES))
-                .followRedirects(false)
-                // A pooled connection the provider (or a proxy) closed while it sat idle fails on reuse before the
-                // provider reads the request; OkHttp then resends it once on a new connection (and once after a
-                // 408), with the same Idempotency-Key. It never resends after a read timeout.
-                .retryOnConnectionFailure(true)
-                .build();
+        this.http =
+                new OkHttpClient.Builder()
+                        .connectTimeout(properties.connectTimeout())
+                        .readTimeout(properties.readTimeout())
+                        .writeTimeout(properties.readTimeout())
+                        .callTimeout(properties.connectTimeout().plus(properties.readTimeout()))
+                        // OkHttp keeps 5 idle connections by default: with more sending threads,
+                        // most calls would connect anew.
+                        .connectionPool(
+                                new ConnectionPool(
+                                        properties.maxIdleConnections(),
+                                        KEEP_ALIVE.toMinutes(),
+                                        TimeUnit.MINUTES))
+                        .followRedirects(false)
+                        // A pooled connection the provider (or a proxy) closed while it sat idle
+                        // fails on reuse before the
+                        // provider reads the request; OkHttp then resends it once on a new
+                        // connection (and once after a
+                        // 408), with the same Idempotency-Key. It never resends after a read
+                        // timeout.
+                        .retryOnConnectionFailure(true)
+                        .build();
         HttpUrl base = HttpUrl.get(properties.baseUrl().toString());
         this.sendUrl = base.newBuilder().addPathSegment("send-email").build();
         this.json = json;
@@ -63,15 +73,17 @@ public class ProviderClient {
 
     public ProviderResult send(String idempotencyKey, String email, String message) {
         byte[] body = json.writeValueAsBytes(new SendEmail(email, message));
-        Request request = new Request.Builder()
-                .url(sendUrl)
-                .header("Idempotency-Key", idempotencyKey)
-                .post(RequestBody.create(body, JSON))
-                .build();
+        Request request =
+                new Request.Builder()
+                        .url(sendUrl)
+                        .header("Idempotency-Key", idempotencyKey)
+                        .post(RequestBody.create(body, JSON))
+                        .build();
         try (Response response = http.newCall(request).execute()) {
             return classify(response);
         } catch (IOException e) {
-            return new ProviderResult.Unavailable(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+            return new ProviderResult.Unavailable(
+                    e.getClass().getSimpleName() + ": " + e.getMessage(), null);
         }
     }
 
@@ -82,7 +94,8 @@ public class ProviderClient {
         }
         String reason = "HTTP " + code + reason(text(response.body()));
         if (code == 408 || code == 429 || code >= 500) {
-            return new ProviderResult.Unavailable(reason, retryAfter(response.header("Retry-After")));
+            return new ProviderResult.Unavailable(
+                    reason, retryAfter(response.header("Retry-After")));
         }
         if (code < 400 || MISCONFIGURED.contains(code)) {
             return new ProviderResult.Misconfigured(code, reason);
@@ -90,7 +103,10 @@ public class ProviderClient {
         return new ProviderResult.Rejected(code, reason);
     }
 
-    /** The provider took the mail: a body cut short or unreadable loses only the message id, never the delivery. */
+    /**
+     * The provider took the mail: a body cut short or unreadable loses only the message id, never
+     * the delivery.
+     */
     private String messageId(ResponseBody body) {
         try {
             return field(text(body), "messageId");
@@ -114,7 +130,10 @@ public class ProviderClient {
         if (said.isEmpty()) {
             return "";
         }
-        return ": " + (said.length() > MAX_REASON_LENGTH ? said.substring(0, MAX_REASON_LENGTH) + "…" : said);
+        return ": "
+                + (said.length() > MAX_REASON_LENGTH
+                        ? said.substring(0, MAX_REASON_LENGTH) + "…"
+                        : said);
     }
 
     private String field(String body, String name) {
@@ -136,7 +155,8 @@ public class ProviderClient {
             return Duration.ofSeconds(Long.parseLong(value));
         }
         try {
-            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             Duration wait = Duration.between(clock.instant(), at);
             return wait.isNegative() ? Duration.ZERO : wait;
         } catch (DateTimeParseException e) {
@@ -144,6 +164,5 @@ public class ProviderClient {
         }
     }
 
-    private record SendEmail(String email, String message) {
-    }
+    private record SendEmail(String email, String message) {}
 }

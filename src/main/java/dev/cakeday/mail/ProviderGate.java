@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -21,16 +20,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stands before the provider: a circuit breaker stops calls to a provider that keeps failing (one
- * probe per {@code open-wait} while open), and an optional rate limit keeps this instance under
- * its share of the provider's quota. A caller that is not let through puts its greeting back
- * without calling (see {@link #enter()}).
+ * probe per {@code open-wait} while open), and an optional rate limit keeps this instance under its
+ * share of the provider's quota. A caller that is not let through puts its greeting back without
+ * calling (see {@link #enter()}).
  */
 @Component
 public class ProviderGate {
 
     static final String BREAKER = "provider";
     private static final Duration RATE_LIMIT_WAIT = Duration.ofMillis(500);
-    // How often a held caller looks whether the breaker lets it through (with jitter: half to whole).
+    // How often a held caller looks whether the breaker lets it through (with jitter: half to
+    // whole).
     private static final Duration HOLD_STEP = Duration.ofMillis(500);
     private static final Logger log = LoggerFactory.getLogger(ProviderGate.class);
 
@@ -49,16 +49,22 @@ public class ProviderGate {
         this.meters = meters;
         MailProperties.CircuitBreaker settings = properties.circuitBreaker();
         this.openWait = settings.openWait();
-        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .failureRateThreshold(settings.failureRateThreshold())
-                .slidingWindowSize(settings.slidingWindow())
-                .minimumNumberOfCalls(settings.minimumCalls())
-                .waitDurationInOpenState(settings.openWait())
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .build());
+        CircuitBreakerRegistry breakers =
+                CircuitBreakerRegistry.of(
+                        CircuitBreakerConfig.custom()
+                                .failureRateThreshold(settings.failureRateThreshold())
+                                .slidingWindowSize(settings.slidingWindow())
+                                .minimumNumberOfCalls(settings.minimumCalls())
+                                .waitDurationInOpenState(settings.openWait())
+                                .permittedNumberOfCallsInHalfOpenState(1)
+                                .build());
         this.breaker = breakers.circuitBreaker(BREAKER);
-        this.breaker.getEventPublisher().onStateTransition(event ->
-                log.warn("provider circuit breaker {}", event.getStateTransition()));
+        this.breaker
+                .getEventPublisher()
+                .onStateTransition(
+                        event ->
+                                log.warn(
+                                        "provider circuit breaker {}", event.getStateTransition()));
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
         this.rateLimiter = properties.maxRate() <= 0 ? null : rateLimiter(properties.maxRate());
         this.deferredOpen = deferred(meters, "circuit_open");
@@ -69,11 +75,13 @@ public class ProviderGate {
         // Whole permits per period: a fractional rate becomes N permits per N/rate seconds.
         int permits = (int) Math.max(1, Math.round(perSecond));
         Duration period = Duration.ofNanos((long) (permits / perSecond * 1_000_000_000L));
-        return RateLimiter.of("provider", RateLimiterConfig.custom()
-                .limitForPeriod(permits)
-                .limitRefreshPeriod(period)
-                .timeoutDuration(RATE_LIMIT_WAIT)
-                .build());
+        return RateLimiter.of(
+                "provider",
+                RateLimiterConfig.custom()
+                        .limitForPeriod(permits)
+                        .limitRefreshPeriod(period)
+                        .timeoutDuration(RATE_LIMIT_WAIT)
+                        .build());
     }
 
     private static Counter deferred(MeterRegistry meters, String reason) {
@@ -85,28 +93,30 @@ public class ProviderGate {
 
     /** What {@link #enter()} decided. */
     public sealed interface Entry {
-        /** Call the provider now (then {@link #send}), or give the permission back with {@link #leave()}. */
-        record Granted() implements Entry {
-        }
+        /**
+         * Call the provider now (then {@link #send}), or give the permission back with {@link
+         * #leave()}.
+         */
+        record Granted() implements Entry {}
 
         /** Over this instance's rate: put the greeting back and try again after {@code retryIn}. */
-        record RateLimited(Duration retryIn) implements Entry {
-        }
+        record RateLimited(Duration retryIn) implements Entry {}
 
-        /** The breaker stayed open for a whole {@code open-wait}: put the greeting back as it was. */
-        record CircuitOpen() implements Entry {
-        }
+        /**
+         * The breaker stayed open for a whole {@code open-wait}: put the greeting back as it was.
+         */
+        record CircuitOpen() implements Entry {}
     }
 
     private static final Entry GRANTED = new Entry.Granted();
     private static final Entry CIRCUIT_OPEN = new Entry.CircuitOpen();
 
     /**
-     * Lets the caller through, or holds it while the breaker is open, for at most one
-     * {@code open-wait}: the breaker's probe goes to one held caller, and when it closes every held
-     * caller goes on at once. Holding, rather than putting each greeting back with a later time,
-     * leaves the due rows as they are: no write per greeting every few seconds, and the queue lag
-     * keeps measuring from the real due time.
+     * Lets the caller through, or holds it while the breaker is open, for at most one {@code
+     * open-wait}: the breaker's probe goes to one held caller, and when it closes every held caller
+     * goes on at once. Holding, rather than putting each greeting back with a later time, leaves
+     * the due rows as they are: no write per greeting every few seconds, and the queue lag keeps
+     * measuring from the real due time.
      */
     public Entry enter() {
         long holdUntil = System.nanoTime() + openWait.toNanos();
@@ -117,8 +127,13 @@ public class ProviderGate {
                 return CIRCUIT_OPEN;
             }
             try {
-                Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1,
-                        ThreadLocalRandom.current().nextLong(HOLD_STEP.toMillis() / 2, HOLD_STEP.toMillis() + 1)));
+                Thread.sleep(
+                        Math.min(
+                                TimeUnit.NANOSECONDS.toMillis(left) + 1,
+                                ThreadLocalRandom.current()
+                                        .nextLong(
+                                                HOLD_STEP.toMillis() / 2,
+                                                HOLD_STEP.toMillis() + 1)));
             } catch (InterruptedException e) {
                 // Shutting down: the greeting goes back as it was.
                 Thread.currentThread().interrupt();
@@ -129,7 +144,8 @@ public class ProviderGate {
         if (rateLimiter != null && !rateLimiter.acquirePermission()) {
             breaker.releasePermission();
             deferredRate.increment();
-            return new Entry.RateLimited(Duration.ofMillis(ThreadLocalRandom.current().nextLong(250, 1_000)));
+            return new Entry.RateLimited(
+                    Duration.ofMillis(ThreadLocalRandom.current().nextLong(250, 1_000)));
         }
         return GRANTED;
     }
@@ -139,29 +155,41 @@ public class ProviderGate {
         breaker.releasePermission();
     }
 
-    /** Calls the provider after {@link #enter()}; the outcome feeds the breaker and the call timer. */
+    /**
+     * Calls the provider after {@link #enter()}; the outcome feeds the breaker and the call timer.
+     */
     public ProviderResult send(String idempotencyKey, String email, String message) {
         long started = System.nanoTime();
         ProviderResult result;
         try {
             result = client.send(idempotencyKey, email, message);
         } catch (RuntimeException e) {
-            // Every call let through must be recorded, or a half-open breaker would wait for its probe forever.
+            // Every call let through must be recorded, or a half-open breaker would wait for its
+            // probe forever.
             breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
             throw e;
         }
         long elapsed = System.nanoTime() - started;
         if (result instanceof ProviderResult.Unavailable unavailable) {
-            breaker.onError(elapsed, TimeUnit.NANOSECONDS, new ProviderUnavailableException(unavailable.reason()));
+            breaker.onError(
+                    elapsed,
+                    TimeUnit.NANOSECONDS,
+                    new ProviderUnavailableException(unavailable.reason()));
         } else if (result instanceof ProviderResult.Misconfigured misconfigured) {
-            breaker.onError(elapsed, TimeUnit.NANOSECONDS, new ProviderUnavailableException(misconfigured.reason()));
+            breaker.onError(
+                    elapsed,
+                    TimeUnit.NANOSECONDS,
+                    new ProviderUnavailableException(misconfigured.reason()));
         } else {
             breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
         }
-        calls.computeIfAbsent(outcome(result), outcome -> Timer.builder("cakeday.provider.calls")
-                        .description("Calls to the email provider, by outcome")
-                        .tag("outcome", outcome)
-                        .register(meters))
+        calls.computeIfAbsent(
+                        outcome(result),
+                        outcome ->
+                                Timer.builder("cakeday.provider.calls")
+                                        .description("Calls to the email provider, by outcome")
+                                        .tag("outcome", outcome)
+                                        .register(meters))
                 .record(elapsed, TimeUnit.NANOSECONDS);
         return result;
     }

@@ -6,25 +6,24 @@ import java.time.Duration;
 public sealed interface ProviderResult {
 
     /** 2xx: the provider took the mail. */
-    record Delivered(String messageId) implements ProviderResult {
-    }
-
-    /** 400, 413, 422 and the other 4xx that judge the mail itself: the provider will never take it; do not retry. */
-    record Rejected(int status, String reason) implements ProviderResult {
-    }
+    record Delivered(String messageId) implements ProviderResult {}
 
     /**
-     * 408, 429, 5xx, a timeout or a connection error: try again later, not before
-     * {@code retryAfter} when the provider said so (null otherwise).
+     * 400, 413, 422 and the other 4xx that judge the mail itself: the provider will never take it;
+     * do not retry.
      */
-    record Unavailable(String reason, Duration retryAfter) implements ProviderResult {
-    }
+    record Rejected(int status, String reason) implements ProviderResult {}
 
     /**
-     * A redirect, 401, 403, 404, 405, 406 or 415: the request never reached a provider that
-     * judged the mail, because Cakeday is set up wrong (URL, key). Not the greeting's fault:
-     * retried like {@link Unavailable} until max-lateness while an operator fixes it, and alerted on.
+     * 408, 429, 5xx, a timeout or a connection error: try again later, not before {@code
+     * retryAfter} when the provider said so (null otherwise).
      */
-    record Misconfigured(int status, String reason) implements ProviderResult {
-    }
+    record Unavailable(String reason, Duration retryAfter) implements ProviderResult {}
+
+    /**
+     * A redirect, 401, 403, 404, 405, 406 or 415: the request never reached a provider that judged
+     * the mail, because Cakeday is set up wrong (URL, key). Not the greeting's fault: retried like
+     * {@link Unavailable} until max-lateness while an operator fixes it, and alerted on.
+     */
+    record Misconfigured(int status, String reason) implements ProviderResult {}
 }

@@ -13,21 +13,26 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * Checks a presented bearer token against every configured one. Tokens are compared as SHA-256
- * digests with {@link MessageDigest#isEqual}, and every entry is compared whatever matched, so
- * that the time taken tells nothing about which token, or how much of one, was right. The token
- * itself is kept only as its digest and never reaches a log or an error.
+ * digests with {@link MessageDigest#isEqual}, and every entry is compared whatever matched, so that
+ * the time taken tells nothing about which token, or how much of one, was right. The token itself
+ * is kept only as its digest and never reaches a log or an error.
  */
 final class ApiTokens implements AuthenticationManager {
 
-    private record Entry(String name, byte[] digest, SimpleGrantedAuthority role) {
-    }
+    private record Entry(String name, byte[] digest, SimpleGrantedAuthority role) {}
 
     private final List<Entry> entries;
 
     ApiTokens(List<ApiProperties.Token> tokens) {
-        this.entries = tokens.stream()
-                .map(t -> new Entry(t.name(), digest(t.token().strip()), new SimpleGrantedAuthority(t.role().authority())))
-                .toList();
+        this.entries =
+                tokens.stream()
+                        .map(
+                                t ->
+                                        new Entry(
+                                                t.name(),
+                                                digest(t.token().strip()),
+                                                new SimpleGrantedAuthority(t.role().authority())))
+                        .toList();
     }
 
     boolean none() {
@@ -46,12 +51,14 @@ final class ApiTokens implements AuthenticationManager {
         if (match == null) {
             throw new BadCredentialsException("the bearer token is not valid");
         }
-        return UsernamePasswordAuthenticationToken.authenticated(match.name(), null, List.of(match.role()));
+        return UsernamePasswordAuthenticationToken.authenticated(
+                match.name(), null, List.of(match.role()));
     }
 
     private static byte[] digest(String token) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

@@ -18,12 +18,13 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The security boundary's answers, as RFC 9457 problem+json like every other error: 401 with
- * {@code WWW-Authenticate: Bearer} (RFC 6750), 403 for a reader's write, and 400 for a request
- * the firewall refuses (encoded separators, {@code ;} parameters, dot segments, double slashes).
- * None repeats what the client sent.
+ * The security boundary's answers, as RFC 9457 problem+json like every other error: 401 with {@code
+ * WWW-Authenticate: Bearer} (RFC 6750), 403 for a reader's write, and 400 for a request the
+ * firewall refuses (encoded separators, {@code ;} parameters, dot segments, double slashes). None
+ * repeats what the client sent.
  */
-final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
+final class ProblemResponses
+        implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
     private static final String REALM = "Bearer realm=\"cakeday\"";
 
@@ -34,28 +35,48 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
     }
 
     @Override
-    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
+    public void commence(
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
             throws IOException {
         boolean noToken = ex instanceof InsufficientAuthenticationException;
-        String detail = noToken ? "this endpoint requires an Authorization: Bearer token" : ex.getMessage();
-        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, noToken ? REALM : REALM + ", error=\"invalid_token\"");
-        write(response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
+        String detail =
+                noToken ? "this endpoint requires an Authorization: Bearer token" : ex.getMessage();
+        response.setHeader(
+                HttpHeaders.WWW_AUTHENTICATE,
+                noToken ? REALM : REALM + ", error=\"invalid_token\"");
+        write(
+                response,
+                Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException ex)
+    public void handle(
+            HttpServletRequest request, HttpServletResponse response, AccessDeniedException ex)
             throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, REALM + ", error=\"insufficient_scope\"");
-        write(response, Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
-                "this token may only read; " + request.getMethod() + " needs an admin token"));
+        write(
+                response,
+                Problems.of(
+                        HttpStatus.FORBIDDEN,
+                        "forbidden",
+                        "Forbidden",
+                        "this token may only read; "
+                                + request.getMethod()
+                                + " needs an admin token"));
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException ex)
+    public void handle(
+            HttpServletRequest request, HttpServletResponse response, RequestRejectedException ex)
             throws IOException {
-        write(response, Problems.of(HttpStatus.BAD_REQUEST, "rejected-request", "Request rejected",
-                "the request's method or path is not accepted: use a plain path without encoded separators,"
-                        + " ';' parameters, dot segments or repeated slashes"));
+        write(
+                response,
+                Problems.of(
+                        HttpStatus.BAD_REQUEST,
+                        "rejected-request",
+                        "Request rejected",
+                        "the request's method or path is not accepted: use a plain path without encoded separators,"
+                                + " ';' parameters, dot segments or repeated slashes"));
     }
 
     private void write(HttpServletResponse response, ProblemDetail problem) throws IOException {

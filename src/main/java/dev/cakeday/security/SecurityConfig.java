@@ -27,10 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The one security boundary. Spring Security matches paths as Spring MVC routes them (decoded,
  * normalised), and its firewall refuses the spellings that could be read two ways, so no spelling
- * of a path reaches a handler it does not guard. With tokens configured it denies by default:
- * only the open paths answer without a token, a reader token may read, an admin token may do
- * everything. With no token configured at all, the API is open, as before tokens existed, and the
- * start-up log says so.
+ * of a path reaches a handler it does not guard. With tokens configured it denies by default: only
+ * the open paths answer without a token, a reader token may read, an admin token may do everything.
+ * With no token configured at all, the API is open, as before tokens existed, and the start-up log
+ * says so.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -44,18 +44,27 @@ class SecurityConfig {
     }
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, ApiProperties properties, ProblemResponses problems) {
+    SecurityFilterChain apiSecurity(
+            HttpSecurity http, ApiProperties properties, ProblemResponses problems) {
         ApiTokens tokens = new ApiTokens(properties.allTokens());
-        http.csrf(AbstractHttpConfigurer::disable) // no cookies or sessions: a bearer token cannot be forged cross-site
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        http.csrf(
+                        AbstractHttpConfigurer
+                                ::disable) // no cookies or sessions: a bearer token cannot be
+                // forged cross-site
+                .sessionManagement(
+                        session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
-                .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+                .exceptionHandling(
+                        errors ->
+                                errors.authenticationEntryPoint(problems)
+                                        .accessDeniedHandler(problems));
         if (tokens.none()) {
-            log.warn("No API token is configured (cakeday.api.tokens, cakeday.api.token): every endpoint is open to"
-                    + " anyone who can reach this port");
+            log.warn(
+                    "No API token is configured (cakeday.api.tokens, cakeday.api.token): every endpoint is open to"
+                            + " anyone who can reach this port");
             http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
             return http.build();
         }
@@ -63,19 +72,27 @@ class SecurityConfig {
         AuthenticationFilter bearer = new AuthenticationFilter(tokens, new BearerTokenConverter());
         // An open path answers whatever Authorization a probe or a proxy sends along.
         bearer.setRequestMatcher(new NegatedRequestMatcher(open));
-        bearer.setSuccessHandler((request, response, authentication) -> {
-        });
+        bearer.setSuccessHandler((request, response, authentication) -> {});
         bearer.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
         String[] anyRole = {Role.READER.name(), Role.ADMIN.name()};
         http.addFilterAt(bearer, BasicAuthenticationFilter.class)
-                .authorizeHttpRequests(requests -> requests
-                        // Boot's error page shows a status, nothing protected; a forward to it has passed this chain.
-                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .requestMatchers(open).permitAll()
-                        .requestMatchers(HttpMethod.GET).hasAnyRole(anyRole)
-                        .requestMatchers(HttpMethod.HEAD).hasAnyRole(anyRole)
-                        .requestMatchers(HttpMethod.OPTIONS).hasAnyRole(anyRole)
-                        .anyRequest().hasRole(Role.ADMIN.name()));
+                .authorizeHttpRequests(
+                        requests ->
+                                requests
+                                        // Boot's error page shows a status, nothing protected; a
+                                        // forward to it has passed this chain.
+                                        .dispatcherTypeMatchers(DispatcherType.ERROR)
+                                        .permitAll()
+                                        .requestMatchers(open)
+                                        .permitAll()
+                                        .requestMatchers(HttpMethod.GET)
+                                        .hasAnyRole(anyRole)
+                                        .requestMatchers(HttpMethod.HEAD)
+                                        .hasAnyRole(anyRole)
+                                        .requestMatchers(HttpMethod.OPTIONS)
+                                        .hasAnyRole(anyRole)
+                                        .anyRequest()
+                                        .hasRole(Role.ADMIN.name()));
         return http.build();
     }
 

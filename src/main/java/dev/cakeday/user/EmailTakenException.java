@@ -8,7 +8,13 @@ import org.springframework.web.ErrorResponseException;
 class EmailTakenException extends ErrorResponseException {
 
     EmailTakenException(String email) {
-        super(HttpStatus.CONFLICT, Problems.of(HttpStatus.CONFLICT, "email-taken", "Email already in use",
-                "another user already has the email address " + email), null);
+        super(
+                HttpStatus.CONFLICT,
+                Problems.of(
+                        HttpStatus.CONFLICT,
+                        "email-taken",
+                        "Email already in use",
+                        "another user already has the email address " + email),
+                null);
     }
 }

@@ -10,8 +10,15 @@ import org.springframework.web.ErrorResponseException;
 class InvalidUserException extends ErrorResponseException {
 
     InvalidUserException(List<FieldViolation> violations) {
-        super(HttpStatus.BAD_REQUEST, Problems.of(HttpStatus.BAD_REQUEST, "validation", "Invalid user",
-                violations.stream().map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; "))),
+        super(
+                HttpStatus.BAD_REQUEST,
+                Problems.of(
+                        HttpStatus.BAD_REQUEST,
+                        "validation",
+                        "Invalid user",
+                        violations.stream()
+                                .map(v -> v.field() + " " + v.message())
+                                .collect(Collectors.joining("; "))),
                 null);
         getBody().setProperty("errors", violations);
     }

@@ -15,5 +15,4 @@ public record User(
         ZoneId timezone,
         LocalDate anniversary,
         Instant createdAt,
-        Instant updatedAt) {
-}
+        Instant updatedAt) {}

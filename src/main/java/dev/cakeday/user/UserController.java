@@ -44,14 +44,31 @@ class UserController {
         this.outlook = outlook;
     }
 
-    @Operation(summary = "Create a user", description = "Plans the user's greetings due within the planning window.")
+    @Operation(
+            summary = "Create a user",
+            description = "Plans the user's greetings due within the planning window.")
     @ApiResponse(responseCode = "201", description = "Created; Location: /user/{id}")
-    @ApiResponse(responseCode = "409", description = "Another user has this email (ignoring case)", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "413", description = "Body over 64 KiB", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "415", description = "Body not sent as application/json", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "Another user has this email (ignoring case)",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "413",
+            description = "Body over 64 KiB",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "415",
+            description = "Body not sent as application/json",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = ProblemDetail.class)))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<UserResponse> create(@RequestBody UserRequest request) {
         User user = users.create(request);
@@ -59,45 +76,81 @@ class UserController {
                 .body(UserResponse.of(user, outlook.upcomingOfNew(user)));
     }
 
-    @Operation(summary = "Read a user", description = "With the next greeting of each of their occasions.")
+    @Operation(
+            summary = "Read a user",
+            description = "With the next greeting of each of their occasions.")
     @ApiResponse(responseCode = "200", description = "The user")
-    @ApiResponse(responseCode = "404", description = "No such user", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such user",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = ProblemDetail.class)))
     @GetMapping("/{id}")
     UserResponse get(@PathVariable UUID id) {
         return view(users.get(id));
     }
 
-    @Operation(summary = "List users", description = "Ordered by id; pass `next` as `after` for the following page.")
+    @Operation(
+            summary = "List users",
+            description = "Ordered by id; pass `next` as `after` for the following page.")
     @ApiResponse(responseCode = "200", description = "One page; `next` is null on the last")
     @GetMapping
     UserPage list(
-            @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(MAX_PAGE_SIZE) int limit,
-            @Parameter(description = "The `next` cursor of the previous page") @RequestParam(required = false) UUID after) {
+            @Parameter(description = "Page size, 1 to 500")
+                    @RequestParam(defaultValue = "50")
+                    @Min(1)
+                    @Max(MAX_PAGE_SIZE)
+                    int limit,
+            @Parameter(description = "The `next` cursor of the previous page")
+                    @RequestParam(required = false)
+                    UUID after) {
         List<User> page = users.page(after, limit + 1);
         boolean more = page.size() > limit;
         List<User> shown = page.subList(0, Math.min(limit, page.size()));
         Map<UUID, List<UpcomingGreeting>> upcoming = outlook.upcoming(shown);
-        return new UserPage(shown.stream().map(u -> UserResponse.of(u, upcoming.get(u.id()))).toList(),
+        return new UserPage(
+                shown.stream().map(u -> UserResponse.of(u, upcoming.get(u.id()))).toList(),
                 more ? shown.get(shown.size() - 1).id() : null);
     }
 
-    @Operation(summary = "Replace a user", description = "Full replacement: omitted optional fields are cleared. "
-            + "A change of an occasion's date or of the zone re-plans that user's pending greetings.")
+    @Operation(
+            summary = "Replace a user",
+            description =
+                    "Full replacement: omitted optional fields are cleared. "
+                            + "A change of an occasion's date or of the zone re-plans that user's pending greetings.")
     @ApiResponse(responseCode = "200", description = "The replaced user")
-    @ApiResponse(responseCode = "404", description = "No such user", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "Another user has this email (ignoring case)", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such user",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "Another user has this email (ignoring case)",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = ProblemDetail.class)))
     @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
     UserResponse replace(@PathVariable UUID id, @RequestBody UserRequest request) {
         return view(users.replace(id, request));
     }
 
-    @Operation(summary = "Delete a user", description = "Cancels their pending greetings; the delivery log is kept.")
+    @Operation(
+            summary = "Delete a user",
+            description = "Cancels their pending greetings; the delivery log is kept.")
     @ApiResponse(responseCode = "204", description = "Deleted")
-    @ApiResponse(responseCode = "404", description = "No such user", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such user",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = ProblemDetail.class)))
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable UUID id) {

@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
- * Read access to users for other features: a user by id, or, for a feature that joins users into
- * a query of its own to save a round trip (delivery does, once per greeting), the columns to select
+ * Read access to users for other features: a user by id, or, for a feature that joins users into a
+ * query of its own to save a round trip (delivery does, once per greeting), the columns to select
  * and the mapping of the row.
  */
 @Component
@@ -33,8 +33,13 @@ public class UserDirectory {
                 .collect(Collectors.joining(", "));
     }
 
-    /** The user in the current row of a query that selected {@link #columns}; empty when an outer join found none. */
+    /**
+     * The user in the current row of a query that selected {@link #columns}; empty when an outer
+     * join found none.
+     */
     public static Optional<User> fromRow(ResultSet rs) throws SQLException {
-        return rs.getObject("id") == null ? Optional.empty() : Optional.of(UserRepository.mapUser(rs, rs.getRow()));
+        return rs.getObject("id") == null
+                ? Optional.empty()
+                : Optional.of(UserRepository.mapUser(rs, rs.getRow()));
     }
 }

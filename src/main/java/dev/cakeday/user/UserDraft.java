@@ -10,5 +10,4 @@ public record UserDraft(
         String email,
         LocalDate birthday,
         ZoneId timezone,
-        LocalDate anniversary) {
-}
+        LocalDate anniversary) {}

@@ -9,7 +9,13 @@ import org.springframework.web.ErrorResponseException;
 public class UserNotFoundException extends ErrorResponseException {
 
     public UserNotFoundException(UUID id) {
-        super(HttpStatus.NOT_FOUND, Problems.of(HttpStatus.NOT_FOUND, "user-not-found", "User not found",
-                "no user with id " + id), null);
+        super(
+                HttpStatus.NOT_FOUND,
+                Problems.of(
+                        HttpStatus.NOT_FOUND,
+                        "user-not-found",
+                        "User not found",
+                        "no user with id " + id),
+                null);
     }
 }

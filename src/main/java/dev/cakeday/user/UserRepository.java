@@ -24,27 +24,35 @@ class UserRepository {
     static final String COLUMNS =
             "id, first_name, last_name, email, birthday, timezone, anniversary, created_at, updated_at";
 
-    static final String INSERT = """
+    static final String INSERT =
+            """
             INSERT INTO users (first_name, last_name, email, birthday, timezone, anniversary, created_at, updated_at)
             VALUES (:firstName, :lastName, :email, :birthday, :timezone, :anniversary, :now, :now)
-            RETURNING """ + " " + COLUMNS;
+            RETURNING """
+                    + " "
+                    + COLUMNS;
 
     static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = :id";
 
     static final String SELECT_BY_ID_FOR_UPDATE = SELECT_BY_ID + " FOR UPDATE";
 
-    static final String SELECT_PAGE = """
+    static final String SELECT_PAGE =
+            """
             SELECT %s FROM users
             WHERE (CAST(:after AS uuid) IS NULL OR id > CAST(:after AS uuid))
             ORDER BY id
-            LIMIT :limit""".formatted(COLUMNS);
+            LIMIT :limit"""
+                    .formatted(COLUMNS);
 
-    static final String UPDATE = """
+    static final String UPDATE =
+            """
             UPDATE users
             SET first_name = :firstName, last_name = :lastName, email = :email, birthday = :birthday,
                 timezone = :timezone, anniversary = :anniversary, updated_at = :now
             WHERE id = :id
-            RETURNING """ + " " + COLUMNS;
+            RETURNING """
+                    + " "
+                    + COLUMNS;
 
     static final String DELETE = "DELETE FROM users WHERE id = :id RETURNING " + COLUMNS;
 
@@ -78,7 +86,11 @@ class UserRepository {
 
     User update(UUID id, UserDraft draft, Instant now) {
         try {
-            return bind(jdbc.sql(UPDATE), draft).param("id", id).param("now", at(now)).query(USER).single();
+            return bind(jdbc.sql(UPDATE), draft)
+                    .param("id", id)
+                    .param("now", at(now))
+                    .query(USER)
+                    .single();
         } catch (DuplicateKeyException e) {
             throw new EmailTakenException(draft.email());
         }

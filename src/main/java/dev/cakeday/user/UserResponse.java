@@ -18,10 +18,19 @@ record UserResponse(
         Instant createdAt,
         Instant updatedAt,
         @Schema(description = "Per occasion, the next greeting not yet in a final state")
-        List<UpcomingGreeting> upcomingGreetings) {
+                List<UpcomingGreeting> upcomingGreetings) {
 
     static UserResponse of(User user, List<UpcomingGreeting> upcoming) {
-        return new UserResponse(user.id(), user.firstName(), user.lastName(), user.email(), user.birthday(),
-                user.timezone().getId(), user.anniversary(), user.createdAt(), user.updatedAt(), upcoming);
+        return new UserResponse(
+                user.id(),
+                user.firstName(),
+                user.lastName(),
+                user.email(),
+                user.birthday(),
+                user.timezone().getId(),
+                user.anniversary(),
+                user.createdAt(),
+                user.updatedAt(),
+                upcoming);
     }
 }

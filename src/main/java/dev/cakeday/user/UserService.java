@@ -18,7 +18,11 @@ class UserService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    UserService(UserRepository users, UserValidator validator, ApplicationEventPublisher events, Clock clock) {
+    UserService(
+            UserRepository users,
+            UserValidator validator,
+            ApplicationEventPublisher events,
+            Clock clock) {
         this.users = users;
         this.validator = validator;
         this.events = events;
@@ -59,7 +63,8 @@ class UserService {
         events.publishEvent(new UserEvents.Deleted(deleted, now()));
     }
 
-    // PostgreSQL keeps microseconds: truncate so that what a write returns equals what a read returns.
+    // PostgreSQL keeps microseconds: truncate so that what a write returns equals what a read
+    // returns.
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }

@@ -12,7 +12,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
-/** Applies the field rules of a user and normalises what passes (trimmed text, typed dates and zone). */
+/**
+ * Applies the field rules of a user and normalises what passes (trimmed text, typed dates and
+ * zone).
+ */
 @Component
 public class UserValidator {
 
@@ -23,9 +26,10 @@ public class UserValidator {
     private static final DateTimeFormatter ISO_DATE =
             DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
     // Dot-atom local part and a dotted host name with a letter TLD: what real mailboxes use.
-    private static final Pattern EMAIL = Pattern.compile(
-            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                    + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
+    private static final Pattern EMAIL =
+            Pattern.compile(
+                    "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                            + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
     // The zone whose calendar day starts first: no date later than its today exists anywhere yet.
     private static final ZoneId EARLIEST_ZONE = ZoneId.of("Etc/GMT-14");
     private static final Set<String> REGION_IDS = ZoneId.getAvailableZoneIds();
@@ -45,7 +49,10 @@ public class UserValidator {
         return draft;
     }
 
-    /** The draft, or null with the broken rules added to {@code violations}: no exception per bad row of an import. */
+    /**
+     * The draft, or null with the broken rules added to {@code violations}: no exception per bad
+     * row of an import.
+     */
     public UserDraft check(UserRequest request, List<FieldViolation> violations) {
         int before = violations.size();
         String firstName = name("firstName", request.firstName(), violations);
@@ -54,7 +61,8 @@ public class UserValidator {
         ZoneId zone = zone(request.timezone(), violations);
         LocalDate today = LocalDate.now(clock.withZone(zone != null ? zone : EARLIEST_ZONE));
         LocalDate birthday = date("birthday", request.birthday(), true, today, violations);
-        LocalDate anniversary = date("anniversary", request.anniversary(), false, today, violations);
+        LocalDate anniversary =
+                date("anniversary", request.anniversary(), false, today, violations);
         if (violations.size() > before) {
             return null;
         }
@@ -71,10 +79,13 @@ public class UserValidator {
         if (length == 0) {
             violations.add(new FieldViolation(field, "must not be blank"));
         } else if (length > MAX_NAME_LENGTH) {
-            violations.add(new FieldViolation(field, "must be at most " + MAX_NAME_LENGTH + " characters"));
+            violations.add(
+                    new FieldViolation(
+                            field, "must be at most " + MAX_NAME_LENGTH + " characters"));
         } else if (!trimmed.codePoints().allMatch(UserValidator::isNameCharacter)) {
-            violations.add(new FieldViolation(field,
-                    "may contain only letters, spaces, apostrophes and hyphens"));
+            violations.add(
+                    new FieldViolation(
+                            field, "may contain only letters, spaces, apostrophes and hyphens"));
         }
         return trimmed;
     }
@@ -83,7 +94,10 @@ public class UserValidator {
         return Character.isLetter(c)
                 || Character.getType(c) == Character.NON_SPACING_MARK
                 || Character.getType(c) == Character.COMBINING_SPACING_MARK
-                || c == ' ' || c == '\'' || c == '\u2019' || c == '-';
+                || c == ' '
+                || c == '\''
+                || c == '\u2019'
+                || c == '-';
     }
 
     private static String email(String value, List<FieldViolation> violations) {
@@ -93,9 +107,13 @@ public class UserValidator {
         }
         String trimmed = value.strip();
         if (trimmed.length() > MAX_EMAIL_LENGTH) {
-            violations.add(new FieldViolation("email", "must be at most " + MAX_EMAIL_LENGTH + " characters"));
+            violations.add(
+                    new FieldViolation(
+                            "email", "must be at most " + MAX_EMAIL_LENGTH + " characters"));
         } else if (!EMAIL.matcher(trimmed).matches() || trimmed.indexOf('@') > 64) {
-            violations.add(new FieldViolation("email", "must be a valid email address such as ada@example.com"));
+            violations.add(
+                    new FieldViolation(
+                            "email", "must be a valid email address such as ada@example.com"));
         }
         return trimmed;
     }
@@ -106,14 +124,20 @@ public class UserValidator {
             return null;
         }
         if (!REGION_IDS.contains(value)) {
-            violations.add(new FieldViolation("timezone",
-                    "must be an IANA time-zone region such as Europe/London or UTC; fixed offsets are not accepted"));
+            violations.add(
+                    new FieldViolation(
+                            "timezone",
+                            "must be an IANA time-zone region such as Europe/London or UTC; fixed offsets are not accepted"));
             return null;
         }
         return ZoneId.of(value);
     }
 
-    private static LocalDate date(String field, String value, boolean required, LocalDate today,
+    private static LocalDate date(
+            String field,
+            String value,
+            boolean required,
+            LocalDate today,
             List<FieldViolation> violations) {
         if (value == null) {
             if (required) {
@@ -125,7 +149,9 @@ public class UserValidator {
         try {
             date = LocalDate.parse(value, ISO_DATE);
         } catch (DateTimeParseException e) {
-            violations.add(new FieldViolation(field, "must be a real calendar date in the form yyyy-MM-dd"));
+            violations.add(
+                    new FieldViolation(
+                            field, "must be a real calendar date in the form yyyy-MM-dd"));
             return null;
         }
         if (date.getYear() < MIN_YEAR) {

@@ -18,8 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * README's configuration table against the metadata the configuration processor writes from the
- * {@code @ConfigurationProperties} records: every {@code cakeday.*} key is documented, no documented
- * key is gone, and each default the README gives is the one the code has.
+ * {@code @ConfigurationProperties} records: every {@code cakeday.*} key is documented, no
+ * documented key is gone, and each default the README gives is the one the code has.
  */
 class ConfigurationDocsTest {
 
@@ -30,19 +30,24 @@ class ConfigurationDocsTest {
         Map<String, JsonNode> metadata = metadata();
         Map<String, String> documented = readmeRows(metadata);
 
-        assertThat(documented.keySet()).as("cakeday.* keys in README's configuration table")
+        assertThat(documented.keySet())
+                .as("cakeday.* keys in README's configuration table")
                 .containsExactlyInAnyOrderElementsOf(metadata.keySet());
-        metadata.forEach((key, property) -> {
-            JsonNode value = property.get("defaultValue");
-            if (value != null && !value.isNull() && !value.asString().isEmpty()) {
-                assertThat(documented.get(key).toLowerCase(Locale.ROOT)).as("README's default of " + key)
-                        .contains("`" + value.asString().toLowerCase(Locale.ROOT) + "`");
-            }
-        });
+        metadata.forEach(
+                (key, property) -> {
+                    JsonNode value = property.get("defaultValue");
+                    if (value != null && !value.isNull() && !value.asString().isEmpty()) {
+                        assertThat(documented.get(key).toLowerCase(Locale.ROOT))
+                                .as("README's default of " + key)
+                                .contains("`" + value.asString().toLowerCase(Locale.ROOT) + "`");
+                    }
+                });
     }
 
     private static Map<String, JsonNode> metadata() throws IOException {
-        try (InputStream in = ConfigurationDocsTest.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+        try (InputStream in =
+                ConfigurationDocsTest.class.getResourceAsStream(
+                        "/META-INF/spring-configuration-metadata.json")) {
             assertThat(in).as("the configuration processor's metadata").isNotNull();
             Map<String, JsonNode> properties = new TreeMap<>();
             for (JsonNode property : JsonMapper.builder().build().readTree(in).get("properties")) {
@@ -55,8 +60,12 @@ class ConfigurationDocsTest {
         }
     }
 
-    /** Each cakeday.* key of the table with its row's default cell; {@code tokens[i].name} counts as {@code tokens}. */
-    private static Map<String, String> readmeRows(Map<String, JsonNode> metadata) throws IOException {
+    /**
+     * Each cakeday.* key of the table with its row's default cell; {@code tokens[i].name} counts as
+     * {@code tokens}.
+     */
+    private static Map<String, String> readmeRows(Map<String, JsonNode> metadata)
+            throws IOException {
         Map<String, String> rows = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Path.of("README.md"))) {
             if (!line.startsWith("| `cakeday.")) {
@@ -82,6 +91,9 @@ class ConfigurationDocsTest {
 
     /** A key below a map setting ({@code templates.BIRTHDAY}) documents the map. */
     private static String known(String key, Map<String, JsonNode> metadata) {
-        return metadata.keySet().stream().filter(name -> key.startsWith(name + ".")).findFirst().orElse(key);
+        return metadata.keySet().stream()
+                .filter(name -> key.startsWith(name + "."))
+                .findFirst()
+                .orElse(key);
     }
 }

@@ -14,11 +14,13 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.JsonNode;
 
-/** The served OpenAPI document lists every endpoint Cakeday maps, with its error answers; Swagger UI is served. */
+/**
+ * The served OpenAPI document lists every endpoint Cakeday maps, with its error answers; Swagger UI
+ * is served.
+ */
 class OpenApiTest extends IntegrationTest {
 
-    @LocalServerPort
-    int port;
+    @LocalServerPort int port;
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -28,27 +30,38 @@ class OpenApiTest extends IntegrationTest {
     void everyEndpointIsDocumented() {
         JsonNode paths = new Api(port).get("/v3/api-docs").json().get("paths");
         List<String> endpoints = new ArrayList<>();
-        mappings.getHandlerMethods().forEach((info, method) -> {
-            if (!method.getBeanType().getPackageName().startsWith("dev.cakeday")) {
-                return;
-            }
-            for (String path : info.getPatternValues()) {
-                for (RequestMethod verb : info.getMethodsCondition().getMethods()) {
-                    endpoints.add(verb.name().toLowerCase() + " " + path);
-                }
-            }
-        });
+        mappings.getHandlerMethods()
+                .forEach(
+                        (info, method) -> {
+                            if (!method.getBeanType().getPackageName().startsWith("dev.cakeday")) {
+                                return;
+                            }
+                            for (String path : info.getPatternValues()) {
+                                for (RequestMethod verb : info.getMethodsCondition().getMethods()) {
+                                    endpoints.add(verb.name().toLowerCase() + " " + path);
+                                }
+                            }
+                        });
 
-        assertThat(endpoints).contains("post /user", "get /user", "get /user/{id}", "put /user/{id}",
-                "delete /user/{id}", "get /user/{id}/greetings");
+        assertThat(endpoints)
+                .contains(
+                        "post /user",
+                        "get /user",
+                        "get /user/{id}",
+                        "put /user/{id}",
+                        "delete /user/{id}",
+                        "get /user/{id}/greetings");
         for (String endpoint : endpoints) {
             String[] verbAndPath = endpoint.split(" ");
             JsonNode operation = paths.path(verbAndPath[1]).path(verbAndPath[0]);
             assertThat(operation.isMissingNode()).as(endpoint + " is documented").isFalse();
             assertThat(operation.path("summary").asString()).as(endpoint + " summary").isNotBlank();
-            assertThat(operation.path("responses").has("400")).as(endpoint + " documents 400").isTrue();
+            assertThat(operation.path("responses").has("400"))
+                    .as(endpoint + " documents 400")
+                    .isTrue();
         }
-        assertThat(paths.path("/user").path("post").path("requestBody").toString()).contains("UserRequest");
+        assertThat(paths.path("/user").path("post").path("requestBody").toString())
+                .contains("UserRequest");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.cakeday.greeting;
 
-import dev.cakeday.greeting.planning.GreetingPlanner;
 import static dev.cakeday.support.FakeProvider.accept;
 import static dev.cakeday.support.FakeProvider.disconnect;
 import static dev.cakeday.support.FakeProvider.retryAfter;
@@ -8,6 +7,7 @@ import static dev.cakeday.support.FakeProvider.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import dev.cakeday.greeting.planning.GreetingPlanner;
 import dev.cakeday.support.Api;
 import dev.cakeday.support.FakeProvider;
 import dev.cakeday.support.GreetingAssert;
@@ -29,11 +29,9 @@ import tools.jackson.databind.JsonNode;
 /** Delivery with a moved clock against a real HTTP provider: once, on time, never early. */
 class GreetingDeliveryTest extends GreetingTestSupport {
 
-    @Autowired
-    Scheduler scheduler;
+    @Autowired Scheduler scheduler;
 
-    @Autowired
-    GreetingPlanner planner;
+    @Autowired GreetingPlanner planner;
 
     @Test
     void greetingGoesOutOnceAtNineLocalWithExactTextAndKey() {
@@ -56,7 +54,11 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         assertThat(calls.get(0).idempotencyKey()).isEqualTo(key);
         assertThat(calls.get(0).message()).isEqualTo("Hey, Ada Lovelace it's your birthday");
         assertThat(calls.get(0).at()).isAfterOrEqualTo(due);
-        assertThatGreeting(key).hasStatus("SENT").hasAttempts(1).isDueAt(due).hasProviderMessageIdStartingWith("msg-")
+        assertThatGreeting(key)
+                .hasStatus("SENT")
+                .hasAttempts(1)
+                .isDueAt(due)
+                .hasProviderMessageIdStartingWith("msg-")
                 .wasSentWithin(DELIVERY_TIMEOUT);
         letSchedulerRun();
         assertThat(callsFor(id)).hasSize(1);
@@ -74,10 +76,14 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         CLOCK.advanceTo(sendInstant(date, zone));
         awaitStatus(key, "SENT");
 
-        assertThat(callsFor(id)).singleElement().satisfies(call -> {
-            assertThat(call.idempotencyKey()).isEqualTo(key);
-            assertThat(call.message()).isEqualTo("Hey, Ada Lovelace happy anniversary");
-        });
+        assertThat(callsFor(id))
+                .singleElement()
+                .satisfies(
+                        call -> {
+                            assertThat(call.idempotencyKey()).isEqualTo(key);
+                            assertThat(call.message())
+                                    .isEqualTo("Hey, Ada Lovelace happy anniversary");
+                        });
     }
 
     @Test
@@ -109,16 +115,23 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         JsonNode created = create(user(zone, date.withYear(1990)));
         UUID id = UUID.fromString(created.get("id").asString());
         String key = greetingId(id, "BIRTHDAY", date);
-        Timestamp owedSince = jdbc.sql("SELECT owed_since FROM user_occasions WHERE user_id = ?").param(id)
-                .query(Timestamp.class).single();
+        Timestamp owedSince =
+                jdbc.sql("SELECT owed_since FROM user_occasions WHERE user_id = ?")
+                        .param(id)
+                        .query(Timestamp.class)
+                        .single();
         Map<String, Object> corrected = user(zone, date.withYear(1991));
         corrected.put("email", created.get("email").asString());
 
         assertThat(api.putJson("/user/" + id, Api.json(corrected)).status()).isEqualTo(200);
 
         assertThat(executionTime(key)).contains(sendInstant(date, zone));
-        assertThat(jdbc.sql("SELECT owed_since FROM user_occasions WHERE user_id = ?").param(id)
-                .query(Timestamp.class).single()).isEqualTo(owedSince);
+        assertThat(
+                        jdbc.sql("SELECT owed_since FROM user_occasions WHERE user_id = ?")
+                                .param(id)
+                                .query(Timestamp.class)
+                                .single())
+                .isEqualTo(owedSince);
     }
 
     @Test
@@ -140,7 +153,9 @@ class GreetingDeliveryTest extends GreetingTestSupport {
 
         married.put("timezone", "Asia/Muscat");
         assertThat(api.putJson("/user/" + id, Api.json(married)).status()).isEqualTo(200);
-        assertThat(executionTime(key)).as("a zone change keeps the retry delay too").contains(retryAt);
+        assertThat(executionTime(key))
+                .as("a zone change keeps the retry delay too")
+                .contains(retryAt);
         assertThat(callsFor(id)).hasSize(1);
     }
 
@@ -161,8 +176,12 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         awaitRetryScheduled(key);
 
         assertThat(logStatus(key)).contains("SENDING");
-        assertThat(executionTime(key)).hasValueSatisfying(next ->
-                assertThat(next).isBefore(deadline).isAfterOrEqualTo(deadline.minusSeconds(20)));
+        assertThat(executionTime(key))
+                .hasValueSatisfying(
+                        next ->
+                                assertThat(next)
+                                        .isBefore(deadline)
+                                        .isAfterOrEqualTo(deadline.minusSeconds(20)));
     }
 
     @Test
@@ -172,26 +191,40 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         UUID id = createUser(zone, date.withYear(1991));
         String key = greetingId(id, "BIRTHDAY", date);
         AtomicInteger calls = new AtomicInteger();
-        PROVIDER.answer(call -> calls.incrementAndGet() <= 3 ? status(500, "{\"error\":\"boom\"}") : accept(call));
+        PROVIDER.answer(
+                call ->
+                        calls.incrementAndGet() <= 3
+                                ? status(500, "{\"error\":\"boom\"}")
+                                : accept(call));
 
         CLOCK.advanceTo(sendInstant(date, zone));
         for (int failure = 1; failure <= 3; failure++) {
             int expected = failure;
             await("failure " + failure, DELIVERY_TIMEOUT, () -> callsFor(id).size() == expected);
             awaitRetryScheduled(key);
-            GreetingAssert log = assertThatGreeting(key).hasStatus("SENDING").hasAttempts(failure)
-                    .hasLastErrorContaining("HTTP 500", "boom");
+            GreetingAssert log =
+                    assertThatGreeting(key)
+                            .hasStatus("SENDING")
+                            .hasAttempts(failure)
+                            .hasLastErrorContaining("HTTP 500", "boom");
             Instant next = log.nextAttemptAt();
             Duration ceiling = Duration.ofSeconds(30L << (failure - 1));
-            assertThat(Duration.between(log.failedOrRetriedAt(), next)).isBetween(Duration.ZERO, ceiling);
+            assertThat(Duration.between(log.failedOrRetriedAt(), next))
+                    .isBetween(Duration.ZERO, ceiling);
             assertThat(executionTime(key)).contains(next);
             CLOCK.advanceTo(next);
         }
         awaitStatus(key, "SENT");
 
-        assertThat(callsFor(id)).hasSize(4).allSatisfy(call -> assertThat(call.idempotencyKey()).isEqualTo(key));
+        assertThat(callsFor(id))
+                .hasSize(4)
+                .allSatisfy(call -> assertThat(call.idempotencyKey()).isEqualTo(key));
         assertThat(callsFor(id).stream().filter(call -> call.status() == 200)).hasSize(1);
-        assertThatGreeting(key).hasStatus("SENT").hasAttempts(4).hasUncertainAttempts(0).hasNoLastError();
+        assertThatGreeting(key)
+                .hasStatus("SENT")
+                .hasAttempts(4)
+                .hasUncertainAttempts(0)
+                .hasNoLastError();
     }
 
     @Test
@@ -208,11 +241,16 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         letSchedulerRun();
 
         assertThat(callsFor(id)).hasSize(1);
-        assertThatGreeting(key).hasStatus("FAILED").hasAttempts(1).hasLastErrorContaining("HTTP 400", "invalid email address");
+        assertThatGreeting(key)
+                .hasStatus("FAILED")
+                .hasAttempts(1)
+                .hasLastErrorContaining("HTTP 400", "invalid email address");
         assertThat(executionTime(key)).isEmpty();
     }
 
-    /** A wrong URL or key is Cakeday's fault, not the greeting's: retried until fixed, never FAILED. */
+    /**
+     * A wrong URL or key is Cakeday's fault, not the greeting's: retried until fixed, never FAILED.
+     */
     @Test
     void aMisconfiguredProviderIsRetriedUntilFixedNotFailed() {
         String zone = "Europe/Madrid";
@@ -224,7 +262,8 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         CLOCK.advanceTo(sendInstant(date, zone));
         Instant next = awaitRetryScheduled(key);
         assertThat(logStatus(key)).contains("SENDING");
-        assertThatGreeting(key).hasLastErrorContaining("misconfigured", "HTTP 401", "invalid api key");
+        assertThatGreeting(key)
+                .hasLastErrorContaining("misconfigured", "HTTP 401", "invalid api key");
 
         PROVIDER.answer(FakeProvider::accept);
         CLOCK.advanceTo(next);
@@ -232,28 +271,48 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         assertThat(callsFor(id)).extracting(FakeProvider.Call::status).containsExactly(401, 200);
     }
 
-    /** A handler that throws (here: a zone no one can read, written by hand) ends at max-lateness, not never. */
+    /**
+     * A handler that throws (here: a zone no one can read, written by hand) ends at max-lateness,
+     * not never.
+     */
     @Test
     void aGreetingWhoseHandlerKeepsFailingIsExpiredAtMaxLatenessWithTheError() {
         LocalDate date = LocalDate.ofInstant(CLOCK.instant(), ZoneOffset.UTC);
-        UUID id = jdbc.sql("""
+        UUID id =
+                jdbc.sql(
+                                """
                 INSERT INTO users (first_name, last_name, email, birthday, timezone, created_at, updated_at)
                 VALUES ('Broken', 'Zone', :email, :birthday, 'Mars/Olympus_Mons', now(), now()) RETURNING id""")
-                .param("email", "broken-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com")
-                .param("birthday", date.withYear(1990))
-                .query(UUID.class).single();
+                        .param(
+                                "email",
+                                "broken-"
+                                        + UUID.randomUUID().toString().substring(0, 8)
+                                        + "@example.com")
+                        .param("birthday", date.withYear(1990))
+                        .query(UUID.class)
+                        .single();
         String key = greetingId(id, "BIRTHDAY", date);
         try {
-            jdbc.sql("INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version) "
-                    + "VALUES ('greeting', ?, ?, false, 1)").params(key, CLOCK.instant().atOffset(ZoneOffset.UTC)).update();
+            jdbc.sql(
+                            "INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version) "
+                                    + "VALUES ('greeting', ?, ?, false, 1)")
+                    .params(key, CLOCK.instant().atOffset(ZoneOffset.UTC))
+                    .update();
 
-            await("the failed run rescheduled", DELIVERY_TIMEOUT,
+            await(
+                    "the failed run rescheduled",
+                    DELIVERY_TIMEOUT,
                     () -> executionTime(key).filter(at -> at.isAfter(CLOCK.instant())).isPresent());
-            assertThat(logStatus(key)).as("retried, not ended, while still within max-lateness").isEmpty();
+            assertThat(logStatus(key))
+                    .as("retried, not ended, while still within max-lateness")
+                    .isEmpty();
 
-            CLOCK.advanceTo(date.plusDays(4).atTime(12, 0).toInstant(ZoneOffset.UTC).plusSeconds(1));
+            CLOCK.advanceTo(
+                    date.plusDays(4).atTime(12, 0).toInstant(ZoneOffset.UTC).plusSeconds(1));
             awaitStatus(key, "EXPIRED");
-            assertThatGreeting(key).hasStatus("EXPIRED").hasLastErrorContaining("handler kept failing", "ZoneRulesException");
+            assertThatGreeting(key)
+                    .hasStatus("EXPIRED")
+                    .hasLastErrorContaining("handler kept failing", "ZoneRulesException");
             assertThat(callsFor(id)).isEmpty();
         } finally {
             // No other test may meet a user no one can read.
@@ -330,7 +389,9 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         awaitStatus(key, "SENT");
 
         assertThat(callsFor(id)).hasSize(1);
-        assertThatGreeting(key).hasStatus("SENT").wasSentLateBy(Duration.ofDays(1), Duration.ofDays(1).plusMinutes(1));
+        assertThatGreeting(key)
+                .hasStatus("SENT")
+                .wasSentLateBy(Duration.ofDays(1), Duration.ofDays(1).plusMinutes(1));
     }
 
     @Test
@@ -369,7 +430,8 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         JsonNode upcoming = created.get("upcomingGreetings").get(0);
         LocalDate nextYear = yesterday.withYear(yesterday.getYear() + 1);
         assertThat(upcoming.get("date").asString()).isEqualTo(nextYear.toString());
-        assertThat(upcoming.get("sendAt").asString()).isEqualTo(sendInstant(nextYear, zone).toString());
+        assertThat(upcoming.get("sendAt").asString())
+                .isEqualTo(sendInstant(nextYear, zone).toString());
     }
 
     @Test
@@ -382,7 +444,8 @@ class GreetingDeliveryTest extends GreetingTestSupport {
 
         JsonNode upcoming = created.get("upcomingGreetings").get(0);
         assertThat(upcoming.get("date").asString()).isEqualTo(today.toString());
-        assertThat(upcoming.get("sendAt").asString()).isEqualTo(created.get("createdAt").asString());
+        assertThat(upcoming.get("sendAt").asString())
+                .isEqualTo(created.get("createdAt").asString());
 
         awaitStatus(key, "SENT");
         assertThat(callsFor(id)).hasSize(1);
@@ -397,7 +460,8 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         String key = greetingId(id, "BIRTHDAY", today);
         Instant due = sendInstant(today, zone);
 
-        assertThat(created.get("upcomingGreetings").get(0).get("sendAt").asString()).isEqualTo(due.toString());
+        assertThat(created.get("upcomingGreetings").get(0).get("sendAt").asString())
+                .isEqualTo(due.toString());
         assertThat(executionTime(key)).contains(due);
         letSchedulerRun();
         assertThat(callsFor(id)).isEmpty();
@@ -419,7 +483,8 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         moved.put("email", created.get("email").asString());
         Api.Response response = api.putJson("/user/" + id, Api.json(moved));
         assertThat(response.status()).isEqualTo(200);
-        assertThat(response.json().get("upcomingGreetings").get(0).get("sendAt").asString()).isEqualTo(laDue.toString());
+        assertThat(response.json().get("upcomingGreetings").get(0).get("sendAt").asString())
+                .isEqualTo(laDue.toString());
         assertThat(executionTime(key)).contains(laDue);
 
         CLOCK.advanceTo(londonDue);
@@ -428,7 +493,9 @@ class GreetingDeliveryTest extends GreetingTestSupport {
 
         CLOCK.advanceTo(laDue);
         awaitStatus(key, "SENT");
-        assertThat(callsFor(id)).singleElement().satisfies(call -> assertThat(call.at()).isAfterOrEqualTo(laDue));
+        assertThat(callsFor(id))
+                .singleElement()
+                .satisfies(call -> assertThat(call.at()).isAfterOrEqualTo(laDue));
     }
 
     @Test
@@ -481,10 +548,14 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         CLOCK.advanceTo(sendInstant(date, zone));
         awaitStatus(greetingId(id, "BIRTHDAY", date), "SENT");
 
-        assertThat(callsFor(id)).singleElement().satisfies(call -> {
-            assertThat(call.message()).isEqualTo("Hey, Ada King it's your birthday");
-            assertThat(call.email()).isEqualTo("ada.king@example.com");
-        });
+        assertThat(callsFor(id))
+                .singleElement()
+                .satisfies(
+                        call -> {
+                            assertThat(call.message())
+                                    .isEqualTo("Hey, Ada King it's your birthday");
+                            assertThat(call.email()).isEqualTo("ada.king@example.com");
+                        });
     }
 
     @Test
@@ -495,10 +566,14 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         String key = greetingId(id, "BIRTHDAY", date);
         Instant due = sendInstant(date, zone);
         jdbc.sql("UPDATE scheduled_tasks SET execution_time = ? WHERE task_instance = ?")
-                .param(Timestamp.from(CLOCK.instant().minusSeconds(60))).param(key).update();
+                .param(Timestamp.from(CLOCK.instant().minusSeconds(60)))
+                .param(key)
+                .update();
         scheduler.triggerCheckForDueExecutions();
 
-        await("the row put back at its send instant", DELIVERY_TIMEOUT,
+        await(
+                "the row put back at its send instant",
+                DELIVERY_TIMEOUT,
                 () -> executionTime(key).filter(due::equals).isPresent());
         assertThat(callsFor(id)).isEmpty();
         assertThat(logStatus(key)).isEmpty();
@@ -511,21 +586,28 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         String staleDate = greetingId(id, "BIRTHDAY", localDate(zone, 0));
         String goneUser = greetingId(UUID.randomUUID(), "BIRTHDAY", localDate(zone, 0));
         for (String key : List.of(staleDate, goneUser)) {
-            jdbc.sql("""
+            jdbc.sql(
+                            """
                     INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
                     VALUES ('greeting', ?, ?, false, 1)""")
-                    .param(key).param(Timestamp.from(CLOCK.instant())).update();
+                    .param(key)
+                    .param(Timestamp.from(CLOCK.instant()))
+                    .update();
         }
         scheduler.triggerCheckForDueExecutions();
 
         awaitStatus(staleDate, "SKIPPED");
         awaitStatus(goneUser, "SKIPPED");
-        assertThatGreeting(staleDate).hasStatus("SKIPPED").hasLastErrorContaining("no longer falls on");
+        assertThatGreeting(staleDate)
+                .hasStatus("SKIPPED")
+                .hasLastErrorContaining("no longer falls on");
         assertThatGreeting(goneUser).hasStatus("SKIPPED").hasLastErrorContaining("deleted");
         assertThat(PROVIDER.calls()).isEmpty();
     }
 
-    /** An instance that recorded SENT and died before removing the row: the re-run sends nothing. */
+    /**
+     * An instance that recorded SENT and died before removing the row: the re-run sends nothing.
+     */
     @Test
     void aRowWhoseGreetingTheLogHoldsAsSentIsRemovedWithoutASend() {
         String zone = "Asia/Tokyo";
@@ -533,29 +615,46 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         UUID id = createUser(zone, date.withYear(1990));
         String key = greetingId(id, "BIRTHDAY", date);
         Instant due = sendInstant(date, zone);
-        jdbc.sql("""
+        jdbc.sql(
+                        """
                 INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, sent_at,
                                        provider_message_id, created_at, updated_at)
                 VALUES (?, ?, 'BIRTHDAY', ?, ?, 'SENT', 1, ?, 'msg-earlier', ?, ?)""")
-                .params(key, id, date, Timestamp.from(due), Timestamp.from(due), Timestamp.from(due),
-                        Timestamp.from(due)).update();
+                .params(
+                        key,
+                        id,
+                        date,
+                        Timestamp.from(due),
+                        Timestamp.from(due),
+                        Timestamp.from(due),
+                        Timestamp.from(due))
+                .update();
 
         CLOCK.advanceTo(due.plusSeconds(1));
         await("the row removed", DELIVERY_TIMEOUT, () -> executionTime(key).isEmpty());
         assertThat(callsFor(id)).isEmpty();
-        assertThatGreeting(key).hasStatus("SENT").hasAttempts(1).hasProviderMessageId("msg-earlier");
+        assertThatGreeting(key)
+                .hasStatus("SENT")
+                .hasAttempts(1)
+                .hasProviderMessageId("msg-earlier");
     }
 
     /** A fixed-offset region zone (Etc/GMT±h) whose local time now lies in the given range. */
     static String zoneWhereLocalTimeIsBetween(LocalTime from, LocalTime to) {
         for (int hours = -12; hours <= 14; hours++) {
-            String zone = hours == 0 ? "Etc/GMT" : "Etc/GMT" + (hours > 0 ? "-" : "+") + Math.abs(hours);
+            String zone =
+                    hours == 0 ? "Etc/GMT" : "Etc/GMT" + (hours > 0 ? "-" : "+") + Math.abs(hours);
             LocalTime local = CLOCK.instant().atZone(ZoneId.of(zone)).toLocalTime();
             if (local.isAfter(from) && local.isBefore(to)) {
                 return zone;
             }
         }
-        throw new IllegalStateException("no zone has a local time between " + from + " and " + to
-                + " at " + CLOCK.instant().atOffset(ZoneOffset.UTC));
+        throw new IllegalStateException(
+                "no zone has a local time between "
+                        + from
+                        + " and "
+                        + to
+                        + " at "
+                        + CLOCK.instant().atOffset(ZoneOffset.UTC));
     }
 }

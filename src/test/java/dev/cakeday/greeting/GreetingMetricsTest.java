@@ -1,10 +1,10 @@
 package dev.cakeday.greeting;
 
-import dev.cakeday.greeting.planning.GreetingPlanner;
 import static dev.cakeday.support.FakeProvider.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import dev.cakeday.greeting.planning.GreetingPlanner;
 import dev.cakeday.support.Api;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
@@ -23,18 +23,13 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 @ExtendWith(OutputCaptureExtension.class)
 class GreetingMetricsTest extends GreetingTestSupport {
 
-    @Autowired
-    MeterRegistry meters;
+    @Autowired MeterRegistry meters;
 
-    @Autowired
-    Scheduler scheduler;
+    @Autowired Scheduler scheduler;
 
-    @Autowired
-    GreetingPlanner planner;
+    @Autowired GreetingPlanner planner;
 
-    @Autowired
-    QueueGauges queueGauges;
-
+    @Autowired QueueGauges queueGauges;
 
     double counter(String name, String... tags) {
         return meters.find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
@@ -58,10 +53,15 @@ class GreetingMetricsTest extends GreetingTestSupport {
         CLOCK.advanceTo(sendInstant(date, zone));
         awaitStatus(greetingId(id, "BIRTHDAY", date), "SENT");
 
-        assertThat(counter("cakeday.greetings", "outcome", "sent", "occasion", "BIRTHDAY")).isEqualTo(sent + 1);
-        assertThat(timerCount("cakeday.greeting.lateness", "occasion", "BIRTHDAY")).isEqualTo(lateness + 1);
-        assertThat(timerCount("cakeday.provider.calls", "outcome", "delivered")).isEqualTo(delivered + 1);
-        assertThat(output.getOut()).contains("outcome=SENT").contains("to=z***@example.com")
+        assertThat(counter("cakeday.greetings", "outcome", "sent", "occasion", "BIRTHDAY"))
+                .isEqualTo(sent + 1);
+        assertThat(timerCount("cakeday.greeting.lateness", "occasion", "BIRTHDAY"))
+                .isEqualTo(lateness + 1);
+        assertThat(timerCount("cakeday.provider.calls", "outcome", "delivered"))
+                .isEqualTo(delivered + 1);
+        assertThat(output.getOut())
+                .contains("outcome=SENT")
+                .contains("to=z***@example.com")
                 .doesNotContain("zelda.quartz@example.com");
         assertThat(new Api(port).get("/actuator/prometheus").body())
                 .contains("cakeday_greetings_total{occasion=\"BIRTHDAY\",outcome=\"sent\"")
@@ -83,15 +83,24 @@ class GreetingMetricsTest extends GreetingTestSupport {
         PROVIDER.answer(call -> status(400, "{\"error\":\"mailbox unavailable\"}"));
         CLOCK.advanceTo(sendInstant(date, zone));
         awaitStatus(greetingId(failing, "BIRTHDAY", date), "FAILED");
-        assertThat(counter("cakeday.greetings", "outcome", "failed", "occasion", "BIRTHDAY")).isEqualTo(failed + 1);
-        assertThat(timerCount("cakeday.provider.calls", "outcome", "rejected")).isEqualTo(rejected + 1);
-        assertThat(output.getOut()).contains("to=q***@example.com").doesNotContain("quentin.failing@example.com");
+        assertThat(counter("cakeday.greetings", "outcome", "failed", "occasion", "BIRTHDAY"))
+                .isEqualTo(failed + 1);
+        assertThat(timerCount("cakeday.provider.calls", "outcome", "rejected"))
+                .isEqualTo(rejected + 1);
+        assertThat(output.getOut())
+                .contains("to=q***@example.com")
+                .doesNotContain("quentin.failing@example.com");
 
         String gone = greetingId(UUID.randomUUID(), "BIRTHDAY", localDate(zone, 0));
-        jdbc.sql("INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version) "
-                + "VALUES ('greeting', ?, ?, false, 1)").param(gone).param(Timestamp.from(CLOCK.instant())).update();
+        jdbc.sql(
+                        "INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version) "
+                                + "VALUES ('greeting', ?, ?, false, 1)")
+                .param(gone)
+                .param(Timestamp.from(CLOCK.instant()))
+                .update();
         awaitStatus(gone, "SKIPPED");
-        assertThat(counter("cakeday.greetings", "outcome", "skipped", "occasion", "BIRTHDAY")).isEqualTo(skipped + 1);
+        assertThat(counter("cakeday.greetings", "outcome", "skipped", "occasion", "BIRTHDAY"))
+                .isEqualTo(skipped + 1);
 
         LocalDate later = localDate(zone, 1);
         UUID late = createUser(zone, later.withYear(1990));
@@ -102,7 +111,8 @@ class GreetingMetricsTest extends GreetingTestSupport {
             scheduler.resume();
         }
         awaitStatus(greetingId(late, "BIRTHDAY", later), "EXPIRED");
-        assertThat(counter("cakeday.greetings", "outcome", "expired", "occasion", "BIRTHDAY")).isEqualTo(expired + 1);
+        assertThat(counter("cakeday.greetings", "outcome", "expired", "occasion", "BIRTHDAY"))
+                .isEqualTo(expired + 1);
     }
 
     @Test
@@ -116,12 +126,19 @@ class GreetingMetricsTest extends GreetingTestSupport {
             CLOCK.advanceTo(sendInstant(date, zone).plusSeconds(90));
             queueGauges.refresh();
             assertThat(meters.get("cakeday.greetings.due").gauge().value()).isEqualTo(2);
-            assertThat(meters.get("cakeday.greetings.due.oldest.age").gauge().value()).isBetween(90.0, 120.0);
+            assertThat(meters.get("cakeday.greetings.due.oldest.age").gauge().value())
+                    .isBetween(90.0, 120.0);
         } finally {
             scheduler.resume();
         }
-        await("both sent", DELIVERY_TIMEOUT, () -> jdbc.sql("SELECT count(*) FROM greetings WHERE status = 'SENT'")
-                .query(Long.class).single() == 2);
+        await(
+                "both sent",
+                DELIVERY_TIMEOUT,
+                () ->
+                        jdbc.sql("SELECT count(*) FROM greetings WHERE status = 'SENT'")
+                                        .query(Long.class)
+                                        .single()
+                                == 2);
         queueGauges.refresh();
         assertThat(meters.get("cakeday.greetings.due").gauge().value()).isZero();
         assertThat(meters.get("cakeday.greetings.due.oldest.age").gauge().value()).isZero();
@@ -131,13 +148,21 @@ class GreetingMetricsTest extends GreetingTestSupport {
     void plannerRunsAreTimedAndCounted() {
         long runs = timerCount("cakeday.planner.run");
         double rows = counter("cakeday.planner.rows");
-        insertUsers(7, "UTC", localDate("UTC", 2).withYear(1990), CLOCK.instant().minus(Duration.ofDays(30)));
+        insertUsers(
+                7,
+                "UTC",
+                localDate("UTC", 2).withYear(1990),
+                CLOCK.instant().minus(Duration.ofDays(30)));
 
         Instant before = CLOCK.instant();
         planner.planAll(CLOCK.instant());
 
-        // The daily run may fire too as the test clock moves, and plan the rows first: wait for its count.
-        await("the planned rows counted", Duration.ofSeconds(10), () -> counter("cakeday.planner.rows") >= rows + 7);
+        // The daily run may fire too as the test clock moves, and plan the rows first: wait for its
+        // count.
+        await(
+                "the planned rows counted",
+                Duration.ofSeconds(10),
+                () -> counter("cakeday.planner.rows") >= rows + 7);
         assertThat(timerCount("cakeday.planner.run")).isGreaterThanOrEqualTo(runs + 1);
         assertThat(meters.get("cakeday.planner.last.success.timestamp").gauge().value())
                 .isGreaterThanOrEqualTo(before.getEpochSecond());
@@ -145,9 +170,20 @@ class GreetingMetricsTest extends GreetingTestSupport {
 
     @Test
     void circuitBreakerStateIsExported() {
-        assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", "provider", "state", "closed")
-                .gauge().value()).isEqualTo(1);
-        assertThat(List.of("open", "half_open")).allSatisfy(state -> assertThat(meters.get(
-                "resilience4j.circuitbreaker.state").tags("name", "provider", "state", state).gauge().value()).isZero());
+        assertThat(
+                        meters.get("resilience4j.circuitbreaker.state")
+                                .tags("name", "provider", "state", "closed")
+                                .gauge()
+                                .value())
+                .isEqualTo(1);
+        assertThat(List.of("open", "half_open"))
+                .allSatisfy(
+                        state ->
+                                assertThat(
+                                                meters.get("resilience4j.circuitbreaker.state")
+                                                        .tags("name", "provider", "state", state)
+                                                        .gauge()
+                                                        .value())
+                                        .isZero());
     }
 }

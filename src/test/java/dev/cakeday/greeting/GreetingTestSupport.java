@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,17 +25,17 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
-/** Helpers for tests of planning and delivery: users through the API, rows and log read with SQL. */
+/**
+ * Helpers for tests of planning and delivery: users through the API, rows and log read with SQL.
+ */
 abstract class GreetingTestSupport extends IntegrationTest {
 
     static final LocalTime SEND_TIME = LocalTime.of(9, 0);
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
 
-    @LocalServerPort
-    int port;
+    @LocalServerPort int port;
 
-    @Autowired
-    JdbcClient jdbc;
+    @Autowired JdbcClient jdbc;
 
     Api api;
 
@@ -58,9 +58,12 @@ abstract class GreetingTestSupport extends IntegrationTest {
         return user;
     }
 
-    /** Users straight into the tables, as an import would leave them, owed since {@code owedSince}. */
+    /**
+     * Users straight into the tables, as an import would leave them, owed since {@code owedSince}.
+     */
     void insertUsers(int count, String zone, LocalDate birthday, Instant owedSince) {
-        jdbc.sql("""
+        jdbc.sql(
+                        """
                 WITH new_users AS (
                     INSERT INTO users (first_name, last_name, email, birthday, timezone, created_at, updated_at)
                     SELECT 'Bulk', 'User' || n, 'bulk' || n || '-' || :tag || '@example.com', :birthday, :zone, :at, :at
@@ -102,13 +105,20 @@ abstract class GreetingTestSupport extends IntegrationTest {
     }
 
     Optional<Instant> executionTime(String greetingId) {
-        return jdbc.sql("SELECT execution_time FROM scheduled_tasks WHERE task_name = 'greeting' AND task_instance = ?")
-                .param(greetingId).query(Timestamp.class).optional().map(Timestamp::toInstant);
+        return jdbc.sql(
+                        "SELECT execution_time FROM scheduled_tasks WHERE task_name = 'greeting' AND task_instance = ?")
+                .param(greetingId)
+                .query(Timestamp.class)
+                .optional()
+                .map(Timestamp::toInstant);
     }
 
     long greetingRows(UUID userId) {
-        return jdbc.sql("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting' AND task_instance LIKE ?")
-                .param(userId + ":%").query(Long.class).single();
+        return jdbc.sql(
+                        "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting' AND task_instance LIKE ?")
+                .param(userId + ":%")
+                .query(Long.class)
+                .single();
     }
 
     /** The greeting's delivery log entry, asserted in the domain's words. */
@@ -117,7 +127,10 @@ abstract class GreetingTestSupport extends IntegrationTest {
     }
 
     Optional<String> logStatus(String greetingId) {
-        return jdbc.sql("SELECT status FROM greetings WHERE id = ?").param(greetingId).query(String.class).optional();
+        return jdbc.sql("SELECT status FROM greetings WHERE id = ?")
+                .param(greetingId)
+                .query(String.class)
+                .optional();
     }
 
     /**
@@ -125,24 +138,43 @@ abstract class GreetingTestSupport extends IntegrationTest {
      * (the log records the retry before db-scheduler moves the row); returns that instant.
      */
     Instant awaitRetryScheduled(String greetingId) {
-        await("the retry of " + greetingId + " scheduled", DELIVERY_TIMEOUT, () -> nextAttemptAt(greetingId)
-                .filter(next -> executionTime(greetingId).filter(next::equals).isPresent()).isPresent());
+        await(
+                "the retry of " + greetingId + " scheduled",
+                DELIVERY_TIMEOUT,
+                () ->
+                        nextAttemptAt(greetingId)
+                                .filter(
+                                        next ->
+                                                executionTime(greetingId)
+                                                        .filter(next::equals)
+                                                        .isPresent())
+                                .isPresent());
         return nextAttemptAt(greetingId).orElseThrow();
     }
 
     Optional<Instant> nextAttemptAt(String greetingId) {
-        return jdbc.sql("SELECT next_attempt_at FROM greetings WHERE id = ? AND next_attempt_at IS NOT NULL")
-                .param(greetingId).query(Timestamp.class).optional().map(Timestamp::toInstant);
+        return jdbc.sql(
+                        "SELECT next_attempt_at FROM greetings WHERE id = ? AND next_attempt_at IS NOT NULL")
+                .param(greetingId)
+                .query(Timestamp.class)
+                .optional()
+                .map(Timestamp::toInstant);
     }
 
     void awaitStatus(String greetingId, String expected) {
-        await(greetingId + " " + expected, DELIVERY_TIMEOUT,
-                () -> logStatus(greetingId).filter(expected::equals).isPresent()
-                        && executionTime(greetingId).isEmpty());
+        await(
+                greetingId + " " + expected,
+                DELIVERY_TIMEOUT,
+                () ->
+                        logStatus(greetingId).filter(expected::equals).isPresent()
+                                && executionTime(greetingId).isEmpty());
     }
 
     List<FakeProvider.Call> callsFor(UUID userId) {
-        return PROVIDER.calls(call -> call.idempotencyKey() != null && call.idempotencyKey().startsWith(userId + ":"));
+        return PROVIDER.calls(
+                call ->
+                        call.idempotencyKey() != null
+                                && call.idempotencyKey().startsWith(userId + ":"));
     }
 
     /** Lets the scheduler poll a few times in real time, to show that nothing happens. */

@@ -23,7 +23,8 @@ class GreetingsEndpointTest extends GreetingTestSupport {
 
         JsonNode before = api.get("/user/" + id + "/greetings").json();
         assertThat(before.get("history")).isEmpty();
-        assertThat(before.get("pending").findValuesAsString("id")).containsExactly(birthdayKey, anniversaryKey);
+        assertThat(before.get("pending").findValuesAsString("id"))
+                .containsExactly(birthdayKey, anniversaryKey);
         assertThat(before.get("pending").get(0).get("executionTime").asString())
                 .isEqualTo(sendInstant(birthday, zone).toString());
         assertThat(before.get("pending").get(0).get("picked").asBoolean()).isFalse();
@@ -38,7 +39,8 @@ class GreetingsEndpointTest extends GreetingTestSupport {
         JsonNode after = response.json();
         assertThat(after.get("userId").asString()).isEqualTo(id.toString());
         assertThat(after.get("pending")).isEmpty();
-        assertThat(after.get("history").findValuesAsString("id")).containsExactly(anniversaryKey, birthdayKey);
+        assertThat(after.get("history").findValuesAsString("id"))
+                .containsExactly(anniversaryKey, birthdayKey);
         JsonNode sent = after.get("history").get(1);
         assertThat(sent.get("status").asString()).isEqualTo("SENT");
         assertThat(sent.get("occasion").asString()).isEqualTo("BIRTHDAY");

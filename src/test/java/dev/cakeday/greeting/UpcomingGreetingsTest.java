@@ -16,12 +16,15 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code upcomingGreetings[].sendAt} follows the time rules in every zone, and equals
- * {@code scheduled_tasks.execution_time} whenever the row exists.
+ * {@code upcomingGreetings[].sendAt} follows the time rules in every zone, and equals {@code
+ * scheduled_tasks.execution_time} whenever the row exists.
  */
 class UpcomingGreetingsTest extends GreetingTestSupport {
 
-    /** The rule, stated independently of the service: the first owed date, at 09:00 local or at once that day. */
+    /**
+     * The rule, stated independently of the service: the first owed date, at 09:00 local or at once
+     * that day.
+     */
     static LocalDate expectedDate(MonthDay occasion, ZoneId zone, Instant createdAt) {
         LocalDate today = LocalDate.ofInstant(createdAt, zone);
         LocalDate date = onYear(occasion, today.getYear());
@@ -65,12 +68,14 @@ class UpcomingGreetingsTest extends GreetingTestSupport {
             if (row.isPresent()) {
                 withRow++;
                 if (!row.get().equals(sendAt)) {
-                    mismatches.add(zoneId + ": execution_time " + row.get() + " but sendAt " + sendAt);
+                    mismatches.add(
+                            zoneId + ": execution_time " + row.get() + " but sendAt " + sendAt);
                 }
             }
         }
         assertThat(mismatches).isEmpty();
-        assertThat(withRow).as("tomorrow's greetings lie inside the planning horizon")
+        assertThat(withRow)
+                .as("tomorrow's greetings lie inside the planning horizon")
                 .isEqualTo(ZoneId.getAvailableZoneIds().size());
     }
 
@@ -97,7 +102,8 @@ class UpcomingGreetingsTest extends GreetingTestSupport {
                 LocalDate date = expectedDate(day, zone, createdAt);
                 JsonNode upcoming = user.get("upcomingGreetings").get(0);
                 assertThat(upcoming.get("date").asString()).as(zoneId).isEqualTo(date.toString());
-                assertThat(upcoming.get("sendAt").asString()).as(zoneId)
+                assertThat(upcoming.get("sendAt").asString())
+                        .as(zoneId)
                         .isEqualTo(expectedSendAt(date, zone, createdAt).toString());
             }
         }
@@ -121,10 +127,11 @@ class UpcomingGreetingsTest extends GreetingTestSupport {
         Api.Response replaced = api.putJson("/user/" + id, Api.json(married));
         assertThat(replaced.json().get("upcomingGreetings").findValuesAsString("occasion"))
                 .containsExactly("BIRTHDAY");
-        assertThat(api.get("/user/" + id).json().get("upcomingGreetings")).isEqualTo(
-                replaced.json().get("upcomingGreetings"));
+        assertThat(api.get("/user/" + id).json().get("upcomingGreetings"))
+                .isEqualTo(replaced.json().get("upcomingGreetings"));
         JsonNode page = api.get("/user?limit=500").json();
-        assertThat(page.get("users").findValues("upcomingGreetings")).allSatisfy(list -> assertThat(list).isNotEmpty());
+        assertThat(page.get("users").findValues("upcomingGreetings"))
+                .allSatisfy(list -> assertThat(list).isNotEmpty());
     }
 
     /**
@@ -134,8 +141,13 @@ class UpcomingGreetingsTest extends GreetingTestSupport {
     @Test
     void theAnswerToACreateEqualsWhatAReadShows() {
         List<String> differences = new ArrayList<>();
-        for (String zoneId : List.of("Pacific/Kiritimati", "Asia/Kolkata", "Europe/London", "America/New_York",
-                "Pacific/Pago_Pago")) {
+        for (String zoneId :
+                List.of(
+                        "Pacific/Kiritimati",
+                        "Asia/Kolkata",
+                        "Europe/London",
+                        "America/New_York",
+                        "Pacific/Pago_Pago")) {
             for (int days : List.of(-1, 0, 1, 200)) {
                 Map<String, Object> body = user(zoneId, localDate(zoneId, days).withYear(1988));
                 body.put("anniversary", localDate(zoneId, -days).withYear(2012).toString());
@@ -145,9 +157,17 @@ class UpcomingGreetingsTest extends GreetingTestSupport {
                 assertThat(created.get("upcomingGreetings")).as(zoneId).hasSize(2);
                 for (JsonNode shown : created.get("upcomingGreetings")) {
                     String occasion = shown.get("occasion").asString();
-                    JsonNode stored = read.get("upcomingGreetings").findParents("occasion").stream()
-                            .filter(entry -> entry.get("occasion").asString().equals(occasion)).findFirst().orElseThrow();
-                    String key = greetingId(id, occasion, LocalDate.parse(shown.get("date").asString()));
+                    JsonNode stored =
+                            read.get("upcomingGreetings").findParents("occasion").stream()
+                                    .filter(
+                                            entry ->
+                                                    entry.get("occasion")
+                                                            .asString()
+                                                            .equals(occasion))
+                                    .findFirst()
+                                    .orElseThrow();
+                    String key =
+                            greetingId(id, occasion, LocalDate.parse(shown.get("date").asString()));
                     if (!shown.equals(stored) && logStatus(key).isEmpty()) {
                         differences.add(zoneId + " " + days + ": " + shown + " but read " + stored);
                     }

@@ -17,14 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
-/** The command-line tasks of the packaged jar: {@code import} and {@code plan}, as an operator runs them. */
+/**
+ * The command-line tasks of the packaged jar: {@code import} and {@code plan}, as an operator runs
+ * them.
+ */
 class CommandsIT {
 
     static TestDatabase db;
     static JdbcClient jdbc;
 
-    record Run(int exitCode, String output) {
-    }
+    record Run(int exitCode, String output) {}
 
     @BeforeAll
     static void database() {
@@ -33,11 +35,19 @@ class CommandsIT {
     }
 
     static Run cakeday(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-jar", "target/cakeday.jar"));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-Xmx256m",
+                                "-jar",
+                                "target/cakeday.jar"));
         command.addAll(List.of(args));
-        command.addAll(List.of("--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
-                "--spring.datasource.password=" + db.password()));
+        command.addAll(
+                List.of(
+                        "--spring.datasource.url=" + db.url(),
+                        "--spring.datasource.username=" + db.user(),
+                        "--spring.datasource.password=" + db.password()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("exited").isTrue();
@@ -45,28 +55,46 @@ class CommandsIT {
     }
 
     @Test
-    void importsAFileReportsTheRejectedRowsAndPlansTheGreetings(@TempDir Path dir) throws Exception {
+    void importsAFileReportsTheRejectedRowsAndPlansTheGreetings(@TempDir Path dir)
+            throws Exception {
         LocalDate tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1);
         Path file = dir.resolve("users.csv");
-        Files.writeString(file, """
+        Files.writeString(
+                file,
+                """
                 firstName,lastName,email,birthday,timezone
                 Ada,Lovelace,cli-ada@example.com,%s,UTC
                 Bob,Builder,cli-bob@example.com,1990-13-01,UTC
                 Cy,Young,cli-cy@example.com,1985-07-04,America/Chicago
-                """.formatted(tomorrow.withYear(1990)));
+                """
+                        .formatted(tomorrow.withYear(1990)));
 
         Run run = cakeday("import", file.toString());
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(run.output()).contains("imported 2 of 3 users").contains("rejected 1")
+        assertThat(run.output())
+                .contains("imported 2 of 3 users")
+                .contains("rejected 1")
                 .contains("row 2: birthday must be a real calendar date");
-        assertThat(run.output()).as("plain progress lines, not a bar, when the output is no terminal")
-                .doesNotContain("\r").contains("import: inserting users");
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE email LIKE 'cli-%'").query(Long.class).single()).isEqualTo(2);
-        assertThat(jdbc.sql("""
+        assertThat(run.output())
+                .as("plain progress lines, not a bar, when the output is no terminal")
+                .doesNotContain("\r")
+                .contains("import: inserting users");
+        assertThat(
+                        jdbc.sql("SELECT count(*) FROM users WHERE email LIKE 'cli-%'")
+                                .query(Long.class)
+                                .single())
+                .isEqualTo(2);
+        assertThat(
+                        jdbc.sql(
+                                        """
                 SELECT count(*) FROM scheduled_tasks t JOIN users u ON t.task_instance = u.id::text || ':BIRTHDAY:' || ?
-                WHERE u.email = 'cli-ada@example.com'""").param(tomorrow.toString()).query(Long.class).single())
-                .as("tomorrow's birthday planned").isEqualTo(1);
+                WHERE u.email = 'cli-ada@example.com'""")
+                                .param(tomorrow.toString())
+                                .query(Long.class)
+                                .single())
+                .as("tomorrow's birthday planned")
+                .isEqualTo(1);
     }
 
     @Test
@@ -85,7 +113,9 @@ class CommandsIT {
         assertThat(plan.exitCode()).as(plan.output()).isZero();
         assertThat(plan.output()).containsPattern("planned [0-9,]+ greetings in \\d+ ms");
         assertThat(explain.exitCode()).as(explain.output()).isZero();
-        assertThat(explain.output()).contains("Index Scan using user_occasions_month_day_idx")
-                .doesNotContain("Seq Scan on users").doesNotContain("Seq Scan on user_occasions");
+        assertThat(explain.output())
+                .contains("Index Scan using user_occasions_month_day_idx")
+                .doesNotContain("Seq Scan on users")
+                .doesNotContain("Seq Scan on user_occasions");
     }
 }

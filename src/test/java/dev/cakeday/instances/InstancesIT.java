@@ -46,9 +46,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * Delivery under faults, with the packaged service run as separate processes on one fresh
- * database: crashes, a stop, the database and the provider going away. Each scenario asserts that
- * every due greeting is delivered and none under two keys, and adds its own measurements to
+ * Delivery under faults, with the packaged service run as separate processes on one fresh database:
+ * crashes, a stop, the database and the provider going away. Each scenario asserts that every due
+ * greeting is delivered and none under two keys, and adds its own measurements to
  * docs/RELIABILITY.md.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,14 +65,22 @@ class InstancesIT {
     static final List<ScenarioResult> RESULTS = new ArrayList<>();
 
     /** One row of the report. */
-    record ScenarioResult(String scenario, int due, String faults, long delivered, long repeatsUnderOneKey,
-            long uncertainAttempts, long underTwoKeys, String callsToDeadProvider, Duration longestLateness) {
-    }
+    record ScenarioResult(
+            String scenario,
+            int due,
+            String faults,
+            long delivered,
+            long repeatsUnderOneKey,
+            long uncertainAttempts,
+            long underTwoKeys,
+            String callsToDeadProvider,
+            Duration longestLateness) {}
 
     @BeforeAll
     static void database() {
         db = TestDatabase.get();
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(db.url(), db.user(), db.password());
+        DriverManagerDataSource dataSource =
+                new DriverManagerDataSource(db.url(), db.user(), db.password());
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = JdbcClient.create(dataSource);
         provider = new FakeProvider(Clock.systemUTC());
@@ -84,7 +92,9 @@ class InstancesIT {
         if (RESULTS.isEmpty()) {
             return;
         }
-        StringBuilder md = new StringBuilder("""
+        StringBuilder md =
+                new StringBuilder(
+                        """
                 # Reliability
 
                 Written by `InstancesIT` (`./mvnw verify`) from its own measurements; do not edit by hand.
@@ -99,14 +109,28 @@ class InstancesIT {
 
                 | scenario | greetings due | faults injected | delivered | repeats under one key (of which after an attempt of unknown outcome) | delivered under two keys | calls to the dead provider | longest lateness |
                 |---|---:|---|---:|---:|---:|---:|---:|
-                """.formatted(Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), LATENCY.toMillis()));
+                """
+                                .formatted(
+                                        Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                                        Runtime.getRuntime().availableProcessors(),
+                                        System.getProperty("java.version"),
+                                        LATENCY.toMillis()));
         for (ScenarioResult r : RESULTS) {
-            md.append("| %s | %d | %s | %d | %d (%d) | %d | %s | %.1f s |%n".formatted(r.scenario(), r.due(), r.faults(),
-                    r.delivered(), r.repeatsUnderOneKey(), r.uncertainAttempts(), r.underTwoKeys(),
-                    r.callsToDeadProvider(), r.longestLateness().toMillis() / 1000.0));
+            md.append(
+                    "| %s | %d | %s | %d | %d (%d) | %d | %s | %.1f s |%n"
+                            .formatted(
+                                    r.scenario(),
+                                    r.due(),
+                                    r.faults(),
+                                    r.delivered(),
+                                    r.repeatsUnderOneKey(),
+                                    r.uncertainAttempts(),
+                                    r.underTwoKeys(),
+                                    r.callsToDeadProvider(),
+                                    r.longestLateness().toMillis() / 1000.0));
         }
-        md.append("""
+        md.append(
+                """
 
                 ## The guarantee, and its one window
 
@@ -132,25 +156,41 @@ class InstancesIT {
         jdbc.sql("DELETE FROM users").update();
     }
 
-    /** {@code users} whose birthday greeting fell due a minute ago (send-time is set so), owed since yesterday. */
+    /**
+     * {@code users} whose birthday greeting fell due a minute ago (send-time is set so), owed since
+     * yesterday.
+     */
     static Map<String, String> burstOf(int users, String databaseUrl) {
         return burstOf(users, databaseUrl, 1);
     }
 
-    /** As {@link #burstOf(int, String, Instant)}, due {@code minutesAgo} minutes before now (rounded down to the minute). */
+    /**
+     * As {@link #burstOf(int, String, Instant)}, due {@code minutesAgo} minutes before now (rounded
+     * down to the minute).
+     */
     static Map<String, String> burstOf(int users, String databaseUrl, int minutesAgo) {
-        return burstOf(users, databaseUrl, Instant.now().minus(Duration.ofMinutes(minutesAgo)).truncatedTo(ChronoUnit.MINUTES));
+        return burstOf(
+                users,
+                databaseUrl,
+                Instant.now()
+                        .minus(Duration.ofMinutes(minutesAgo))
+                        .truncatedTo(ChronoUnit.MINUTES));
     }
 
-    /** {@code users} whose birthday greeting falls due at {@code due} (today, UTC; send-time is set so). */
+    /**
+     * {@code users} whose birthday greeting falls due at {@code due} (today, UTC; send-time is set
+     * so).
+     */
     static Map<String, String> burstOf(int users, String databaseUrl, Instant due) {
         Instant now = Instant.now();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         if (!LocalDate.ofInstant(due, ZoneOffset.UTC).equals(today)) {
-            throw new IllegalStateException("too close to midnight UTC for a same-day burst; run again in a few minutes");
+            throw new IllegalStateException(
+                    "too close to midnight UTC for a same-day burst; run again in a few minutes");
         }
         LocalTime sendTime = LocalTime.ofInstant(due, ZoneOffset.UTC);
-        jdbc.sql("""
+        jdbc.sql(
+                        """
                 WITH new_users AS (
                     INSERT INTO users (first_name, last_name, email, birthday, timezone, created_at, updated_at)
                     SELECT 'Burst', 'User', 'burst' || n || '@example.com', :birthday, 'UTC', :since, :since
@@ -164,14 +204,16 @@ class InstancesIT {
                 .param("monthDay", today.getMonthValue() * 100 + today.getDayOfMonth())
                 .param("owedFrom", today.minusDays(1))
                 .update();
-        Map<String, String> config = new HashMap<>(Map.of(
-                "spring.datasource.url", databaseUrl,
-                "spring.datasource.username", db.user(),
-                "spring.datasource.password", db.password(),
-                "cakeday.mail.base-url", provider.baseUrl(),
-                "cakeday.mail.read-timeout", "2s",
-                "cakeday.greeting.send-time", sendTime.toString(),
-                "db-scheduler.polling-interval", "500ms"));
+        Map<String, String> config =
+                new HashMap<>(
+                        Map.of(
+                                "spring.datasource.url", databaseUrl,
+                                "spring.datasource.username", db.user(),
+                                "spring.datasource.password", db.password(),
+                                "cakeday.mail.base-url", provider.baseUrl(),
+                                "cakeday.mail.read-timeout", "2s",
+                                "cakeday.greeting.send-time", sendTime.toString(),
+                                "db-scheduler.polling-interval", "500ms"));
         // Short retry delays, so that a scenario with failing calls ends in seconds, not minutes.
         config.put("cakeday.greeting.retry-initial", "2s");
         config.put("cakeday.greeting.retry-max", "10s");
@@ -188,35 +230,68 @@ class InstancesIT {
     }
 
     /** Asserts nothing lost and nothing under two keys; records the scenario's row. */
-    static void assertAndReport(String scenario, int users, String faults, String callsToDeadProvider) {
+    static void assertAndReport(
+            String scenario, int users, String faults, String callsToDeadProvider) {
         List<FakeProvider.Call> delivered = provider.calls(call -> call.status() == 200);
-        Map<String, Long> perKey = delivered.stream()
-                .collect(Collectors.groupingBy(FakeProvider.Call::idempotencyKey, Collectors.counting()));
-        Map<String, Long> keysPerRecipient = delivered.stream()
-                .collect(Collectors.groupingBy(FakeProvider.Call::email,
-                        Collectors.collectingAndThen(Collectors.mapping(FakeProvider.Call::idempotencyKey,
-                                Collectors.toSet()), set -> (long) set.size())));
+        Map<String, Long> perKey =
+                delivered.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        FakeProvider.Call::idempotencyKey, Collectors.counting()));
+        Map<String, Long> keysPerRecipient =
+                delivered.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        FakeProvider.Call::email,
+                                        Collectors.collectingAndThen(
+                                                Collectors.mapping(
+                                                        FakeProvider.Call::idempotencyKey,
+                                                        Collectors.toSet()),
+                                                set -> (long) set.size())));
         long repeats = perKey.values().stream().mapToLong(n -> n - 1).sum();
         long underTwoKeys = keysPerRecipient.values().stream().filter(n -> n > 1).count();
         long uncertain = count("SELECT coalesce(sum(uncertain_attempts), 0) FROM greetings");
-        Duration longest = jdbc.sql("SELECT max(sent_at - due_at) FROM greetings WHERE status = 'SENT'")
-                .query((rs, row) -> rs.getString(1)).optional()
-                .map(InstancesIT::interval).orElse(Duration.ZERO);
-        RESULTS.add(new ScenarioResult(scenario, users, faults, sent(), repeats, uncertain, underTwoKeys,
-                callsToDeadProvider, longest));
+        Duration longest =
+                jdbc.sql("SELECT max(sent_at - due_at) FROM greetings WHERE status = 'SENT'")
+                        .query((rs, row) -> rs.getString(1))
+                        .optional()
+                        .map(InstancesIT::interval)
+                        .orElse(Duration.ZERO);
+        RESULTS.add(
+                new ScenarioResult(
+                        scenario,
+                        users,
+                        faults,
+                        sent(),
+                        repeats,
+                        uncertain,
+                        underTwoKeys,
+                        callsToDeadProvider,
+                        longest));
 
         assertThat(sent()).as("every greeting SENT").isEqualTo(users);
         assertThat(perKey).as("every greeting reached the provider").hasSize(users);
-        assertThat(jdbc.sql("SELECT id FROM greetings WHERE status = 'SENT'").query(String.class).set())
-                .as("the log agrees with what the provider saw").isEqualTo(perKey.keySet());
+        assertThat(
+                        jdbc.sql("SELECT id FROM greetings WHERE status = 'SENT'")
+                                .query(String.class)
+                                .set())
+                .as("the log agrees with what the provider saw")
+                .isEqualTo(perKey.keySet());
         assertThat(underTwoKeys).as("nobody greeted under two keys").isZero();
-        assertThat(count("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'")).isZero();
+        assertThat(count("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'"))
+                .isZero();
     }
 
     static Duration interval(String pgInterval) {
         Timestamp zero = Timestamp.from(Instant.EPOCH);
-        return pgInterval == null ? Duration.ZERO : Duration.ofMillis(jdbc.sql("SELECT (CAST(? AS timestamptz) + CAST(? AS interval))")
-                .params(zero, pgInterval).query(Timestamp.class).single().getTime());
+        return pgInterval == null
+                ? Duration.ZERO
+                : Duration.ofMillis(
+                        jdbc.sql("SELECT (CAST(? AS timestamptz) + CAST(? AS interval))")
+                                .params(zero, pgInterval)
+                                .query(Timestamp.class)
+                                .single()
+                                .getTime());
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {
@@ -250,23 +325,40 @@ class InstancesIT {
     void crashOfOneOfThreeInstancesMidBurstWithAFailingAndHangingProvider() {
         int users = 3_000;
         Map<String, String> config = burstOf(users, db.url());
-        provider.answer(call -> {
-            double roll = ThreadLocalRandom.current().nextDouble();
-            if (roll < 0.20) {
-                return FakeProvider.status(500, "{\"error\":\"internal error\"}");
-            }
-            // Past the client's 2 s read timeout, then delivered all the same.
-            return FakeProvider.acceptAfter(call, roll < 0.25 ? Duration.ofMillis(2_500) : LATENCY);
-        });
-        List<ServiceProcess> instances = new ArrayList<>(List.of(ServiceProcess.start("crash-1", config),
-                ServiceProcess.start("crash-2", config), ServiceProcess.start("crash-3", config)));
+        provider.answer(
+                call -> {
+                    double roll = ThreadLocalRandom.current().nextDouble();
+                    if (roll < 0.20) {
+                        return FakeProvider.status(500, "{\"error\":\"internal error\"}");
+                    }
+                    // Past the client's 2 s read timeout, then delivered all the same.
+                    return FakeProvider.acceptAfter(
+                            call, roll < 0.25 ? Duration.ofMillis(2_500) : LATENCY);
+                });
+        List<ServiceProcess> instances =
+                new ArrayList<>(
+                        List.of(
+                                ServiceProcess.start("crash-1", config),
+                                ServiceProcess.start("crash-2", config),
+                                ServiceProcess.start("crash-3", config)));
         try {
             startAll(instances);
-            await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 300);
-            await("the doomed instance holding greetings", Duration.ofSeconds(30), () -> count(
-                    "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'crash-1-%'") > 0);
-            List<String> held = jdbc.sql("SELECT task_instance FROM scheduled_tasks WHERE picked AND picked_by LIKE 'crash-1-%'")
-                    .query(String.class).list();
+            await(
+                    "the burst under way",
+                    Duration.ofSeconds(60),
+                    () -> provider.calls().size() >= 300);
+            await(
+                    "the doomed instance holding greetings",
+                    Duration.ofSeconds(30),
+                    () ->
+                            count(
+                                            "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'crash-1-%'")
+                                    > 0);
+            List<String> held =
+                    jdbc.sql(
+                                    "SELECT task_instance FROM scheduled_tasks WHERE picked AND picked_by LIKE 'crash-1-%'")
+                            .query(String.class)
+                            .list();
 
             UserChanges changes = changeTwoUsersInFlight(instances.get(1));
 
@@ -274,73 +366,131 @@ class InstancesIT {
             long killedAt = System.nanoTime();
             instances.set(0, ServiceProcess.start("crash-1b", config));
 
-            await("the dead instance's greetings delivered", Duration.ofSeconds(90), () -> jdbc.sql(
-                    "SELECT count(*) FROM greetings WHERE status = 'SENT' AND id = ANY(?)")
-                    .param(held.toArray(String[]::new)).query(Long.class).single() == held.size());
-            assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(90));
+            await(
+                    "the dead instance's greetings delivered",
+                    Duration.ofSeconds(90),
+                    () ->
+                            jdbc.sql(
+                                                    "SELECT count(*) FROM greetings WHERE status = 'SENT' AND id = ANY(?)")
+                                            .param(held.toArray(String[]::new))
+                                            .query(Long.class)
+                                            .single()
+                                    == held.size());
+            assertThat(Duration.ofNanos(System.nanoTime() - killedAt))
+                    .isLessThan(Duration.ofSeconds(90));
             await("every greeting sent", Duration.ofSeconds(180), () -> sent() == users - 1);
             changes.assertHeld();
-            assertAndReport("3 instances; one killed (SIGKILL) mid-burst and restarted; meanwhile one user "
-                    + "deleted and another moved to another zone", users - 1,
-                    "20% HTTP 500, 5% hang past the read timeout then deliver", "–");
+            assertAndReport(
+                    "3 instances; one killed (SIGKILL) mid-burst and restarted; meanwhile one user "
+                            + "deleted and another moved to another zone",
+                    users - 1,
+                    "20% HTTP 500, 5% hang past the read timeout then deliver",
+                    "–");
         } finally {
             closeAll(instances);
         }
     }
 
     /**
-     * A user deleted and another moved to another zone mid-burst. Africa/Abidjan keeps UTC's offset, so the
-     * move lands on the same local date after the send time at any hour: that greeting is then owed at once.
+     * A user deleted and another moved to another zone mid-burst. Africa/Abidjan keeps UTC's
+     * offset, so the move lands on the same local date after the send time at any hour: that
+     * greeting is then owed at once.
      */
     record UserChanges(String deletedKey, String movedKey, String movedEmail, Instant movedAt) {
 
         void assertHeld() {
-            // (A greeting an instance picked in the instant between choosing and deleting would be left to
-            // finish; that window is milliseconds wide. An attempt that failed before the deletion is no greeting.)
-            assertThat(provider.calls(call -> call.idempotencyKey().equals(deletedKey) && call.status() == 200))
-                    .as("the deleted user gets nothing").isEmpty();
-            assertThat(jdbc.sql("SELECT status FROM greetings WHERE id = ? AND status = 'SENT'").param(deletedKey)
-                    .query(String.class).optional()).as("no delivery recorded for the deleted user").isEmpty();
-            List<FakeProvider.Call> moved = provider.calls(call -> movedEmail.equals(call.email()) && call.status() == 200);
+            // (A greeting an instance picked in the instant between choosing and deleting would be
+            // left to
+            // finish; that window is milliseconds wide. An attempt that failed before the deletion
+            // is no greeting.)
+            assertThat(
+                            provider.calls(
+                                    call ->
+                                            call.idempotencyKey().equals(deletedKey)
+                                                    && call.status() == 200))
+                    .as("the deleted user gets nothing")
+                    .isEmpty();
+            assertThat(
+                            jdbc.sql(
+                                            "SELECT status FROM greetings WHERE id = ? AND status = 'SENT'")
+                                    .param(deletedKey)
+                                    .query(String.class)
+                                    .optional())
+                    .as("no delivery recorded for the deleted user")
+                    .isEmpty();
+            List<FakeProvider.Call> moved =
+                    provider.calls(call -> movedEmail.equals(call.email()) && call.status() == 200);
             assertThat(moved).as("the moved user is greeted").isNotEmpty();
-            assertThat(moved).as("once: repeats, if any, under the one key (a hang past the client's timeout)")
+            assertThat(moved)
+                    .as(
+                            "once: repeats, if any, under the one key (a hang past the client's timeout)")
                     .allSatisfy(call -> assertThat(call.idempotencyKey()).isEqualTo(movedKey));
-            Instant dueAt = jdbc.sql("SELECT due_at FROM greetings WHERE id = ?").param(movedKey)
-                    .query(Timestamp.class).single().toInstant();
-            assertThat(dueAt).as("due at the new instant: at once, as the zone changed on the day after the send time")
+            Instant dueAt =
+                    jdbc.sql("SELECT due_at FROM greetings WHERE id = ?")
+                            .param(movedKey)
+                            .query(Timestamp.class)
+                            .single()
+                            .toInstant();
+            assertThat(dueAt)
+                    .as(
+                            "due at the new instant: at once, as the zone changed on the day after the send time")
                     .isCloseTo(movedAt, within(5, ChronoUnit.SECONDS));
         }
     }
 
     /**
-     * Through one instance's API: deletes a user and moves another, both with greetings still waiting
-     * and never attempted (so none of the crashed instance's).
+     * Through one instance's API: deletes a user and moves another, both with greetings still
+     * waiting and never attempted (so none of the crashed instance's).
      */
     static UserChanges changeTwoUsersInFlight(ServiceProcess via) {
-        List<Map<String, Object>> waiting = jdbc.sql("""
+        List<Map<String, Object>> waiting =
+                jdbc.sql(
+                                """
                 SELECT u.id::text AS id, u.email, t.task_instance FROM scheduled_tasks t
                 JOIN users u ON u.id::text = split_part(t.task_instance, ':', 1)
                 WHERE t.task_name = 'greeting' AND NOT t.picked
                   AND NOT EXISTS (SELECT 1 FROM greetings g WHERE g.id = t.task_instance)
-                ORDER BY t.execution_time DESC, t.task_instance DESC LIMIT 2""").query().listOfRows();
+                ORDER BY t.execution_time DESC, t.task_instance DESC LIMIT 2""")
+                        .query()
+                        .listOfRows();
         assertThat(waiting).as("two greetings still waiting mid-burst").hasSize(2);
         HttpClient http = HttpClient.newHttpClient();
         try {
-            HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(
-                    URI.create(via.baseUrl() + "/user/" + waiting.get(0).get("id"))).DELETE().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> deleted =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    via.baseUrl()
+                                                            + "/user/"
+                                                            + waiting.get(0).get("id")))
+                                    .DELETE()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(deleted.statusCode()).isEqualTo(204);
             Instant movedAt = Instant.now();
-            String body = ("{\"firstName\":\"Burst\",\"lastName\":\"User\",\"email\":\"%s\",\"birthday\":\"%s\","
-                    + "\"timezone\":\"Africa/Abidjan\"}").formatted(waiting.get(1).get("email"),
-                    LocalDate.now(ZoneOffset.UTC).withYear(1990));
-            HttpResponse<String> moved = http.send(HttpRequest.newBuilder(
-                    URI.create(via.baseUrl() + "/user/" + waiting.get(1).get("id")))
-                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            String body =
+                    ("{\"firstName\":\"Burst\",\"lastName\":\"User\",\"email\":\"%s\",\"birthday\":\"%s\","
+                                    + "\"timezone\":\"Africa/Abidjan\"}")
+                            .formatted(
+                                    waiting.get(1).get("email"),
+                                    LocalDate.now(ZoneOffset.UTC).withYear(1990));
+            HttpResponse<String> moved =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    via.baseUrl()
+                                                            + "/user/"
+                                                            + waiting.get(1).get("id")))
+                                    .header("Content-Type", "application/json")
+                                    .PUT(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
-            return new UserChanges((String) waiting.get(0).get("task_instance"),
-                    (String) waiting.get(1).get("task_instance"), (String) waiting.get(1).get("email"), movedAt);
+            return new UserChanges(
+                    (String) waiting.get(0).get("task_instance"),
+                    (String) waiting.get(1).get("task_instance"),
+                    (String) waiting.get(1).get("email"),
+                    movedAt);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -355,20 +505,31 @@ class InstancesIT {
         int users = 600;
         TcpProxy link = new TcpProxy(db.host(), db.port());
         Map<String, String> config = burstOf(users, db.urlVia(link));
-        List<ServiceProcess> instances = List.of(ServiceProcess.start("dbcut-1", config),
-                ServiceProcess.start("dbcut-2", config), ServiceProcess.start("dbcut-3", config));
+        List<ServiceProcess> instances =
+                List.of(
+                        ServiceProcess.start("dbcut-1", config),
+                        ServiceProcess.start("dbcut-2", config),
+                        ServiceProcess.start("dbcut-3", config));
         try {
             startAll(instances);
-            await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 60);
+            await(
+                    "the burst under way",
+                    Duration.ofSeconds(60),
+                    () -> provider.calls().size() >= 60);
 
             link.cut();
             sleep(Duration.ofSeconds(15));
-            assertThat(instances).as("the instances outlive the outage").allMatch(ServiceProcess::isAlive);
+            assertThat(instances)
+                    .as("the instances outlive the outage")
+                    .allMatch(ServiceProcess::isAlive);
             link.restore();
 
             await("every greeting sent", Duration.ofSeconds(120), () -> sent() == users);
-            assertAndReport("3 instances; the database connection cut for 15 s mid-burst", users,
-                    "every database connection dropped, new ones refused", "–");
+            assertAndReport(
+                    "3 instances; the database connection cut for 15 s mid-burst",
+                    users,
+                    "every database connection dropped, new ones refused",
+                    "–");
         } finally {
             link.restore();
             closeAll(instances);
@@ -383,16 +544,31 @@ class InstancesIT {
         int providerPort = provider.port();
         provider.shutdown();
         long downSince = System.nanoTime();
-        List<ServiceProcess> instances = List.of(ServiceProcess.start("outage-1", config),
-                ServiceProcess.start("outage-2", config), ServiceProcess.start("outage-3", config));
+        List<ServiceProcess> instances =
+                List.of(
+                        ServiceProcess.start("outage-1", config),
+                        ServiceProcess.start("outage-2", config),
+                        ServiceProcess.start("outage-3", config));
         FakeProvider recovered = null;
         try {
             startAll(instances);
             sleep(Duration.ofMinutes(2).minusNanos(System.nanoTime() - downSince));
-            double callsWhileDown = instances.stream()
-                    .mapToDouble(i -> i.metric("cakeday_provider_calls_seconds_count", "outcome=\"unavailable\"")).sum();
-            double deferred = instances.stream()
-                    .mapToDouble(i -> i.metric("cakeday_provider_deferred_total", "reason=\"circuit_open\"")).sum();
+            double callsWhileDown =
+                    instances.stream()
+                            .mapToDouble(
+                                    i ->
+                                            i.metric(
+                                                    "cakeday_provider_calls_seconds_count",
+                                                    "outcome=\"unavailable\""))
+                            .sum();
+            double deferred =
+                    instances.stream()
+                            .mapToDouble(
+                                    i ->
+                                            i.metric(
+                                                    "cakeday_provider_deferred_total",
+                                                    "reason=\"circuit_open\""))
+                            .sum();
 
             recovered = new FakeProvider(Clock.systemUTC(), providerPort);
             recovered.answer(call -> FakeProvider.acceptAfter(call, LATENCY));
@@ -403,17 +579,24 @@ class InstancesIT {
 
             assertThat(drained).isLessThan(Duration.ofMinutes(2));
             assertThat(deferred).as("the breaker put greetings back without calling").isPositive();
-            // Without the breaker, 600 greetings retried every 2–10 s for 2 minutes would make thousands of
-            // calls. With it, each instance calls until its breaker opens (50 calls, the minimum it judges on,
+            // Without the breaker, 600 greetings retried every 2–10 s for 2 minutes would make
+            // thousands of
+            // calls. With it, each instance calls until its breaker opens (50 calls, the minimum it
+            // judges on,
             // plus the THREADS in flight), then once per 30 s.
-            assertThat(callsWhileDown).as("calls to the dead provider, bounded by the circuit breaker")
+            assertThat(callsWhileDown)
+                    .as("calls to the dead provider, bounded by the circuit breaker")
                     .isLessThanOrEqualTo(instances.size() * (50 + THREADS + 5));
             FakeProvider whileDown = provider;
             provider = recovered;
             recovered = null;
-            assertAndReport("3 instances; the provider refuses connections for 2 min, then recovers", users,
-                    "provider down (connection refused) for %.0f s".formatted(outage.toMillis() / 1000.0),
-                    "%.0f (and %.0f put back by the open breaker)".formatted(callsWhileDown, deferred));
+            assertAndReport(
+                    "3 instances; the provider refuses connections for 2 min, then recovers",
+                    users,
+                    "provider down (connection refused) for %.0f s"
+                            .formatted(outage.toMillis() / 1000.0),
+                    "%.0f (and %.0f put back by the open breaker)"
+                            .formatted(callsWhileDown, deferred));
             whileDown.reset();
         } finally {
             if (recovered != null) {
@@ -429,24 +612,42 @@ class InstancesIT {
         int users = 1_500;
         Map<String, String> config = burstOf(users, db.url());
         provider.answer(call -> FakeProvider.acceptAfter(call, Duration.ofMillis(300)));
-        List<ServiceProcess> instances = List.of(ServiceProcess.start("graceful-1", config),
-                ServiceProcess.start("graceful-2", config), ServiceProcess.start("graceful-3", config));
+        List<ServiceProcess> instances =
+                List.of(
+                        ServiceProcess.start("graceful-1", config),
+                        ServiceProcess.start("graceful-2", config),
+                        ServiceProcess.start("graceful-3", config));
         try {
             startAll(instances);
-            await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 150);
-            await("the stopping instance holding greetings", Duration.ofSeconds(30), () -> count(
-                    "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'graceful-1-%'") > 0);
+            await(
+                    "the burst under way",
+                    Duration.ofSeconds(60),
+                    () -> provider.calls().size() >= 150);
+            await(
+                    "the stopping instance holding greetings",
+                    Duration.ofSeconds(30),
+                    () ->
+                            count(
+                                            "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'graceful-1-%'")
+                                    > 0);
             assertThat(sent()).as("stopped mid-burst").isLessThan(users);
 
             Duration took = instances.get(0).terminate(Duration.ofSeconds(40));
 
             assertThat(took).as("exited after SIGTERM").isNotNull();
             assertThat(took).isLessThan(Duration.ofSeconds(30));
-            assertThat(count("SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'graceful-1-%'"))
-                    .as("no row left picked by the stopped instance").isZero();
+            assertThat(
+                            count(
+                                    "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'graceful-1-%'"))
+                    .as("no row left picked by the stopped instance")
+                    .isZero();
             await("every greeting sent", Duration.ofSeconds(120), () -> sent() == users);
-            assertAndReport("3 instances; one stopped (SIGTERM) mid-burst, exited in %.1f s"
-                    .formatted(took.toMillis() / 1000.0), users, "graceful stop", "–");
+            assertAndReport(
+                    "3 instances; one stopped (SIGTERM) mid-burst, exited in %.1f s"
+                            .formatted(took.toMillis() / 1000.0),
+                    users,
+                    "graceful stop",
+                    "–");
         } finally {
             closeAll(instances);
         }
@@ -456,31 +657,51 @@ class InstancesIT {
     @Order(5)
     void allThreeStoppedBeforeTheDueTimeAndStartedTwoMinutesAfterItDeliverWithinAMinute() {
         int users = 600;
-        // Far enough ahead for three instances to start and plan on this 2-core machine (about 20 s).
+        // Far enough ahead for three instances to start and plan on this 2-core machine (about 20
+        // s).
         Instant due = Instant.now().plus(Duration.ofSeconds(50)).truncatedTo(ChronoUnit.SECONDS);
         Map<String, String> config = burstOf(users, db.url(), due);
-        List<ServiceProcess> first = List.of(ServiceProcess.start("before-1", config),
-                ServiceProcess.start("before-2", config), ServiceProcess.start("before-3", config));
+        List<ServiceProcess> first =
+                List.of(
+                        ServiceProcess.start("before-1", config),
+                        ServiceProcess.start("before-2", config),
+                        ServiceProcess.start("before-3", config));
         List<ServiceProcess> second = List.of();
         try {
             startAll(first);
-            await("the burst planned", Duration.ofSeconds(30),
-                    () -> count("SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'") == users);
+            await(
+                    "the burst planned",
+                    Duration.ofSeconds(30),
+                    () ->
+                            count(
+                                            "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'")
+                                    == users);
             for (ServiceProcess instance : first) {
-                assertThat(instance.terminate(Duration.ofSeconds(30))).as(instance.name() + " stopped").isNotNull();
+                assertThat(instance.terminate(Duration.ofSeconds(30)))
+                        .as(instance.name() + " stopped")
+                        .isNotNull();
             }
-            assertThat(Instant.now()).as("every instance stopped before the due time").isBefore(due);
+            assertThat(Instant.now())
+                    .as("every instance stopped before the due time")
+                    .isBefore(due);
 
             sleep(Duration.between(Instant.now(), due.plus(Duration.ofMinutes(2))));
             assertThat(sent()).as("nothing sent while every instance was down").isZero();
             long startedAt = System.nanoTime();
-            second = List.of(ServiceProcess.start("after-1", config), ServiceProcess.start("after-2", config),
-                    ServiceProcess.start("after-3", config));
+            second =
+                    List.of(
+                            ServiceProcess.start("after-1", config),
+                            ServiceProcess.start("after-2", config),
+                            ServiceProcess.start("after-3", config));
             await("every greeting sent", Duration.ofSeconds(60), () -> sent() == users);
             Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
             assertThat(took).isLessThan(Duration.ofSeconds(60));
-            assertAndReport("3 instances stopped before the due time and started 2 min after it; all sent %.0f s after the start"
-                    .formatted(took.toMillis() / 1000.0), users, "every instance down over the due time", "–");
+            assertAndReport(
+                    "3 instances stopped before the due time and started 2 min after it; all sent %.0f s after the start"
+                            .formatted(took.toMillis() / 1000.0),
+                    users,
+                    "every instance down over the due time",
+                    "–");
         } finally {
             closeAll(first);
             closeAll(second);
@@ -489,8 +710,8 @@ class InstancesIT {
 
     /**
      * Two containers sharing a hostname both run Java as PID 1: the same configured name here. When
-     * one stops, its hand-off must release only its own rows, never the other's in-flight ones: a third
-     * instance would claim those at once and send them a second time.
+     * one stops, its hand-off must release only its own rows, never the other's in-flight ones: a
+     * third instance would claim those at once and send them a second time.
      */
     @Test
     @Order(6)
@@ -499,7 +720,8 @@ class InstancesIT {
         Map<String, String> config = burstOf(users, db.url());
         config.put("db-scheduler.scheduler-name", "shared-host");
         provider.answer(call -> FakeProvider.acceptAfter(call, Duration.ofMillis(100)));
-        // The staying instance sends through a provider that answers after 45 s: its rows are still in
+        // The staying instance sends through a provider that answers after 45 s: its rows are still
+        // in
         // flight, picked under its name, when the other one with the same prefix stops.
         FakeProvider slow = new FakeProvider(Clock.systemUTC());
         slow.answer(call -> FakeProvider.acceptAfter(call, Duration.ofSeconds(45)));
@@ -512,25 +734,41 @@ class InstancesIT {
         try {
             instances.add(ServiceProcess.start("same-name-staying", staying));
             startAll(instances);
-            await("the staying instance sending", Duration.ofSeconds(30), () -> slow.calls().size() == THREADS);
+            await(
+                    "the staying instance sending",
+                    Duration.ofSeconds(30),
+                    () -> slow.calls().size() == THREADS);
             instances.add(ServiceProcess.start("same-name-stopping", config));
             instances.add(ServiceProcess.start("other-name", elsewhere));
             startAll(instances);
-            await("the burst under way", Duration.ofSeconds(60), () -> provider.calls().size() >= 50);
-            assertThat(pickerName(instances.get(1))).startsWith("shared-host-").isNotEqualTo(pickerName(instances.get(0)));
+            await(
+                    "the burst under way",
+                    Duration.ofSeconds(60),
+                    () -> provider.calls().size() >= 50);
+            assertThat(pickerName(instances.get(1)))
+                    .startsWith("shared-host-")
+                    .isNotEqualTo(pickerName(instances.get(0)));
 
             Duration took = instances.get(1).terminate(Duration.ofSeconds(40));
 
             assertThat(took).as("exited after SIGTERM").isNotNull();
             await("every greeting sent", Duration.ofSeconds(90), () -> sent() == users);
-            Map<String, Long> callsPerKey = Stream.concat(provider.calls().stream(), slow.calls().stream())
-                    .collect(Collectors.groupingBy(FakeProvider.Call::idempotencyKey, Collectors.counting()));
+            Map<String, Long> callsPerKey =
+                    Stream.concat(provider.calls().stream(), slow.calls().stream())
+                            .collect(
+                                    Collectors.groupingBy(
+                                            FakeProvider.Call::idempotencyKey,
+                                            Collectors.counting()));
             assertThat(callsPerKey).as("every greeting reached a provider").hasSize(users);
-            assertThat(callsPerKey.values()).as("no greeting sent twice: the hand-off left the other's rows alone")
+            assertThat(callsPerKey.values())
+                    .as("no greeting sent twice: the hand-off left the other's rows alone")
                     .containsOnly(1L);
-            assertThat(count("SELECT coalesce(sum(uncertain_attempts), 0) FROM greetings")).isZero();
+            assertThat(count("SELECT coalesce(sum(uncertain_attempts), 0) FROM greetings"))
+                    .isZero();
             String log = Files.readString(instances.get(0).log());
-            assertThat(log).as("started without tokens, it says so once").containsOnlyOnce("No API token is configured")
+            assertThat(log)
+                    .as("started without tokens, it says so once")
+                    .containsOnlyOnce("No API token is configured")
                     .doesNotContain("security password");
         } finally {
             closeAll(instances);
@@ -540,7 +778,9 @@ class InstancesIT {
 
     /** The name the instance logged it picks greetings as. */
     static String pickerName(ServiceProcess instance) throws IOException {
-        Matcher m = Pattern.compile("picks greetings as '([^']+)'").matcher(Files.readString(instance.log()));
+        Matcher m =
+                Pattern.compile("picks greetings as '([^']+)'")
+                        .matcher(Files.readString(instance.log()));
         assertThat(m.find()).as("the instance names itself in its log").isTrue();
         return m.group(1);
     }

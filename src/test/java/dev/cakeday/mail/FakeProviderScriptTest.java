@@ -33,11 +33,18 @@ class FakeProviderScriptTest {
     @BeforeEach
     void start() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        process = new ProcessBuilder(java, Path.of("ops/fake-provider/FakeProvider.java").toString(), "--port=0",
-                "--minLatencyMs=0", "--maxLatencyMs=0")
-                .redirectErrorStream(true)
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        process =
+                new ProcessBuilder(
+                                java,
+                                Path.of("ops/fake-provider/FakeProvider.java").toString(),
+                                "--port=0",
+                                "--minLatencyMs=0",
+                                "--maxLatencyMs=0")
+                        .redirectErrorStream(true)
+                        .start();
+        BufferedReader out =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         assertThat(line).as("the provider's first line").startsWith("fake provider listening on ");
         base = "http://127.0.0.1:" + line.split(" ")[4];
@@ -52,40 +59,68 @@ class FakeProviderScriptTest {
     }
 
     JsonNode post(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + path))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
     }
 
     JsonNode stats() throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/stats")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(
+                http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/stats")).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
     }
 
     @Test
     void answersLikeTheProviderFailsOnCommandAndCountsDuplicates() throws Exception {
-        MailProperties properties = new MailProperties(URI.create(base), Duration.ofSeconds(1), Duration.ofSeconds(2), 0, 10,
-                new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30)));
+        MailProperties properties =
+                new MailProperties(
+                        URI.create(base),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        0,
+                        10,
+                        new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30)));
         ProviderClient client = new ProviderClient(properties, JSON, Clock.systemUTC());
 
-        assertThat(client.send("u:BIRTHDAY:2027-03-14", "ada@example.com", "Hey, Ada Lovelace it's your birthday"))
-                .isInstanceOfSatisfying(ProviderResult.Delivered.class, d -> assertThat(d.messageId()).startsWith("msg-"));
-        client.send("u:BIRTHDAY:2027-03-14", "ada@example.com", "Hey, Ada Lovelace it's your birthday");
+        assertThat(
+                        client.send(
+                                "u:BIRTHDAY:2027-03-14",
+                                "ada@example.com",
+                                "Hey, Ada Lovelace it's your birthday"))
+                .isInstanceOfSatisfying(
+                        ProviderResult.Delivered.class,
+                        d -> assertThat(d.messageId()).startsWith("msg-"));
+        client.send(
+                "u:BIRTHDAY:2027-03-14", "ada@example.com", "Hey, Ada Lovelace it's your birthday");
         client.send("other-key", "ada@example.com", "Hey, Ada Lovelace it's your birthday");
-        assertThat(client.send("k", "not-an-address", "m")).isInstanceOf(ProviderResult.Rejected.class);
+        assertThat(client.send("k", "not-an-address", "m"))
+                .isInstanceOf(ProviderResult.Rejected.class);
 
         post("/config?failRate=1");
-        assertThat(client.send("k2", "b@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
+        assertThat(client.send("k2", "b@example.com", "m"))
+                .isInstanceOf(ProviderResult.Unavailable.class);
         post("/config?failRate=0&tooManyRate=1&retryAfter=42");
-        assertThat(client.send("k3", "b@example.com", "m")).isInstanceOfSatisfying(ProviderResult.Unavailable.class,
-                u -> assertThat(u.retryAfter()).isEqualTo(Duration.ofSeconds(42)));
+        assertThat(client.send("k3", "b@example.com", "m"))
+                .isInstanceOfSatisfying(
+                        ProviderResult.Unavailable.class,
+                        u -> assertThat(u.retryAfter()).isEqualTo(Duration.ofSeconds(42)));
         post("/config?tooManyRate=0&hangRate=1&hangMs=3000");
-        assertThat(client.send("k4", "c@example.com", "late")).as("gave up waiting").isInstanceOf(ProviderResult.Unavailable.class);
+        assertThat(client.send("k4", "c@example.com", "late"))
+                .as("gave up waiting")
+                .isInstanceOf(ProviderResult.Unavailable.class);
         Thread.sleep(1_500);
 
         JsonNode stats = stats();
         assertThat(stats.get("calls").asInt()).isEqualTo(7);
-        assertThat(stats.get("delivered").asInt()).as("the hung call was delivered anyway").isEqualTo(4);
+        assertThat(stats.get("delivered").asInt())
+                .as("the hung call was delivered anyway")
+                .isEqualTo(4);
         assertThat(stats.get("keysDeliveredMoreThanOnce").asInt()).isEqualTo(1);
         assertThat(stats.get("repeatedDeliveriesUnderOneKey").asInt()).isEqualTo(1);
         assertThat(stats.get("messagesDeliveredUnderTwoKeys").asInt()).isEqualTo(1);

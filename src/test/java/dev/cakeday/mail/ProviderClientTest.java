@@ -29,7 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The provider client against a real local HTTP server: the request it sends and how it reads each answer. */
+/**
+ * The provider client against a real local HTTP server: the request it sends and how it reads each
+ * answer.
+ */
 class ProviderClientTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -43,9 +46,18 @@ class ProviderClientTest {
         server = new MockWebServer();
         server.start();
         String base = server.url("/api/v1").toString();
-        client = new ProviderClient(new MailProperties(URI.create(base), Duration.ofSeconds(1), Duration.ofMillis(500), 0, 10,
-                new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30))),
-                JSON, Clock.fixed(NOW, ZoneOffset.UTC));
+        client =
+                new ProviderClient(
+                        new MailProperties(
+                                URI.create(base),
+                                Duration.ofSeconds(1),
+                                Duration.ofMillis(500),
+                                0,
+                                10,
+                                new MailProperties.CircuitBreaker(
+                                        50, 20, 10, Duration.ofSeconds(30))),
+                        JSON,
+                        Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterEach
@@ -61,7 +73,11 @@ class ProviderClientTest {
     void postsJsonWithTheIdempotencyKeyAndReadsTheMessageId() throws Exception {
         server.enqueue(answer(200, "{\"success\":true,\"messageId\":\"msg-42\"}"));
 
-        ProviderResult result = client.send("u:BIRTHDAY:2027-03-14", "ada@example.com", "Hey, Ada Lovelace it's your birthday");
+        ProviderResult result =
+                client.send(
+                        "u:BIRTHDAY:2027-03-14",
+                        "ada@example.com",
+                        "Hey, Ada Lovelace it's your birthday");
 
         assertThat(result).isEqualTo(new ProviderResult.Delivered("msg-42"));
         RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
@@ -71,18 +87,31 @@ class ProviderClientTest {
         assertThat(request.getHeaders().get("Content-Type")).startsWith("application/json");
         JsonNode body = JSON.readTree(request.getBody().utf8());
         assertThat(body.get("email").asString()).isEqualTo("ada@example.com");
-        assertThat(body.get("message").asString()).isEqualTo("Hey, Ada Lovelace it's your birthday");
+        assertThat(body.get("message").asString())
+                .isEqualTo("Hey, Ada Lovelace it's your birthday");
         assertThat(body.size()).isEqualTo(2);
     }
 
-    /** OkHttp keeps 5 idle connections unless told otherwise: more threads than that would reconnect on most calls. */
+    /**
+     * OkHttp keeps 5 idle connections unless told otherwise: more threads than that would reconnect
+     * on most calls.
+     */
     @Test
     void concurrentSendsReuseTheirConnections() throws Exception {
         int threads = 20;
         int rounds = 5;
-        ProviderClient pooled = new ProviderClient(new MailProperties(URI.create(server.url("/").toString()),
-                Duration.ofSeconds(1), Duration.ofSeconds(2), 0, threads,
-                new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30))), JSON, Clock.systemUTC());
+        ProviderClient pooled =
+                new ProviderClient(
+                        new MailProperties(
+                                URI.create(server.url("/").toString()),
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(2),
+                                0,
+                                threads,
+                                new MailProperties.CircuitBreaker(
+                                        50, 20, 10, Duration.ofSeconds(30))),
+                        JSON,
+                        Clock.systemUTC());
         for (int i = 0; i < threads * rounds; i++) {
             server.enqueue(answer(200, "{\"messageId\":\"msg-" + i + "\"}"));
         }
@@ -94,7 +123,8 @@ class ProviderClientTest {
                     sends.add(pool.submit(() -> pooled.send("k", "a@example.com", "m")));
                 }
                 for (Future<ProviderResult> send : sends) {
-                    assertThat(send.get(5, TimeUnit.SECONDS)).isInstanceOf(ProviderResult.Delivered.class);
+                    assertThat(send.get(5, TimeUnit.SECONDS))
+                            .isInstanceOf(ProviderResult.Delivered.class);
                 }
             }
         } finally {
@@ -104,41 +134,65 @@ class ProviderClientTest {
         for (int i = 0; i < threads * rounds; i++) {
             connections.add(server.takeRequest(1, TimeUnit.SECONDS).getConnectionIndex());
         }
-        assertThat(connections).as("connections opened for %d calls", threads * rounds).hasSizeLessThanOrEqualTo(threads);
+        assertThat(connections)
+                .as("connections opened for %d calls", threads * rounds)
+                .hasSizeLessThanOrEqualTo(threads);
     }
 
     @Test
     void aSuccessWithoutABodyIsStillDelivered() {
         server.enqueue(answer(202, ""));
-        assertThat(client.send("k", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered(null));
+        assertThat(client.send("k", "a@example.com", "m"))
+                .isEqualTo(new ProviderResult.Delivered(null));
     }
 
-    /** The provider said it took the mail: a body that never arrives whole must not cause a second send. */
+    /**
+     * The provider said it took the mail: a body that never arrives whole must not cause a second
+     * send.
+     */
     @Test
     void aSuccessWhoseBodyCannotBeReadIsStillDelivered() {
-        server.enqueue(new MockResponse.Builder().code(200).body("{\"messageId\":\"msg-cut-short-here\"}")
-                .onResponseBody(new SocketEffect.CloseSocket()).build());
-        server.enqueue(new MockResponse.Builder().code(200).body("{\"messageId\":\"msg-slow\"}")
-                .bodyDelay(2, TimeUnit.SECONDS).build());
+        server.enqueue(
+                new MockResponse.Builder()
+                        .code(200)
+                        .body("{\"messageId\":\"msg-cut-short-here\"}")
+                        .onResponseBody(new SocketEffect.CloseSocket())
+                        .build());
+        server.enqueue(
+                new MockResponse.Builder()
+                        .code(200)
+                        .body("{\"messageId\":\"msg-slow\"}")
+                        .bodyDelay(2, TimeUnit.SECONDS)
+                        .build());
         server.enqueue(answer(200, "not json {"));
 
-        assertThat(client.send("k1", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered(null));
-        assertThat(client.send("k2", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered(null));
-        assertThat(client.send("k3", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered(null));
+        assertThat(client.send("k1", "a@example.com", "m"))
+                .isEqualTo(new ProviderResult.Delivered(null));
+        assertThat(client.send("k2", "a@example.com", "m"))
+                .isEqualTo(new ProviderResult.Delivered(null));
+        assertThat(client.send("k3", "a@example.com", "m"))
+                .isEqualTo(new ProviderResult.Delivered(null));
         assertThat(server.getRequestCount()).isEqualTo(3);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {301, 302, 307, 308, 401, 403, 404, 405, 406, 415})
     void answersAboutTheRequestNotTheMailMeanMisconfigured(int code) {
-        server.enqueue(new MockResponse.Builder().code(code).addHeader("Location", "https://elsewhere.example/")
-                .body("{\"error\":\"invalid api key\"}").build());
+        server.enqueue(
+                new MockResponse.Builder()
+                        .code(code)
+                        .addHeader("Location", "https://elsewhere.example/")
+                        .body("{\"error\":\"invalid api key\"}")
+                        .build());
 
-        assertThat(client.send("k", "a@example.com", "m")).isInstanceOfSatisfying(ProviderResult.Misconfigured.class,
-                misconfigured -> {
-                    assertThat(misconfigured.status()).isEqualTo(code);
-                    assertThat(misconfigured.reason()).isEqualTo("HTTP " + code + ": invalid api key");
-                });
+        assertThat(client.send("k", "a@example.com", "m"))
+                .isInstanceOfSatisfying(
+                        ProviderResult.Misconfigured.class,
+                        misconfigured -> {
+                            assertThat(misconfigured.status()).isEqualTo(code);
+                            assertThat(misconfigured.reason())
+                                    .isEqualTo("HTTP " + code + ": invalid api key");
+                        });
         assertThat(server.getRequestCount()).as("no redirect followed").isEqualTo(1);
     }
 
@@ -149,10 +203,14 @@ class ProviderClientTest {
 
         ProviderResult result = client.send("k", "bad@", "m");
 
-        assertThat(result).isInstanceOfSatisfying(ProviderResult.Rejected.class, rejected -> {
-            assertThat(rejected.status()).isEqualTo(code);
-            assertThat(rejected.reason()).isEqualTo("HTTP " + code + ": invalid email address");
-        });
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        ProviderResult.Rejected.class,
+                        rejected -> {
+                            assertThat(rejected.status()).isEqualTo(code);
+                            assertThat(rejected.reason())
+                                    .isEqualTo("HTTP " + code + ": invalid email address");
+                        });
     }
 
     @ParameterizedTest
@@ -162,10 +220,14 @@ class ProviderClientTest {
 
         ProviderResult result = client.send("k", "a@example.com", "m");
 
-        assertThat(result).isInstanceOfSatisfying(ProviderResult.Unavailable.class, unavailable -> {
-            assertThat(unavailable.reason()).isEqualTo("HTTP " + code + ": maintenance");
-            assertThat(unavailable.retryAfter()).isNull();
-        });
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        ProviderResult.Unavailable.class,
+                        unavailable -> {
+                            assertThat(unavailable.reason())
+                                    .isEqualTo("HTTP " + code + ": maintenance");
+                            assertThat(unavailable.retryAfter()).isNull();
+                        });
     }
 
     @Test
@@ -173,8 +235,11 @@ class ProviderClientTest {
         server.enqueue(answer(408, "too slow"));
         server.enqueue(answer(408, "too slow"));
 
-        assertThat(client.send("k", "a@example.com", "m")).isInstanceOfSatisfying(ProviderResult.Unavailable.class,
-                unavailable -> assertThat(unavailable.reason()).isEqualTo("HTTP 408: too slow"));
+        assertThat(client.send("k", "a@example.com", "m"))
+                .isInstanceOfSatisfying(
+                        ProviderResult.Unavailable.class,
+                        unavailable ->
+                                assertThat(unavailable.reason()).isEqualTo("HTTP 408: too slow"));
         assertThat(server.getRequestCount()).isEqualTo(2);
         assertThat(server.takeRequest().getHeaders().get("Idempotency-Key")).isEqualTo("k");
         assertThat(server.takeRequest().getHeaders().get("Idempotency-Key")).isEqualTo("k");
@@ -182,50 +247,74 @@ class ProviderClientTest {
 
     @Test
     void retryAfterInSecondsAndAsAnHttpDate() {
-        server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "120").build());
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(NOW.plusSeconds(90), ZoneOffset.UTC));
+        server.enqueue(
+                new MockResponse.Builder().code(429).addHeader("Retry-After", "120").build());
+        String date =
+                DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        ZonedDateTime.ofInstant(NOW.plusSeconds(90), ZoneOffset.UTC));
         server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", date).build());
-        server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "soon").build());
+        server.enqueue(
+                new MockResponse.Builder().code(503).addHeader("Retry-After", "soon").build());
 
-        assertThat(((ProviderResult.Unavailable) client.send("k", "a@example.com", "m")).retryAfter())
+        assertThat(
+                        ((ProviderResult.Unavailable) client.send("k", "a@example.com", "m"))
+                                .retryAfter())
                 .isEqualTo(Duration.ofSeconds(120));
-        assertThat(((ProviderResult.Unavailable) client.send("k", "a@example.com", "m")).retryAfter())
+        assertThat(
+                        ((ProviderResult.Unavailable) client.send("k", "a@example.com", "m"))
+                                .retryAfter())
                 .isEqualTo(Duration.ofSeconds(90));
-        assertThat(((ProviderResult.Unavailable) client.send("k", "a@example.com", "m")).retryAfter()).isNull();
+        assertThat(
+                        ((ProviderResult.Unavailable) client.send("k", "a@example.com", "m"))
+                                .retryAfter())
+                .isNull();
     }
 
     @Test
     void aProviderThatHangsPastTheReadTimeoutIsTemporary() {
-        server.enqueue(new MockResponse.Builder().code(200).headersDelay(2, TimeUnit.SECONDS).build());
+        server.enqueue(
+                new MockResponse.Builder().code(200).headersDelay(2, TimeUnit.SECONDS).build());
 
-        assertThat(client.send("k", "a@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
+        assertThat(client.send("k", "a@example.com", "m"))
+                .isInstanceOf(ProviderResult.Unavailable.class);
     }
 
     @Test
     void aDroppedFreshConnectionIsTemporaryAndNotResent() {
-        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        server.enqueue(
+                new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
         server.enqueue(answer(200, "{\"messageId\":\"msg-1\"}"));
 
-        assertThat(client.send("k", "a@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
+        assertThat(client.send("k", "a@example.com", "m"))
+                .isInstanceOf(ProviderResult.Unavailable.class);
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
     @Test
-    void aKeptAliveConnectionTheProviderClosedMeanwhileIsReplacedWithoutAFailure() throws Exception {
-        server.enqueue(new MockResponse.Builder().code(200).body("{\"messageId\":\"msg-1\"}")
-                .onResponseEnd(new SocketEffect.CloseSocket()).build());
+    void aKeptAliveConnectionTheProviderClosedMeanwhileIsReplacedWithoutAFailure()
+            throws Exception {
+        server.enqueue(
+                new MockResponse.Builder()
+                        .code(200)
+                        .body("{\"messageId\":\"msg-1\"}")
+                        .onResponseEnd(new SocketEffect.CloseSocket())
+                        .build());
         server.enqueue(answer(200, "{\"messageId\":\"msg-2\"}"));
 
-        assertThat(client.send("k1", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered("msg-1"));
+        assertThat(client.send("k1", "a@example.com", "m"))
+                .isEqualTo(new ProviderResult.Delivered("msg-1"));
         // The provider has closed the idle connection the client still holds in its pool.
         assertThat(server.takeRequest(1, TimeUnit.SECONDS).getConnectionIndex()).isZero();
         Thread.sleep(100);
 
-        assertThat(client.send("k2", "a@example.com", "m")).isEqualTo(new ProviderResult.Delivered("msg-2"));
-        assertThat(server.takeRequest(1, TimeUnit.SECONDS)).satisfies(request -> {
-            assertThat(request.getHeaders().get("Idempotency-Key")).isEqualTo("k2");
-            assertThat(request.getConnectionIndex()).isEqualTo(1);
-        });
+        assertThat(client.send("k2", "a@example.com", "m"))
+                .isEqualTo(new ProviderResult.Delivered("msg-2"));
+        assertThat(server.takeRequest(1, TimeUnit.SECONDS))
+                .satisfies(
+                        request -> {
+                            assertThat(request.getHeaders().get("Idempotency-Key")).isEqualTo("k2");
+                            assertThat(request.getConnectionIndex()).isEqualTo(1);
+                        });
         assertThat(server.getRequestCount()).isEqualTo(2);
     }
 
@@ -233,7 +322,10 @@ class ProviderClientTest {
     void aRefusedConnectionIsTemporary() {
         server.close();
 
-        assertThat(client.send("k", "a@example.com", "m")).isInstanceOfSatisfying(ProviderResult.Unavailable.class,
-                unavailable -> assertThat(unavailable.reason()).contains("ConnectException"));
+        assertThat(client.send("k", "a@example.com", "m"))
+                .isInstanceOfSatisfying(
+                        ProviderResult.Unavailable.class,
+                        unavailable ->
+                                assertThat(unavailable.reason()).contains("ConnectException"));
     }
 }

@@ -2,8 +2,8 @@ package dev.cakeday.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,10 +33,17 @@ class ProviderGateTest {
     }
 
     ProviderGate gate(double maxRate, Duration openWait) {
-        MailProperties properties = new MailProperties(URI.create(server.url("/").toString()), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), maxRate, 10, new MailProperties.CircuitBreaker(50, 10, 4, openWait));
+        MailProperties properties =
+                new MailProperties(
+                        URI.create(server.url("/").toString()),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        maxRate,
+                        10,
+                        new MailProperties.CircuitBreaker(50, 10, 4, openWait));
         JsonMapper json = JsonMapper.builder().build();
-        return new ProviderGate(new ProviderClient(properties, json, Clock.systemUTC()), properties, meters);
+        return new ProviderGate(
+                new ProviderClient(properties, json, Clock.systemUTC()), properties, meters);
     }
 
     @Test
@@ -45,22 +52,42 @@ class ProviderGateTest {
         for (int i = 0; i < 4; i++) {
             server.enqueue(new MockResponse.Builder().code(503).build());
             assertThat(gate.enter()).isInstanceOf(ProviderGate.Entry.Granted.class);
-            assertThat(gate.send("k" + i, "a@example.com", "m")).isInstanceOf(ProviderResult.Unavailable.class);
+            assertThat(gate.send("k" + i, "a@example.com", "m"))
+                    .isInstanceOf(ProviderResult.Unavailable.class);
         }
 
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.OPEN);
-        assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", "provider", "state", "open").gauge()
-                .value()).isEqualTo(1);
+        assertThat(
+                        meters.get("resilience4j.circuitbreaker.state")
+                                .tags("name", "provider", "state", "open")
+                                .gauge()
+                                .value())
+                .isEqualTo(1);
         long started = System.nanoTime();
-        assertThat(gate.enter()).as("held until the breaker lets one probe through").isInstanceOf(ProviderGate.Entry.Granted.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(1_500));
+        assertThat(gate.enter())
+                .as("held until the breaker lets one probe through")
+                .isInstanceOf(ProviderGate.Entry.Granted.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .isGreaterThan(Duration.ofMillis(1_500));
         started = System.nanoTime();
-        assertThat(gate.enter()).as("held for one open-wait while the probe is out, then put back")
+        assertThat(gate.enter())
+                .as("held for one open-wait while the probe is out, then put back")
                 .isInstanceOf(ProviderGate.Entry.CircuitOpen.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1_900), Duration.ofMillis(3_000));
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .isBetween(Duration.ofMillis(1_900), Duration.ofMillis(3_000));
         assertThat(server.getRequestCount()).isEqualTo(4);
-        assertThat(meters.get("cakeday.provider.deferred").tag("reason", "circuit_open").counter().count()).isEqualTo(1);
-        assertThat(meters.get("cakeday.provider.calls").tag("outcome", "unavailable").timer().count()).isEqualTo(4);
+        assertThat(
+                        meters.get("cakeday.provider.deferred")
+                                .tag("reason", "circuit_open")
+                                .counter()
+                                .count())
+                .isEqualTo(1);
+        assertThat(
+                        meters.get("cakeday.provider.calls")
+                                .tag("outcome", "unavailable")
+                                .timer()
+                                .count())
+                .isEqualTo(4);
     }
 
     @Test
@@ -73,11 +100,15 @@ class ProviderGateTest {
         }
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.OPEN);
 
-        assertThat(gate.enter()).as("a held caller gets the probe once open-wait has passed")
+        assertThat(gate.enter())
+                .as("a held caller gets the probe once open-wait has passed")
                 .isInstanceOf(ProviderGate.Entry.Granted.class);
-        assertThat(gate.enter()).as("only one probe at a time").isInstanceOf(ProviderGate.Entry.CircuitOpen.class);
+        assertThat(gate.enter())
+                .as("only one probe at a time")
+                .isInstanceOf(ProviderGate.Entry.CircuitOpen.class);
         server.enqueue(new MockResponse.Builder().code(200).body("{\"messageId\":\"m\"}").build());
-        assertThat(gate.send("probe", "a@example.com", "m")).isInstanceOf(ProviderResult.Delivered.class);
+        assertThat(gate.send("probe", "a@example.com", "m"))
+                .isInstanceOf(ProviderResult.Delivered.class);
 
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(gate.enter()).isInstanceOf(ProviderGate.Entry.Granted.class);
@@ -87,19 +118,33 @@ class ProviderGateTest {
     void misconfigurationAnswersCountAsFailuresAndOpenTheBreaker() {
         ProviderGate gate = gate(0, Duration.ofSeconds(30));
         for (int i = 0; i < 4; i++) {
-            server.enqueue(new MockResponse.Builder().code(401).body("{\"error\":\"invalid api key\"}").build());
+            server.enqueue(
+                    new MockResponse.Builder()
+                            .code(401)
+                            .body("{\"error\":\"invalid api key\"}")
+                            .build());
             gate.enter();
-            assertThat(gate.send("k" + i, "a@example.com", "m")).isInstanceOf(ProviderResult.Misconfigured.class);
+            assertThat(gate.send("k" + i, "a@example.com", "m"))
+                    .isInstanceOf(ProviderResult.Misconfigured.class);
         }
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.OPEN);
-        assertThat(meters.get("cakeday.provider.calls").tag("outcome", "misconfigured").timer().count()).isEqualTo(4);
+        assertThat(
+                        meters.get("cakeday.provider.calls")
+                                .tag("outcome", "misconfigured")
+                                .timer()
+                                .count())
+                .isEqualTo(4);
     }
 
     @Test
     void rejectionsDoNotOpenTheBreaker() {
         ProviderGate gate = gate(0, Duration.ofSeconds(30));
         for (int i = 0; i < 8; i++) {
-            server.enqueue(new MockResponse.Builder().code(400).body("{\"error\":\"bad address\"}").build());
+            server.enqueue(
+                    new MockResponse.Builder()
+                            .code(400)
+                            .body("{\"error\":\"bad address\"}")
+                            .build());
             gate.enter();
             assertThat(gate.send("k" + i, "bad@", "m")).isInstanceOf(ProviderResult.Rejected.class);
         }
@@ -123,7 +168,11 @@ class ProviderGateTest {
         // Two seconds at 5/s: the first period's 5 plus at most two refills.
         assertThat(entered).isBetween(5, 15);
         assertThat(deferred).isPositive();
-        assertThat(meters.get("cakeday.provider.deferred").tag("reason", "rate_limited").counter().count())
+        assertThat(
+                        meters.get("cakeday.provider.deferred")
+                                .tag("reason", "rate_limited")
+                                .counter()
+                                .count())
                 .isEqualTo(deferred);
     }
 }

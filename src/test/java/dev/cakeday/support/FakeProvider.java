@@ -27,8 +27,8 @@ public final class FakeProvider extends Dispatcher {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One request as the provider saw it, with the status it answered. */
-    public record Call(String idempotencyKey, String email, String message, Instant at, int status) {
-    }
+    public record Call(
+            String idempotencyKey, String email, String message, Instant at, int status) {}
 
     private final MockWebServer server = new MockWebServer();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -39,7 +39,9 @@ public final class FakeProvider extends Dispatcher {
         this(clock, 0);
     }
 
-    /** On a given port (0 for any): a provider brought back after an outage answers where it did. */
+    /**
+     * On a given port (0 for any): a provider brought back after an outage answers where it did.
+     */
     public FakeProvider(Clock clock, int port) {
         this.clock = clock;
         server.setDispatcher(this);
@@ -82,26 +84,43 @@ public final class FakeProvider extends Dispatcher {
     }
 
     public static MockResponse accept(Call call) {
-        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
-                .body("{\"success\":true,\"messageId\":\"msg-" + Math.abs(call.idempotencyKey().hashCode()) + "\"}")
+        return new MockResponse.Builder()
+                .code(200)
+                .addHeader("Content-Type", "application/json")
+                .body(
+                        "{\"success\":true,\"messageId\":\"msg-"
+                                + Math.abs(call.idempotencyKey().hashCode())
+                                + "\"}")
                 .build();
     }
 
     /** Accepts after {@code latency}, like a provider that takes its time. */
     public static MockResponse acceptAfter(Call call, Duration latency) {
-        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+        return new MockResponse.Builder()
+                .code(200)
+                .addHeader("Content-Type", "application/json")
                 .headersDelay(latency.toMillis(), TimeUnit.MILLISECONDS)
-                .body("{\"success\":true,\"messageId\":\"msg-" + Math.abs(call.idempotencyKey().hashCode()) + "\"}")
+                .body(
+                        "{\"success\":true,\"messageId\":\"msg-"
+                                + Math.abs(call.idempotencyKey().hashCode())
+                                + "\"}")
                 .build();
     }
 
     public static MockResponse status(int code, String body) {
-        return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
+        return new MockResponse.Builder()
+                .code(code)
+                .addHeader("Content-Type", "application/json")
+                .body(body)
+                .build();
     }
 
     public static MockResponse retryAfter(int seconds) {
-        return new MockResponse.Builder().code(429).addHeader("Retry-After", seconds)
-                .body("{\"error\":\"rate limited\"}").build();
+        return new MockResponse.Builder()
+                .code(429)
+                .addHeader("Retry-After", seconds)
+                .body("{\"error\":\"rate limited\"}")
+                .build();
     }
 
     /** Drops the connection without an answer, as a provider that is down would. */
@@ -111,14 +130,26 @@ public final class FakeProvider extends Dispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        if (!"/send-email".equals(request.getUrl().encodedPath()) || !"POST".equals(request.getMethod())) {
+        if (!"/send-email".equals(request.getUrl().encodedPath())
+                || !"POST".equals(request.getMethod())) {
             return status(404, "{\"error\":\"not found\"}");
         }
         JsonNode body = JSON.readTree(request.getBody() == null ? "{}" : request.getBody().utf8());
-        Call call = new Call(request.getHeaders().get("Idempotency-Key"), text(body, "email"), text(body, "message"),
-                clock.instant(), 0);
+        Call call =
+                new Call(
+                        request.getHeaders().get("Idempotency-Key"),
+                        text(body, "email"),
+                        text(body, "message"),
+                        clock.instant(),
+                        0);
         MockResponse response = behaviour.apply(call);
-        calls.add(new Call(call.idempotencyKey(), call.email(), call.message(), call.at(), response.getCode()));
+        calls.add(
+                new Call(
+                        call.idempotencyKey(),
+                        call.email(),
+                        call.message(),
+                        call.at(),
+                        response.getCode()));
         return response;
     }
 

@@ -11,8 +11,9 @@ import org.assertj.core.api.AbstractAssert;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * A greeting's entry in the delivery log, asserted in the domain's words:
- * {@code assertThatGreeting(jdbc, id).hasStatus("SENT").hasAttempts(1).wasSentWithin(Duration.ofSeconds(1))}.
+ * A greeting's entry in the delivery log, asserted in the domain's words: {@code
+ * assertThatGreeting(jdbc,
+ * id).hasStatus("SENT").hasAttempts(1).wasSentWithin(Duration.ofSeconds(1))}.
  */
 public final class GreetingAssert extends AbstractAssert<GreetingAssert, Map<String, Object>> {
 
@@ -25,7 +26,8 @@ public final class GreetingAssert extends AbstractAssert<GreetingAssert, Map<Str
 
     /** The log entry of greeting {@code id}, read now; fails when there is none. */
     public static GreetingAssert assertThatGreeting(JdbcClient jdbc, String id) {
-        List<Map<String, Object>> rows = jdbc.sql("SELECT * FROM greetings WHERE id = ?").param(id).query().listOfRows();
+        List<Map<String, Object>> rows =
+                jdbc.sql("SELECT * FROM greetings WHERE id = ?").param(id).query().listOfRows();
         if (rows.isEmpty()) {
             throw new AssertionError("greeting " + id + " has no entry in the delivery log");
         }
@@ -43,7 +45,9 @@ public final class GreetingAssert extends AbstractAssert<GreetingAssert, Map<Str
     }
 
     public GreetingAssert hasUncertainAttempts(int uncertain) {
-        assertThat(actual.get("uncertain_attempts")).as("uncertain attempts of %s", id).isEqualTo(uncertain);
+        assertThat(actual.get("uncertain_attempts"))
+                .as("uncertain attempts of %s", id)
+                .isEqualTo(uncertain);
         return this;
     }
 
@@ -58,12 +62,17 @@ public final class GreetingAssert extends AbstractAssert<GreetingAssert, Map<Str
     }
 
     public GreetingAssert hasProviderMessageId(String messageId) {
-        assertThat(actual.get("provider_message_id")).as("provider message id of %s", id).isEqualTo(messageId);
+        assertThat(actual.get("provider_message_id"))
+                .as("provider message id of %s", id)
+                .isEqualTo(messageId);
         return this;
     }
 
     public GreetingAssert hasProviderMessageIdStartingWith(String prefix) {
-        assertThat(actual.get("provider_message_id")).as("provider message id of %s", id).asString().startsWith(prefix);
+        assertThat(actual.get("provider_message_id"))
+                .as("provider message id of %s", id)
+                .asString()
+                .startsWith(prefix);
         return this;
     }
 
@@ -79,14 +88,18 @@ public final class GreetingAssert extends AbstractAssert<GreetingAssert, Map<Str
 
     /** Sent no later than {@code lateness} after its due instant (and never before it). */
     public GreetingAssert wasSentWithin(Duration lateness) {
-        assertThat(instant("sent_at")).as("sent at of %s", id).isNotNull()
+        assertThat(instant("sent_at"))
+                .as("sent at of %s", id)
+                .isNotNull()
                 .isBetween(dueAt(), dueAt().plus(lateness));
         return this;
     }
 
     /** Sent between {@code min} and {@code max} after its due instant. */
     public GreetingAssert wasSentLateBy(Duration min, Duration max) {
-        assertThat(Duration.between(dueAt(), instant("sent_at"))).as("lateness of %s", id).isBetween(min, max);
+        assertThat(Duration.between(dueAt(), instant("sent_at")))
+                .as("lateness of %s", id)
+                .isBetween(min, max);
         return this;
     }
 

@@ -9,21 +9,25 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of every test that runs the application. All share one Spring context (one scheduler per
- * database, as in production) on the run's fresh PostgreSQL database, a {@link TestClock} the
- * tests move instead of sleeping, and a {@link FakeProvider} as the email API.
+ * database, as in production) on the run's fresh PostgreSQL database, a {@link TestClock} the tests
+ * move instead of sleeping, and a {@link FakeProvider} as the email API.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "db-scheduler.polling-interval=100ms",
-        "cakeday.mail.read-timeout=1s",
-        "spring.datasource.hikari.connection-timeout=2000"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "db-scheduler.polling-interval=100ms",
+            "cakeday.mail.read-timeout=1s",
+            "spring.datasource.hikari.connection-timeout=2000"
+        })
 @Import(TestClockConfig.class)
 public abstract class IntegrationTest {
 
     protected static final TestClock CLOCK = new TestClock();
     protected static final FakeProvider PROVIDER = new FakeProvider(CLOCK);
+
     /** Between the application and its database, so that a test can take the database away. */
-    protected static final TcpProxy DATABASE_LINK = new TcpProxy(TestDatabase.get().host(), TestDatabase.get().port());
+    protected static final TcpProxy DATABASE_LINK =
+            new TcpProxy(TestDatabase.get().host(), TestDatabase.get().port());
 
     @DynamicPropertySource
     static void environment(DynamicPropertyRegistry registry) {

@@ -36,10 +36,16 @@ public final class RawHttp {
 
     /** Sends {@code method target} with these headers (name, value pairs) and an optional body. */
     public Response send(String method, String target, String body, String... headers) {
-        StringBuilder request = new StringBuilder()
-                .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(port).append("\r\n")
-                .append("Connection: close\r\n");
+        StringBuilder request =
+                new StringBuilder()
+                        .append(method)
+                        .append(' ')
+                        .append(target)
+                        .append(" HTTP/1.1\r\n")
+                        .append("Host: 127.0.0.1:")
+                        .append(port)
+                        .append("\r\n")
+                        .append("Connection: close\r\n");
         for (int i = 0; i < headers.length; i += 2) {
             request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
         }
@@ -66,7 +72,9 @@ public final class RawHttp {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String line = line(in); !line.isEmpty(); line = line(in)) {
             int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+            headers.put(
+                    line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).strip());
         }
         if (head) {
             return new Response(status, headers, "");
@@ -74,7 +82,8 @@ public final class RawHttp {
         byte[] body;
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            for (int size = Integer.parseInt(line(in).split(";")[0].strip(), 16); size > 0;
+            for (int size = Integer.parseInt(line(in).split(";")[0].strip(), 16);
+                    size > 0;
                     size = Integer.parseInt(line(in).split(";")[0].strip(), 16)) {
                 all.write(in.readNBytes(size));
                 line(in);

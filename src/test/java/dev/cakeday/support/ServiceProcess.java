@@ -32,23 +32,42 @@ public final class ServiceProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts an instance on a free port with these Spring properties; {@link #awaitReady} waits for it. */
+    /**
+     * Starts an instance on a free port with these Spring properties; {@link #awaitReady} waits for
+     * it.
+     */
     public static ServiceProcess start(String name, Map<String, String> properties) {
         if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: these tests run after `./mvnw package`");
+            throw new IllegalStateException(
+                    JAR + " is missing: these tests run after `./mvnw package`");
         }
         int port = freePort();
-        // C1 only: three instances starting at once on 2 cores start in about half the time without C2
-        // compiling beside them (docs/RELIABILITY.md); the scenarios test crashes and restarts, not peak code.
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--server.port=" + port));
+        // C1 only: three instances starting at once on 2 cores start in about half the time without
+        // C2
+        // compiling beside them (docs/RELIABILITY.md); the scenarios test crashes and restarts, not
+        // peak code.
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-Xmx256m",
+                                "-XX:TieredStopAtLevel=1",
+                                "-jar",
+                                JAR.toString(),
+                                "--server.port=" + port));
         if (!properties.containsKey("db-scheduler.scheduler-name")) {
             command.add("--db-scheduler.scheduler-name=" + name);
         }
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
-            Path log = Files.createDirectories(Path.of("target", "it-logs")).resolve(name + "-" + port + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Path log =
+                    Files.createDirectories(Path.of("target", "it-logs"))
+                            .resolve(name + "-" + port + ".log");
+            Process process =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile())
+                            .start();
             return new ServiceProcess(name, port, log, process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -63,15 +82,25 @@ public final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** The sum of one Prometheus series (all its label sets matching {@code filter}) on this instance. */
+    /**
+     * The sum of one Prometheus series (all its label sets matching {@code filter}) on this
+     * instance.
+     */
     public double metric(String series, String filter) {
         try {
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(baseUrl() + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String body =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(baseUrl() + "/actuator/prometheus"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
             return body.lines()
                     .filter(line -> line.startsWith(series + "{") || line.startsWith(series + " "))
                     .filter(line -> line.contains(filter))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .mapToDouble(
+                            line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                     .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -94,12 +123,19 @@ public final class ServiceProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException(
+                        name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response =
+                        http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + port
+                                                                + "/actuator/health/readiness"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -114,7 +150,10 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
     }
 
-    /** SIGTERM, then waits for the exit; returns how long it took, or null if it did not exit in time. */
+    /**
+     * SIGTERM, then waits for the exit; returns how long it took, or null if it did not exit in
+     * time.
+     */
     public Duration terminate(Duration timeout) {
         long started = System.nanoTime();
         process.destroy();

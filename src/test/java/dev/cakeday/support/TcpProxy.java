@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP relay on 127.0.0.1 between the application and PostgreSQL that a test can cut (the
- * database goes away: open connections drop, new ones are refused) and restore.
+ * A TCP relay on 127.0.0.1 between the application and PostgreSQL that a test can cut (the database
+ * goes away: open connections drop, new ones are refused) and restore.
  */
 public final class TcpProxy {
 
@@ -67,37 +67,45 @@ public final class TcpProxy {
     }
 
     private void accept(ServerSocket listening) {
-        Thread acceptor = new Thread(() -> {
-            while (!listening.isClosed()) {
-                try {
-                    Socket client = listening.accept();
-                    Socket upstream = new Socket(targetHost, targetPort);
-                    open.add(client);
-                    open.add(upstream);
-                    pipe(client, upstream);
-                    pipe(upstream, client);
-                } catch (IOException e) {
-                    // closed by cut(), or the target refused: the client sees its connection fail
-                }
-            }
-        }, "tcp-proxy-accept-" + port);
+        Thread acceptor =
+                new Thread(
+                        () -> {
+                            while (!listening.isClosed()) {
+                                try {
+                                    Socket client = listening.accept();
+                                    Socket upstream = new Socket(targetHost, targetPort);
+                                    open.add(client);
+                                    open.add(upstream);
+                                    pipe(client, upstream);
+                                    pipe(upstream, client);
+                                } catch (IOException e) {
+                                    // closed by cut(), or the target refused: the client sees its
+                                    // connection fail
+                                }
+                            }
+                        },
+                        "tcp-proxy-accept-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     private void pipe(Socket from, Socket to) {
-        Thread copier = new Thread(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException e) {
-                // one side went away
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                open.remove(from);
-                open.remove(to);
-            }
-        }, "tcp-proxy-pipe");
+        Thread copier =
+                new Thread(
+                        () -> {
+                            try (InputStream in = from.getInputStream();
+                                    OutputStream out = to.getOutputStream()) {
+                                in.transferTo(out);
+                            } catch (IOException e) {
+                                // one side went away
+                            } finally {
+                                closeQuietly(from);
+                                closeQuietly(to);
+                                open.remove(from);
+                                open.remove(to);
+                            }
+                        },
+                        "tcp-proxy-pipe");
         copier.setDaemon(true);
         copier.start();
     }

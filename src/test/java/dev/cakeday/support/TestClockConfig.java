@@ -5,7 +5,10 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
-/** Puts the tests' {@link TestClock} in place of the system clock, for the service and db-scheduler alike. */
+/**
+ * Puts the tests' {@link TestClock} in place of the system clock, for the service and db-scheduler
+ * alike.
+ */
 @TestConfiguration(proxyBeanMethods = false)
 class TestClockConfig {
 

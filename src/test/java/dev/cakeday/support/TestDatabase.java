@@ -16,14 +16,15 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * The PostgreSQL database of one test run, created fresh and dropped at the end
- * ({@link DropTestDatabase}). The server is found in this order: {@code CAKEDAY_TEST_JDBC_URL}
- * (with {@code CAKEDAY_TEST_JDBC_USER} / {@code CAKEDAY_TEST_JDBC_PASSWORD}, default postgres),
- * a Testcontainers postgres:17 when a Docker engine answers, else localhost:5432 as postgres.
+ * The PostgreSQL database of one test run, created fresh and dropped at the end ({@link
+ * DropTestDatabase}). The server is found in this order: {@code CAKEDAY_TEST_JDBC_URL} (with {@code
+ * CAKEDAY_TEST_JDBC_USER} / {@code CAKEDAY_TEST_JDBC_PASSWORD}, default postgres), a Testcontainers
+ * postgres:17 when a Docker engine answers, else localhost:5432 as postgres.
  */
 public final class TestDatabase {
 
-    private static final Pattern JDBC_URL = Pattern.compile("^(jdbc:postgresql://[^/?]+)(/[^?]*)?(\\?.*)?$");
+    private static final Pattern JDBC_URL =
+            Pattern.compile("^(jdbc:postgresql://[^/?]+)(/[^?]*)?(\\?.*)?$");
     private static final String NAME_PREFIX = "cakeday_test_";
     private static final long STALE_AFTER_SECONDS = 12 * 3600;
     private static TestDatabase instance;
@@ -38,7 +39,9 @@ public final class TestDatabase {
     private TestDatabase(String adminUrl, String user, String password) {
         Matcher m = JDBC_URL.matcher(adminUrl);
         if (!m.matches()) {
-            throw new IllegalStateException("CAKEDAY_TEST_JDBC_URL must look like jdbc:postgresql://host:port/db, got " + adminUrl);
+            throw new IllegalStateException(
+                    "CAKEDAY_TEST_JDBC_URL must look like jdbc:postgresql://host:port/db, got "
+                            + adminUrl);
         }
         this.serverUrl = m.group(1);
         String path = m.group(2);
@@ -46,8 +49,11 @@ public final class TestDatabase {
         this.query = m.group(3) == null ? "" : m.group(3);
         this.user = user;
         this.password = password;
-        this.name = NAME_PREFIX + (System.currentTimeMillis() / 1000) + "_"
-                + UUID.randomUUID().toString().substring(0, 8);
+        this.name =
+                NAME_PREFIX
+                        + (System.currentTimeMillis() / 1000)
+                        + "_"
+                        + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public static synchronized TestDatabase get() {
@@ -111,15 +117,20 @@ public final class TestDatabase {
         if (dockerAnswers()) {
             PostgreSQLContainer container = new PostgreSQLContainer("postgres:17");
             container.start();
-            return new TestDatabase(container.getJdbcUrl(), container.getUsername(), container.getPassword());
+            return new TestDatabase(
+                    container.getJdbcUrl(), container.getUsername(), container.getPassword());
         }
         return new TestDatabase("jdbc:postgresql://localhost:5432/postgres", "postgres", password);
     }
 
     private static boolean dockerAnswers() {
-        boolean configured = System.getenv("DOCKER_HOST") != null
-                || Files.exists(Path.of("/var/run/docker.sock"))
-                || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+        boolean configured =
+                System.getenv("DOCKER_HOST") != null
+                        || Files.exists(Path.of("/var/run/docker.sock"))
+                        || Files.exists(
+                                Path.of(
+                                        System.getProperty("user.home"),
+                                        ".testcontainers.properties"));
         if (!configured) {
             return false;
         }
@@ -131,18 +142,25 @@ public final class TestDatabase {
     }
 
     private void create() {
-        try (Connection admin = admin(); Statement st = admin.createStatement()) {
+        try (Connection admin = admin();
+                Statement st = admin.createStatement()) {
             dropStale(admin);
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("No PostgreSQL for the tests at " + serverUrl
-                    + ": start one on localhost:5432 that trusts the user postgres (see README, Prerequisites),"
-                    + " or a Docker engine, or set CAKEDAY_TEST_JDBC_URL (" + e.getMessage() + ")", e);
+            throw new IllegalStateException(
+                    "No PostgreSQL for the tests at "
+                            + serverUrl
+                            + ": start one on localhost:5432 that trusts the user postgres (see README, Prerequisites),"
+                            + " or a Docker engine, or set CAKEDAY_TEST_JDBC_URL ("
+                            + e.getMessage()
+                            + ")",
+                    e);
         }
     }
 
     void drop() {
-        try (Connection admin = admin(); Statement st = admin.createStatement()) {
+        try (Connection admin = admin();
+                Statement st = admin.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             System.err.println("Could not drop test database " + name + ": " + e.getMessage());
@@ -154,10 +172,16 @@ public final class TestDatabase {
         List<String> stale = new ArrayList<>();
         long now = System.currentTimeMillis() / 1000;
         try (Statement st = admin.createStatement();
-                var rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + NAME_PREFIX + "%'")) {
+                var rs =
+                        st.executeQuery(
+                                "SELECT datname FROM pg_database WHERE datname LIKE '"
+                                        + NAME_PREFIX
+                                        + "%'")) {
             while (rs.next()) {
                 String[] parts = rs.getString(1).substring(NAME_PREFIX.length()).split("_");
-                if (parts.length == 2 && parts[0].matches("\\d+") && now - Long.parseLong(parts[0]) > STALE_AFTER_SECONDS) {
+                if (parts.length == 2
+                        && parts[0].matches("\\d+")
+                        && now - Long.parseLong(parts[0]) > STALE_AFTER_SECONDS) {
                     stale.add(rs.getString(1));
                 }
             }

@@ -18,11 +18,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 class ConcurrentCreateTest extends IntegrationTest {
 
-    @LocalServerPort
-    int port;
+    @LocalServerPort int port;
 
-    @Autowired
-    JdbcClient jdbc;
+    @Autowired JdbcClient jdbc;
 
     @Test
     void concurrentPostsOfOneEmailCreateExactlyOneUser() throws Exception {
@@ -35,11 +33,13 @@ class ConcurrentCreateTest extends IntegrationTest {
         try {
             for (int i = 0; i < racers; i++) {
                 String variant = i % 2 == 0 ? email : email.toUpperCase();
-                results.add(pool.submit(() -> {
-                    start.await();
-                    var user = UserApiTest.user(variant);
-                    return api.postJson("/user", Api.json(user)).status();
-                }));
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    start.await();
+                                    var user = UserApiTest.user(variant);
+                                    return api.postJson("/user", Api.json(user)).status();
+                                }));
             }
             start.countDown();
             List<Integer> statuses = new ArrayList<>();
@@ -51,7 +51,11 @@ class ConcurrentCreateTest extends IntegrationTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE lower(email) = lower(?)").param(email)
-                .query(Long.class).single()).isEqualTo(1);
+        assertThat(
+                        jdbc.sql("SELECT count(*) FROM users WHERE lower(email) = lower(?)")
+                                .param(email)
+                                .query(Long.class)
+                                .single())
+                .isEqualTo(1);
     }
 }

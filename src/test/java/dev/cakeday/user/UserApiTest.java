@@ -24,11 +24,9 @@ import tools.jackson.databind.JsonNode;
 
 class UserApiTest extends IntegrationTest {
 
-    @LocalServerPort
-    int port;
+    @LocalServerPort int port;
 
-    @Autowired
-    JdbcClient jdbc;
+    @Autowired JdbcClient jdbc;
 
     Api api;
 
@@ -91,14 +89,25 @@ class UserApiTest extends IntegrationTest {
         assertThat(created.json().get("firstName").asString()).isEqualTo("Zoë-Ångström");
         assertThat(created.json().get("lastName").asString()).isEqualTo("O’Brien d'Arcy");
         assertThat(created.json().get("email").asString()).isEqualTo(email);
-        String stored = jdbc.sql("SELECT email FROM users WHERE id = ?::uuid")
-                .param(created.json().get("id").asString()).query(String.class).single();
+        String stored =
+                jdbc.sql("SELECT email FROM users WHERE id = ?::uuid")
+                        .param(created.json().get("id").asString())
+                        .query(String.class)
+                        .single();
         assertThat(stored).isEqualTo(email);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"UTC", "America/Argentina/Buenos_Aires", "Etc/GMT+12", "America/Port-au-Prince",
-            "Pacific/Kiritimati", "Australia/Lord_Howe", "Asia/Kolkata"})
+    @ValueSource(
+            strings = {
+                "UTC",
+                "America/Argentina/Buenos_Aires",
+                "Etc/GMT+12",
+                "America/Port-au-Prince",
+                "Pacific/Kiritimati",
+                "Australia/Lord_Howe",
+                "Asia/Kolkata"
+            })
     void everyRegionZoneIsAccepted(String zone) {
         Map<String, Object> body = user(uniqueEmail());
         body.put("timezone", zone);
@@ -141,7 +150,8 @@ class UserApiTest extends IntegrationTest {
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.json().get("type").asString()).isEqualTo("urn:cakeday:problem:user-not-found");
+        assertThat(response.json().get("type").asString())
+                .isEqualTo("urn:cakeday:problem:user-not-found");
         assertThat(response.json().get("status").asInt()).isEqualTo(404);
     }
 
@@ -167,7 +177,9 @@ class UserApiTest extends IntegrationTest {
         assertThat(json.get("email").asString()).isEqualTo(newEmail);
         assertThat(json.get("birthday").asString()).isEqualTo("1906-12-09");
         assertThat(json.get("timezone").asString()).isEqualTo("America/New_York");
-        assertThat(json.get("anniversary").isNull()).as("a full replacement clears what it omits").isTrue();
+        assertThat(json.get("anniversary").isNull())
+                .as("a full replacement clears what it omits")
+                .isTrue();
         assertThat(json.get("createdAt")).isEqualTo(created.get("createdAt"));
         assertThat(api.get("/user/" + id).json()).isEqualTo(json);
     }
@@ -175,7 +187,8 @@ class UserApiTest extends IntegrationTest {
     @Test
     void putUnknownIdIs404AndCreatesNothing() {
         long before = count();
-        Api.Response response = api.putJson("/user/" + UUID.randomUUID(), Api.json(user(uniqueEmail())));
+        Api.Response response =
+                api.putJson("/user/" + UUID.randomUUID(), Api.json(user(uniqueEmail())));
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(count()).isEqualTo(before);
@@ -184,12 +197,14 @@ class UserApiTest extends IntegrationTest {
     @Test
     void putWithInvalidBodyIs400EvenForAnUnknownId() {
         Map<String, Object> body = user("not-an-email");
-        assertThat(api.putJson("/user/" + UUID.randomUUID(), Api.json(body)).status()).isEqualTo(400);
+        assertThat(api.putJson("/user/" + UUID.randomUUID(), Api.json(body)).status())
+                .isEqualTo(400);
     }
 
     @Test
     void deleteRemovesTheUserThen404() {
-        String id = api.postJson("/user", Api.json(user(uniqueEmail()))).json().get("id").asString();
+        String id =
+                api.postJson("/user", Api.json(user(uniqueEmail()))).json().get("id").asString();
 
         Api.Response deleted = api.delete("/user/" + id);
         assertThat(deleted.status()).isEqualTo(204);
@@ -210,7 +225,8 @@ class UserApiTest extends IntegrationTest {
 
         assertThat(conflict.status()).isEqualTo(409);
         assertThat(conflict.contentType()).startsWith("application/problem+json");
-        assertThat(conflict.json().get("type").asString()).isEqualTo("urn:cakeday:problem:email-taken");
+        assertThat(conflict.json().get("type").asString())
+                .isEqualTo("urn:cakeday:problem:email-taken");
         assertThat(conflict.json().get("detail").asString()).contains(email.toUpperCase());
         assertThat(count()).isEqualTo(before);
     }
@@ -222,13 +238,21 @@ class UserApiTest extends IntegrationTest {
         String mine = uniqueEmail();
         JsonNode me = api.postJson("/user", Api.json(user(mine))).json();
 
-        Api.Response conflict = api.putJson("/user/" + me.get("id").asString(), Api.json(user(taken.toUpperCase())));
+        Api.Response conflict =
+                api.putJson(
+                        "/user/" + me.get("id").asString(), Api.json(user(taken.toUpperCase())));
 
         assertThat(conflict.status()).isEqualTo(409);
-        assertThat(api.get("/user/" + me.get("id").asString()).json().get("email").asString()).isEqualTo(mine);
+        assertThat(api.get("/user/" + me.get("id").asString()).json().get("email").asString())
+                .isEqualTo(mine);
         Map<String, Object> sameEmailOtherCase = user(mine.toUpperCase());
-        assertThat(api.putJson("/user/" + me.get("id").asString(), Api.json(sameEmailOtherCase)).status())
-                .as("a user may change the case of their own email").isEqualTo(200);
+        assertThat(
+                        api.putJson(
+                                        "/user/" + me.get("id").asString(),
+                                        Api.json(sameEmailOtherCase))
+                                .status())
+                .as("a user may change the case of their own email")
+                .isEqualTo(200);
     }
 
     @Test
@@ -236,7 +260,8 @@ class UserApiTest extends IntegrationTest {
         for (int i = 0; i < 7; i++) {
             api.postJson("/user", Api.json(user(uniqueEmail())));
         }
-        List<String> expected = jdbc.sql("SELECT id::text FROM users ORDER BY id").query(String.class).list();
+        List<String> expected =
+                jdbc.sql("SELECT id::text FROM users ORDER BY id").query(String.class).list();
 
         List<String> seen = new ArrayList<>();
         String after = null;
@@ -268,8 +293,11 @@ class UserApiTest extends IntegrationTest {
 
     @Test
     void lastPageHasNoNextCursor() {
-        String last = jdbc.sql("SELECT id::text FROM users ORDER BY id DESC LIMIT 1").query(String.class).optional()
-                .orElse(null);
+        String last =
+                jdbc.sql("SELECT id::text FROM users ORDER BY id DESC LIMIT 1")
+                        .query(String.class)
+                        .optional()
+                        .orElse(null);
         if (last == null) {
             last = api.postJson("/user", Api.json(user(uniqueEmail()))).json().get("id").asString();
         }

@@ -6,8 +6,8 @@ import dev.cakeday.greeting.occasion.Occasion;
 import dev.cakeday.user.User;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.MonthDay;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -35,9 +35,10 @@ public class GreetingCalendar {
         this.horizon = properties.horizon();
     }
 
-    /** A local date in a zone, its send instant, and the month-day of the occasions greeted on it. */
-    public record Slot(ZoneId zone, int monthDay, LocalDate localDate, Instant sendAt) {
-    }
+    /**
+     * A local date in a zone, its send instant, and the month-day of the occasions greeted on it.
+     */
+    public record Slot(ZoneId zone, int monthDay, LocalDate localDate, Instant sendAt) {}
 
     /** The planning window at {@code now}: greetings due in it must have their row. */
     public Instant windowStart(Instant now) {
@@ -57,13 +58,18 @@ public class GreetingCalendar {
         return slots(zones, windowStart(now), windowEnd(now));
     }
 
-    /** Slots whose greetings can fall due in [from, to]: send instants from a day before {@code from} to {@code to}. */
+    /**
+     * Slots whose greetings can fall due in [from, to]: send instants from a day before {@code
+     * from} to {@code to}.
+     */
     public List<Slot> slots(Collection<ZoneId> zones, Instant dueFrom, Instant to) {
         Instant from = dueFrom.minus(SAME_DAY_SLACK);
         List<Slot> slots = new ArrayList<>();
         for (ZoneId zone : zones) {
             LocalDate last = LocalDate.ofInstant(to, zone);
-            for (LocalDate date = LocalDate.ofInstant(from, zone); !date.isAfter(last); date = date.plusDays(1)) {
+            for (LocalDate date = LocalDate.ofInstant(from, zone);
+                    !date.isAfter(last);
+                    date = date.plusDays(1)) {
                 Instant at = sendInstant.at(date, zone);
                 if (!at.isBefore(from) && !at.isAfter(to)) {
                     for (int monthDay : leapDay.monthDaysGreetedOn(date)) {
@@ -86,7 +92,9 @@ public class GreetingCalendar {
      */
     private List<LocalDate> greetingDatesAround(LocalDate occasionDate, Instant now) {
         int year = LocalDate.ofInstant(now, ZoneOffset.UTC).getYear();
-        return List.of(greetingDate(occasionDate, year - 1), greetingDate(occasionDate, year),
+        return List.of(
+                greetingDate(occasionDate, year - 1),
+                greetingDate(occasionDate, year),
                 greetingDate(occasionDate, year + 1));
     }
 
@@ -101,14 +109,17 @@ public class GreetingCalendar {
 
     /**
      * The latest deadline any greeting of this local date can have, whatever the user's zone: its
-     * date ends last at UTC−12, and a greeting owed that same day is due at the latest then.
-     * Past it, the greeting is expired without knowing the user.
+     * date ends last at UTC−12, and a greeting owed that same day is due at the latest then. Past
+     * it, the greeting is expired without knowing the user.
      */
     public Instant latestDeadline(LocalDate date) {
         return deadline(date.plusDays(1).atTime(LocalTime.NOON).toInstant(ZoneOffset.UTC));
     }
 
-    /** The ids of the user's greetings of this occasion that can still be pending or planned around {@code now}. */
+    /**
+     * The ids of the user's greetings of this occasion that can still be pending or planned around
+     * {@code now}.
+     */
     public List<GreetingId> idsAround(User user, Occasion occasion, Instant now) {
         return occasion.dateOf(user).stream()
                 .flatMap(date -> greetingDatesAround(date, now).stream())

@@ -13,7 +13,9 @@ public enum LeapDayPolicy {
 
     private static final MonthDay LEAP_DAY = MonthDay.of(Month.FEBRUARY, 29);
 
-    /** The local date on which an occasion falling on {@code monthDay} is greeted in {@code year}. */
+    /**
+     * The local date on which an occasion falling on {@code monthDay} is greeted in {@code year}.
+     */
     LocalDate dateIn(MonthDay monthDay, int year) {
         if (monthDay.equals(LEAP_DAY) && !Year.isLeap(year)) {
             return this == FEB_28 ? LocalDate.of(year, 2, 28) : LocalDate.of(year, 3, 1);

@@ -6,8 +6,7 @@ import java.time.MonthDay;
 /** A month-day as the MMDD number stored in {@code user_occasions.month_day} (314 = 14 March). */
 public final class MonthDays {
 
-    private MonthDays() {
-    }
+    private MonthDays() {}
 
     public static int of(MonthDay monthDay) {
         return monthDay.getMonthValue() * 100 + monthDay.getDayOfMonth();

@@ -13,15 +13,22 @@ import java.time.ZoneId;
  */
 public record OwedSince(Instant since, LocalDate from) {
 
-    /** Owed since {@code since}, from that moment's local date in {@code zone}: what user_occasions stores. */
+    /**
+     * Owed since {@code since}, from that moment's local date in {@code zone}: what user_occasions
+     * stores.
+     */
     public static OwedSince at(Instant since, ZoneId zone) {
         return new OwedSince(since, LocalDate.ofInstant(since, zone));
     }
 
-    /** The owed_since and owed_from columns of the current row; null when an outer join found none. */
+    /**
+     * The owed_since and owed_from columns of the current row; null when an outer join found none.
+     */
     public static OwedSince fromRow(ResultSet rs) throws SQLException {
         Timestamp since = rs.getTimestamp("owed_since");
-        return since == null ? null : new OwedSince(since.toInstant(), rs.getObject("owed_from", LocalDate.class));
+        return since == null
+                ? null
+                : new OwedSince(since.toInstant(), rs.getObject("owed_from", LocalDate.class));
     }
 
     public boolean owes(LocalDate greetingDate) {

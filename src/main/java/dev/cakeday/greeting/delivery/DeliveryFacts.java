@@ -9,5 +9,7 @@ import java.util.Optional;
  * occasion is owed (empty when the user no longer has it), and the log's state (empty before the
  * first attempt).
  */
-record DeliveryFacts(Optional<User> user, Optional<OwedSince> owed, Optional<GreetingLogRepository.State> state) {
-}
+record DeliveryFacts(
+        Optional<User> user,
+        Optional<OwedSince> owed,
+        Optional<GreetingLogRepository.State> state) {}

@@ -39,27 +39,21 @@ public class GreetingDelivery {
     /** What to do with the greeting's row once the handler returns. */
     public sealed interface Next {
         /** The greeting has a final status: remove the row. */
-        record Done() implements Next {
-        }
+        record Done() implements Next {}
 
         /** Run again at this instant (a retry, or a send instant that moved later). */
-        record RunAt(Instant at) implements Next {
-        }
+        record RunAt(Instant at) implements Next {}
 
         /** The greeting has a final status and the handler removed the row itself. */
-        record Removed() implements Next {
-        }
+        record Removed() implements Next {}
     }
 
     private sealed interface Step {
-        record Finished() implements Step {
-        }
+        record Finished() implements Step {}
 
-        record NotBefore(Instant at) implements Step {
-        }
+        record NotBefore(Instant at) implements Step {}
 
-        record Send(int attempt, String email, String message, Instant dueAt) implements Step {
-        }
+        record Send(int attempt, String email, String message, Instant dueAt) implements Step {}
     }
 
     private static final Next DONE = new Next.Done();
@@ -77,9 +71,17 @@ public class GreetingDelivery {
     private final TransactionTemplate oneConnection;
     private final Clock clock;
 
-    public GreetingDelivery(GreetingLogRepository greetingLog, DeliveryFactsRepository facts, OccasionRegistry occasions, SendInstant sendInstant,
-            GreetingCalendar calendar, RetryPolicy retryPolicy, ProviderGate provider, GreetingMetrics metrics,
-            PlatformTransactionManager transactions, Clock clock) {
+    public GreetingDelivery(
+            GreetingLogRepository greetingLog,
+            DeliveryFactsRepository facts,
+            OccasionRegistry occasions,
+            SendInstant sendInstant,
+            GreetingCalendar calendar,
+            RetryPolicy retryPolicy,
+            ProviderGate provider,
+            GreetingMetrics metrics,
+            PlatformTransactionManager transactions,
+            Clock clock) {
         this.greetingLog = greetingLog;
         this.facts = facts;
         this.occasions = occasions;
@@ -88,7 +90,8 @@ public class GreetingDelivery {
         this.retryPolicy = retryPolicy;
         this.provider = provider;
         this.metrics = metrics;
-        // SUPPORTS opens no transaction: each statement commits on its own, but the read and the write
+        // SUPPORTS opens no transaction: each statement commits on its own, but the read and the
+        // write
         // share one pooled connection, so that the sending threads (many more than the pool's
         // connections) borrow one connection before the send, not two.
         this.oneConnection = new TransactionTemplate(transactions);
@@ -98,13 +101,14 @@ public class GreetingDelivery {
 
     /**
      * @param scheduledFor the row's execution time, recorded as due when the user is gone
-     * @param rowVersion   the row's version as this instance picked it
+     * @param rowVersion the row's version as this instance picked it
      */
     public Next deliver(GreetingId id, Instant scheduledFor, long rowVersion) {
         ProviderGate.Entry entry = provider.enter();
         if (entry instanceof ProviderGate.Entry.RateLimited limited) {
             Instant next = clock.instant().plus(limited.retryIn());
-            log.info("greeting={} outcome=DEFERRED next={} reason=\"rate limit reached\"", id, next);
+            log.info(
+                    "greeting={} outcome=DEFERRED next={} reason=\"rate limit reached\"", id, next);
             return new Next.RunAt(next);
         }
         if (entry instanceof ProviderGate.Entry.CircuitOpen) {
@@ -141,24 +145,46 @@ public class GreetingDelivery {
         Optional<Occasion> occasion = occasions.find(id.occasion());
         Optional<User> user = known.user();
         if (occasion.isEmpty() || user.isEmpty()) {
-            return skip(id, attempts, occasion.isEmpty() ? "unknown occasion" : "the user was deleted", scheduledFor,
+            return skip(
+                    id,
+                    attempts,
+                    occasion.isEmpty() ? "unknown occasion" : "the user was deleted",
+                    scheduledFor,
                     now);
         }
         Optional<LocalDate> date = occasion.get().dateOf(user.get());
-        if (date.isEmpty() || !calendar.greetingDate(date.get(), id.date().getYear()).equals(id.date())) {
-            return skip(id, attempts, "the user's " + id.occasion().toLowerCase() + " no longer falls on "
-                    + id.date(), scheduledFor, now);
+        if (date.isEmpty()
+                || !calendar.greetingDate(date.get(), id.date().getYear()).equals(id.date())) {
+            return skip(
+                    id,
+                    attempts,
+                    "the user's "
+                            + id.occasion().toLowerCase()
+                            + " no longer falls on "
+                            + id.date(),
+                    scheduledFor,
+                    now);
         }
         Optional<OwedSince> owed = known.owed();
         if (owed.isEmpty() || !owed.get().owes(id.date())) {
-            return skip(id, attempts, "not owed: the user was created or changed after this date", scheduledFor, now);
+            return skip(
+                    id,
+                    attempts,
+                    "not owed: the user was created or changed after this date",
+                    scheduledFor,
+                    now);
         }
         Instant dueAt = sendInstant.owed(id.date(), user.get().timezone(), owed.get().since());
         if (now.isBefore(dueAt)) {
             return new Step.NotBefore(dueAt);
         }
         if (calendar.expired(dueAt, now)) {
-            if (!greetingLog.close(id, GreetingTransition.EXPIRED, attempts, "not delivered within max-lateness", dueAt,
+            if (!greetingLog.close(
+                    id,
+                    GreetingTransition.EXPIRED,
+                    attempts,
+                    "not delivered within max-lateness",
+                    dueAt,
                     now)) {
                 return movedOn(id, now);
             }
@@ -166,17 +192,24 @@ public class GreetingDelivery {
             log.warn("greeting={} outcome=EXPIRED due={}", id, dueAt);
             return FINISHED;
         }
-        Optional<GreetingLogRepository.Attempt> attempt = greetingLog.startAttempt(id, attempts, dueAt, now);
+        Optional<GreetingLogRepository.Attempt> attempt =
+                greetingLog.startAttempt(id, attempts, dueAt, now);
         if (attempt.isEmpty()) {
             return movedOn(id, now);
         }
         if (state.isPresent() && state.get().outcomeUnknown()) {
             metrics.uncertainAttempt();
-            log.warn("greeting={} outcome=RESEND_UNCERTAIN attempt={} uncertain={}: the previous attempt never recorded"
-                    + " its outcome; a provider that ignores the Idempotency-Key may deliver twice", id,
-                    attempt.get().number(), attempt.get().uncertain());
+            log.warn(
+                    "greeting={} outcome=RESEND_UNCERTAIN attempt={} uncertain={}: the previous attempt never recorded"
+                            + " its outcome; a provider that ignores the Idempotency-Key may deliver twice",
+                    id,
+                    attempt.get().number(),
+                    attempt.get().uncertain());
         }
-        return new Step.Send(attempt.get().number(), user.get().email(), occasions.message(occasion.get(), user.get()),
+        return new Step.Send(
+                attempt.get().number(),
+                user.get().email(),
+                occasions.message(occasion.get(), user.get()),
                 dueAt);
     }
 
@@ -185,7 +218,8 @@ public class GreetingDelivery {
      * answer): once the greeting's date is past max-lateness in every zone, it is recorded EXPIRED
      * with the error, like any greeting not delivered in time. Returns whether the row can go.
      */
-    public boolean expireAfterError(GreetingId id, Throwable error, Instant scheduledFor, Instant now) {
+    public boolean expireAfterError(
+            GreetingId id, Throwable error, Instant scheduledFor, Instant now) {
         if (now.isBefore(calendar.latestDeadline(id.date()))) {
             return false;
         }
@@ -193,11 +227,21 @@ public class GreetingDelivery {
         if (state.isPresent() && state.get().status().isFinal()) {
             return true;
         }
-        String reason = "gave up at max-lateness; the handler kept failing: " + error.getClass().getSimpleName()
-                + ": " + error.getMessage();
-        boolean closed = greetingLog.close(id, GreetingTransition.EXPIRED, state.map(GreetingLogRepository.State::attempts).orElse(0),
-                reason.length() > MAX_ERROR_LENGTH ? reason.substring(0, MAX_ERROR_LENGTH) + "…" : reason,
-                scheduledFor, now);
+        String reason =
+                "gave up at max-lateness; the handler kept failing: "
+                        + error.getClass().getSimpleName()
+                        + ": "
+                        + error.getMessage();
+        boolean closed =
+                greetingLog.close(
+                        id,
+                        GreetingTransition.EXPIRED,
+                        state.map(GreetingLogRepository.State::attempts).orElse(0),
+                        reason.length() > MAX_ERROR_LENGTH
+                                ? reason.substring(0, MAX_ERROR_LENGTH) + "…"
+                                : reason,
+                        scheduledFor,
+                        now);
         if (closed) {
             metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
             log.warn("greeting={} outcome=EXPIRED reason=\"{}\"", id, reason);
@@ -253,59 +297,99 @@ public class GreetingDelivery {
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         Instant now = clock.instant();
         if (result instanceof ProviderResult.Delivered delivered) {
-            GreetingLogRepository.Settled settled = greetingLog.delivered(id, delivered.messageId(), now, rowVersion);
+            GreetingLogRepository.Settled settled =
+                    greetingLog.delivered(id, delivered.messageId(), now, rowVersion);
             if (!settled.rowRemoved()) {
-                log.warn("greeting={} row left in place: another instance took it over while this one sent", id);
+                log.warn(
+                        "greeting={} row left in place: another instance took it over while this one sent",
+                        id);
             }
             if (!settled.sent()) {
-                log.warn("greeting={} outcome=SENT_ALREADY_SETTLED: another instance settled it meanwhile", id);
+                log.warn(
+                        "greeting={} outcome=SENT_ALREADY_SETTLED: another instance settled it meanwhile",
+                        id);
                 return REMOVED;
             }
             Duration late = Duration.between(send.dueAt(), now);
             metrics.sent(id.occasion(), late);
-            log.info("greeting={} outcome=SENT attempt={} to={} latencyMs={} lateMs={}", id, send.attempt(),
-                    Emails.mask(send.email()), latencyMs, late.toMillis());
+            log.info(
+                    "greeting={} outcome=SENT attempt={} to={} latencyMs={} lateMs={}",
+                    id,
+                    send.attempt(),
+                    Emails.mask(send.email()),
+                    latencyMs,
+                    late.toMillis());
             return REMOVED;
         }
         if (result instanceof ProviderResult.Rejected rejected) {
-            if (!greetingLog.close(id, GreetingTransition.REJECTED, send.attempt(), rejected.reason(), send.dueAt(),
+            if (!greetingLog.close(
+                    id,
+                    GreetingTransition.REJECTED,
+                    send.attempt(),
+                    rejected.reason(),
+                    send.dueAt(),
                     now)) {
                 return movedOnAfterSend(id, now);
             }
             metrics.outcome(GreetingStatus.FAILED, id.occasion());
-            log.warn("greeting={} outcome=FAILED attempt={} to={} latencyMs={} reason=\"{}\"", id, send.attempt(),
-                    Emails.mask(send.email()), latencyMs, rejected.reason());
+            log.warn(
+                    "greeting={} outcome=FAILED attempt={} to={} latencyMs={} reason=\"{}\"",
+                    id,
+                    send.attempt(),
+                    Emails.mask(send.email()),
+                    latencyMs,
+                    rejected.reason());
             return DONE;
         }
-        // Unavailable for now, or misconfigured: neither is the greeting's fault, so both are retried.
+        // Unavailable for now, or misconfigured: neither is the greeting's fault, so both are
+        // retried.
         boolean misconfigured = result instanceof ProviderResult.Misconfigured;
-        String error = misconfigured
-                ? "provider answered as if Cakeday were misconfigured: " + ((ProviderResult.Misconfigured) result).reason()
-                : ((ProviderResult.Unavailable) result).reason();
-        Duration retryAfter = result instanceof ProviderResult.Unavailable unavailable ? unavailable.retryAfter() : null;
+        String error =
+                misconfigured
+                        ? "provider answered as if Cakeday were misconfigured: "
+                                + ((ProviderResult.Misconfigured) result).reason()
+                        : ((ProviderResult.Unavailable) result).reason();
+        Duration retryAfter =
+                result instanceof ProviderResult.Unavailable unavailable
+                        ? unavailable.retryAfter()
+                        : null;
         Instant deadline = calendar.deadline(send.dueAt());
-        // The last try is made just before the deadline; a Retry-After that reaches past it cannot be honoured in time.
+        // The last try is made just before the deadline; a Retry-After that reaches past it cannot
+        // be honoured in time.
         Instant lastTry = deadline.minusSeconds(1);
-        Instant next = retryAfter != null
-                ? now.plus(retryAfter)
-                : min(now.plus(retryPolicy.delay(send.attempt())), lastTry);
+        Instant next =
+                retryAfter != null
+                        ? now.plus(retryAfter)
+                        : min(now.plus(retryPolicy.delay(send.attempt())), lastTry);
         if (next.isAfter(lastTry) || !now.isBefore(lastTry)) {
             String reason = "gave up at max-lateness; last error: " + error;
-            if (!greetingLog.close(id, GreetingTransition.GAVE_UP, send.attempt(), reason, send.dueAt(), now)) {
+            if (!greetingLog.close(
+                    id, GreetingTransition.GAVE_UP, send.attempt(), reason, send.dueAt(), now)) {
                 return movedOnAfterSend(id, now);
             }
             metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
-            log.warn("greeting={} outcome=EXPIRED attempt={} latencyMs={} reason=\"{}\"", id, send.attempt(),
-                    latencyMs, error);
+            log.warn(
+                    "greeting={} outcome=EXPIRED attempt={} latencyMs={} reason=\"{}\"",
+                    id,
+                    send.attempt(),
+                    latencyMs,
+                    error);
             return DONE;
         }
         if (!greetingLog.retryLater(id, send.attempt(), error, next, now)) {
             return movedOnAfterSend(id, now);
         }
-        // A misconfiguration needs an operator: it is logged as a warning (and alerted on through its meter).
-        log.atLevel(misconfigured ? Level.WARN : Level.INFO).log(
-                "greeting={} outcome=RETRY attempt={} to={} latencyMs={} next={} reason=\"{}\"", id, send.attempt(),
-                Emails.mask(send.email()), latencyMs, next, error);
+        // A misconfiguration needs an operator: it is logged as a warning (and alerted on through
+        // its meter).
+        log.atLevel(misconfigured ? Level.WARN : Level.INFO)
+                .log(
+                        "greeting={} outcome=RETRY attempt={} to={} latencyMs={} next={} reason=\"{}\"",
+                        id,
+                        send.attempt(),
+                        Emails.mask(send.email()),
+                        latencyMs,
+                        next,
+                        error);
         return new Next.RunAt(next);
     }
 

@@ -16,5 +16,4 @@ public record GreetingLogEntry(
         Instant nextAttemptAt,
         Instant sentAt,
         String providerMessageId,
-        Instant updatedAt) {
-}
+        Instant updatedAt) {}

@@ -20,13 +20,14 @@ import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
 
 /**
- * The {@code greetings} delivery log, written only through the transitions of
- * {@link GreetingTransition}: each statement below is one of them, guarded by the attempt it belongs to.
+ * The {@code greetings} delivery log, written only through the transitions of {@link
+ * GreetingTransition}: each statement below is one of them, guarded by the attempt it belongs to.
  */
 @Repository
 public class GreetingLogRepository {
 
-    static final String MARK_SENDING = """
+    static final String MARK_SENDING =
+            """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
             VALUES (:id, :userId, :occasion, :localDate, :dueAt, 'SENDING', 1, :now, :now)
             ON CONFLICT (id) DO UPDATE
@@ -40,9 +41,11 @@ public class GreetingLogRepository {
     /**
      * Records SENT and removes the greeting's row in one statement (one round trip fewer per
      * greeting than leaving the removal to db-scheduler). The row goes only at the version this
-     * instance picked, as db-scheduler's own removal would: a row another instance took over is theirs.
+     * instance picked, as db-scheduler's own removal would: a row another instance took over is
+     * theirs.
      */
-    static final String MARK_SENT_AND_REMOVE_ROW = """
+    static final String MARK_SENT_AND_REMOVE_ROW =
+            """
             WITH sent AS (
                 UPDATE greetings
                 SET status = 'SENT', sent_at = :now, provider_message_id = :messageId, last_error = NULL,
@@ -55,11 +58,13 @@ public class GreetingLogRepository {
                 RETURNING task_instance)
             SELECT (SELECT count(*) FROM sent) AS sent, (SELECT count(*) FROM removed) AS removed""";
 
-    static final String RECORD_RETRY = """
+    static final String RECORD_RETRY =
+            """
             UPDATE greetings SET last_error = :error, next_attempt_at = :next, updated_at = :now
             WHERE id = :id AND status = 'SENDING' AND attempts = :attempt""";
 
-    static final String CLOSE = """
+    static final String CLOSE =
+            """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, last_error,
                                    created_at, updated_at)
             VALUES (:id, :userId, :occasion, :localDate, :dueAt, :status, 0, :reason, :now, :now)
@@ -68,11 +73,14 @@ public class GreetingLogRepository {
                 updated_at = EXCLUDED.updated_at
             WHERE greetings.status = 'SENDING' AND greetings.attempts = :attempt""";
 
-    static final String STATE = "SELECT status, attempts, next_attempt_at FROM greetings WHERE id = :id";
+    static final String STATE =
+            "SELECT status, attempts, next_attempt_at FROM greetings WHERE id = :id";
 
-    static final String FINAL_AMONG = "SELECT id FROM greetings WHERE id = ANY(:ids) AND status <> 'SENDING'";
+    static final String FINAL_AMONG =
+            "SELECT id FROM greetings WHERE id = ANY(:ids) AND status <> 'SENDING'";
 
-    static final String HISTORY = """
+    static final String HISTORY =
+            """
             SELECT id, occasion, local_date, due_at, status, attempts, uncertain_attempts, last_error, next_attempt_at, sent_at,
                    provider_message_id, updated_at
             FROM greetings WHERE user_id = :userId
@@ -86,9 +94,9 @@ public class GreetingLogRepository {
     }
 
     /**
-     * A greeting's state in the log: its status and the number of its latest attempt.
-     * {@code outcomeUnknown}: SENDING with no retry planned, so that attempt never recorded what
-     * the provider answered.
+     * A greeting's state in the log: its status and the number of its latest attempt. {@code
+     * outcomeUnknown}: SENDING with no retry planned, so that attempt never recorded what the
+     * provider answered.
      */
     record State(GreetingStatus status, int attempts, boolean outcomeUnknown) {
 
@@ -97,20 +105,25 @@ public class GreetingLogRepository {
         }
     }
 
-    /** The number of an attempt about to be made, and how many attempts so far followed one of unknown outcome. */
-    public record Attempt(int number, int uncertain) {
-    }
+    /**
+     * The number of an attempt about to be made, and how many attempts so far followed one of
+     * unknown outcome.
+     */
+    public record Attempt(int number, int uncertain) {}
 
     /**
      * ATTEMPT: records attempt {@code after + 1} about to be made (committed before the provider is
-     * called); empty when the greeting is no longer SENDING at attempt {@code after} (0: no entry yet).
-     * A previous attempt still SENDING with no retry planned never recorded its outcome: it is
-     * counted as uncertain.
+     * called); empty when the greeting is no longer SENDING at attempt {@code after} (0: no entry
+     * yet). A previous attempt still SENDING with no retry planned never recorded its outcome: it
+     * is counted as uncertain.
      */
     public Optional<Attempt> startAttempt(GreetingId id, int after, Instant dueAt, Instant now) {
         return bind(jdbc.sql(MARK_SENDING), id, dueAt, now)
                 .param("attempt", after)
-                .query((rs, row) -> new Attempt(rs.getInt("attempts"), rs.getInt("uncertain_attempts"))).optional();
+                .query(
+                        (rs, row) ->
+                                new Attempt(rs.getInt("attempts"), rs.getInt("uncertain_attempts")))
+                .optional();
     }
 
     /*
@@ -118,13 +131,16 @@ public class GreetingLogRepository {
      * while the greeting is still SENDING at that attempt (GreetingTransition).
      */
 
-    /** What {@link #markSentAndRemoveRow} did: whether it recorded SENT, and whether it removed the row. */
-    public record Settled(boolean sent, boolean rowRemoved) {
-    }
+    /**
+     * What {@link #markSentAndRemoveRow} did: whether it recorded SENT, and whether it removed the
+     * row.
+     */
+    public record Settled(boolean sent, boolean rowRemoved) {}
 
     /**
      * DELIVERED: the provider took the mail. Unlike the other outcomes this holds whichever attempt
-     * is open now (see {@link GreetingTransition}): a newer attempt's planned retry must not send it again.
+     * is open now (see {@link GreetingTransition}): a newer attempt's planned retry must not send
+     * it again.
      */
     public Settled delivered(GreetingId id, String messageId, Instant now, long rowVersion) {
         return jdbc.sql(MARK_SENT_AND_REMOVE_ROW)
@@ -139,31 +155,48 @@ public class GreetingLogRepository {
 
     /** RETRY: attempt {@code attempt} failed for now; the next is planned at {@code next}. */
     public boolean retryLater(GreetingId id, int attempt, String error, Instant next, Instant now) {
-        return jdbc.sql(RECORD_RETRY).param("id", id.toString()).param("attempt", attempt).param("error", error)
-                .param("next", at(next)).param("now", at(now)).update() == 1;
+        return jdbc.sql(RECORD_RETRY)
+                        .param("id", id.toString())
+                        .param("attempt", attempt)
+                        .param("error", error)
+                        .param("next", at(next))
+                        .param("now", at(now))
+                        .update()
+                == 1;
     }
 
     /**
      * REJECTED or GAVE_UP (the outcome of attempt {@code attempt}), SKIPPED or EXPIRED (before the
      * attempt after it; 0 before any): a final status other than SENT, with its reason.
      */
-    public boolean close(GreetingId id, GreetingTransition transition, int attempt, String reason, Instant dueAt,
+    public boolean close(
+            GreetingId id,
+            GreetingTransition transition,
+            int attempt,
+            String reason,
+            Instant dueAt,
             Instant now) {
         if (!transition.closes()) {
             throw new IllegalArgumentException(transition + " does not close a greeting");
         }
         return bind(jdbc.sql(CLOSE), id, dueAt, now)
-                .param("attempt", attempt)
-                .param("status", transition.to().name())
-                .param("reason", reason)
-                .update() == 1;
+                        .param("attempt", attempt)
+                        .param("status", transition.to().name())
+                        .param("reason", reason)
+                        .update()
+                == 1;
     }
 
     /** The greeting's state in the log; empty before its first entry. */
     Optional<State> state(GreetingId id) {
-        return jdbc.sql(STATE).param("id", id.toString())
-                .query((rs, row) -> State.of(GreetingStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),
-                        rs.getTimestamp("next_attempt_at") != null))
+        return jdbc.sql(STATE)
+                .param("id", id.toString())
+                .query(
+                        (rs, row) ->
+                                State.of(
+                                        GreetingStatus.valueOf(rs.getString("status")),
+                                        rs.getInt("attempts"),
+                                        rs.getTimestamp("next_attempt_at") != null))
                 .optional();
     }
 
@@ -172,17 +205,26 @@ public class GreetingLogRepository {
         if (ids.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(jdbc.sql(FINAL_AMONG)
-                .param("ids", new SqlArrayValue("text", ids.stream().map(GreetingId::toString).toArray()))
-                .query(String.class).list());
+        return new HashSet<>(
+                jdbc.sql(FINAL_AMONG)
+                        .param(
+                                "ids",
+                                new SqlArrayValue(
+                                        "text", ids.stream().map(GreetingId::toString).toArray()))
+                        .query(String.class)
+                        .list());
     }
 
     public List<GreetingLogEntry> history(UUID userId, int limit) {
-        return jdbc.sql(HISTORY).param("userId", userId).param("limit", limit).query(GreetingLogRepository::record).list();
+        return jdbc.sql(HISTORY)
+                .param("userId", userId)
+                .param("limit", limit)
+                .query(GreetingLogRepository::record)
+                .list();
     }
 
-    private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, GreetingId id, Instant dueAt,
-            Instant now) {
+    private static JdbcClient.StatementSpec bind(
+            JdbcClient.StatementSpec spec, GreetingId id, Instant dueAt, Instant now) {
         return spec.param("id", id.toString())
                 .param("userId", id.userId())
                 .param("occasion", id.occasion())

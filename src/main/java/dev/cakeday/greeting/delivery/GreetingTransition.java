@@ -2,6 +2,7 @@ package dev.cakeday.greeting.delivery;
 
 /**
  * The delivery log's state machine: every change a greeting's entry may take, and nothing else.
+ *
  * <pre>
  *   (none) ──ATTEMPT──► SENDING #1 ──ATTEMPT──► SENDING #2 ──► …       RETRY: SENDING #n stays, with next_attempt_at
  *                           │  attempt #n's outcome:
@@ -12,18 +13,19 @@ package dev.cakeday.greeting.delivery;
  *                           ├──SKIPPED────► SKIPPED      (user gone, date changed, not owed)
  *                           └──EXPIRED────► EXPIRED      (found past max-lateness, or its handler kept failing)
  * </pre>
+ *
  * SENT, FAILED, EXPIRED and SKIPPED are final: nothing changes them. Every write names the attempt
  * it belongs to (0: before the first) and changes the entry only while it is still SENDING at that
  * attempt, or absent for 0. So an instance declared dead while it was merely slow can never
  * overwrite what the attempt after it recorded: not its retry time, and not a SENT with a FAILED.
  * One exception, on purpose: DELIVERED applies to whichever attempt is open, since the provider
- * took the mail whichever attempt carried it; a newer attempt's planned retry then sends nothing.
- * A handler whose write changed nothing re-reads the entry: finished, its row goes; still
- * SENDING under another attempt, its row stays and is looked at again after a pause.
- * {@link GreetingLogRepository} carries out each transition; the planner applies two in bulk, where no row
+ * took the mail whichever attempt carried it; a newer attempt's planned retry then sends nothing. A
+ * handler whose write changed nothing re-reads the entry: finished, its row goes; still SENDING
+ * under another attempt, its row stays and is looked at again after a pause. {@link
+ * GreetingLogRepository} carries out each transition; the planner applies two in bulk, where no row
  * and no attempt can be under way: EXPIRED for greetings that fell due while no instance ran
- * ({@code GreetingPlanner.EXPIRE_UNPLANNED}, from none), and SKIPPED for a greeting whose retry
- * was cancelled by a user write ({@code GreetingPlanner.SKIP_ABANDONED}, from SENDING).
+ * ({@code GreetingPlanner.EXPIRE_UNPLANNED}, from none), and SKIPPED for a greeting whose retry was
+ * cancelled by a user write ({@code GreetingPlanner.SKIP_ABANDONED}, from SENDING).
  */
 public enum GreetingTransition {
     ATTEMPT(GreetingStatus.SENDING),
@@ -44,7 +46,9 @@ public enum GreetingTransition {
         return to;
     }
 
-    /** Whether this transition ends the greeting with a final status other than SENT, with a reason. */
+    /**
+     * Whether this transition ends the greeting with a final status other than SENT, with a reason.
+     */
     boolean closes() {
         return this == REJECTED || this == GAVE_UP || this == SKIPPED || this == EXPIRED;
     }

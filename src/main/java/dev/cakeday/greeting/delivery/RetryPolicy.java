@@ -6,9 +6,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Component;
 
 /**
- * Delay before the next attempt after a temporary provider failure: exponential from
- * {@code retry-initial}, doubling per failed attempt, capped at {@code retry-max}, with full
- * jitter (uniform between zero and that bound) so that instances do not retry in step.
+ * Delay before the next attempt after a temporary provider failure: exponential from {@code
+ * retry-initial}, doubling per failed attempt, capped at {@code retry-max}, with full jitter
+ * (uniform between zero and that bound) so that instances do not retry in step.
  */
 @Component
 class RetryPolicy {

@@ -18,22 +18,33 @@ public class OccasionRegistry {
     private final Map<String, String> templates = new LinkedHashMap<>();
 
     OccasionRegistry(List<Occasion> occasions, GreetingProperties properties) {
-        occasions.stream().sorted(Comparator.comparing(Occasion::name)).forEach(occasion -> {
-            if (!occasion.name().matches("[A-Z][A-Z_]*")) {
-                throw new IllegalStateException("occasion names are upper-case words: " + occasion.name());
-            }
-            if (byName.putIfAbsent(occasion.name(), occasion) != null) {
-                throw new IllegalStateException("two occasions are named " + occasion.name());
-            }
-            templates.put(occasion.name(), occasion.defaultTemplate());
-        });
-        properties.templates().forEach((name, template) -> {
-            if (!byName.containsKey(name)) {
-                throw new IllegalStateException("cakeday.greeting.templates." + name
-                        + " names no occasion; known: " + byName.keySet());
-            }
-            templates.put(name, template);
-        });
+        occasions.stream()
+                .sorted(Comparator.comparing(Occasion::name))
+                .forEach(
+                        occasion -> {
+                            if (!occasion.name().matches("[A-Z][A-Z_]*")) {
+                                throw new IllegalStateException(
+                                        "occasion names are upper-case words: " + occasion.name());
+                            }
+                            if (byName.putIfAbsent(occasion.name(), occasion) != null) {
+                                throw new IllegalStateException(
+                                        "two occasions are named " + occasion.name());
+                            }
+                            templates.put(occasion.name(), occasion.defaultTemplate());
+                        });
+        properties
+                .templates()
+                .forEach(
+                        (name, template) -> {
+                            if (!byName.containsKey(name)) {
+                                throw new IllegalStateException(
+                                        "cakeday.greeting.templates."
+                                                + name
+                                                + " names no occasion; known: "
+                                                + byName.keySet());
+                            }
+                            templates.put(name, template);
+                        });
     }
 
     public Collection<Occasion> all() {
@@ -45,7 +56,8 @@ public class OccasionRegistry {
     }
 
     public String message(Occasion occasion, User user) {
-        return templates.get(occasion.name())
+        return templates
+                .get(occasion.name())
                 .replace("{firstName}", user.firstName())
                 .replace("{lastName}", user.lastName());
     }

@@ -37,8 +37,13 @@ class GreetingOutlookService implements GreetingOutlook {
     private final SendInstant sendInstant;
     private final Clock clock;
 
-    GreetingOutlookService(OccasionRegistry occasions, UserOccasionRepository userOccasions, GreetingLogRepository greetingLog,
-            GreetingCalendar calendar, SendInstant sendInstant, Clock clock) {
+    GreetingOutlookService(
+            OccasionRegistry occasions,
+            UserOccasionRepository userOccasions,
+            GreetingLogRepository greetingLog,
+            GreetingCalendar calendar,
+            SendInstant sendInstant,
+            Clock clock) {
         this.occasions = occasions;
         this.userOccasions = userOccasions;
         this.greetingLog = greetingLog;
@@ -47,34 +52,47 @@ class GreetingOutlookService implements GreetingOutlook {
         this.clock = clock;
     }
 
-    private record Candidate(GreetingId id, Instant sendAt) {
-    }
+    private record Candidate(GreetingId id, Instant sendAt) {}
 
     @Override
     public Map<UUID, List<UpcomingGreeting>> upcoming(Collection<User> users) {
         Instant now = clock.instant();
-        Map<UUID, Map<String, OwedSince>> owed = userOccasions.find(users.stream().map(User::id).toList());
+        Map<UUID, Map<String, OwedSince>> owed =
+                userOccasions.find(users.stream().map(User::id).toList());
         Map<UUID, List<List<Candidate>>> candidates = new HashMap<>();
         List<GreetingId> allIds = new ArrayList<>();
         for (User user : users) {
             List<List<Candidate>> perOccasion = new ArrayList<>();
             for (Occasion occasion : occasions.all()) {
                 OwedSince since = owed.getOrDefault(user.id(), Map.of()).get(occasion.name());
-                occasion.dateOf(user).filter(date -> since != null).ifPresent(date -> {
-                    List<Candidate> list = candidates(user, occasion, date, since, now);
-                    list.forEach(c -> allIds.add(c.id()));
-                    perOccasion.add(list);
-                });
+                occasion.dateOf(user)
+                        .filter(date -> since != null)
+                        .ifPresent(
+                                date -> {
+                                    List<Candidate> list =
+                                            candidates(user, occasion, date, since, now);
+                                    list.forEach(c -> allIds.add(c.id()));
+                                    perOccasion.add(list);
+                                });
             }
             candidates.put(user.id(), perOccasion);
         }
         Set<String> done = greetingLog.finalAmong(allIds);
         Map<UUID, List<UpcomingGreeting>> upcoming = new HashMap<>();
         for (User user : users) {
-            upcoming.put(user.id(), candidates.get(user.id()).stream()
-                    .flatMap(list -> list.stream().filter(c -> !done.contains(c.id().toString())).limit(1))
-                    .map(c -> new UpcomingGreeting(c.id().occasion(), c.id().date(), c.sendAt()))
-                    .toList());
+            upcoming.put(
+                    user.id(),
+                    candidates.get(user.id()).stream()
+                            .flatMap(
+                                    list ->
+                                            list.stream()
+                                                    .filter(c -> !done.contains(c.id().toString()))
+                                                    .limit(1))
+                            .map(
+                                    c ->
+                                            new UpcomingGreeting(
+                                                    c.id().occasion(), c.id().date(), c.sendAt()))
+                            .toList());
         }
         return upcoming;
     }
@@ -85,8 +103,18 @@ class GreetingOutlookService implements GreetingOutlook {
         OwedSince owed = OwedSince.at(user.createdAt(), user.timezone());
         List<UpcomingGreeting> upcoming = new ArrayList<>();
         for (Occasion occasion : occasions.all()) {
-            occasion.dateOf(user).ifPresent(date -> candidates(user, occasion, date, owed, now).stream().findFirst()
-                    .ifPresent(c -> upcoming.add(new UpcomingGreeting(c.id().occasion(), c.id().date(), c.sendAt()))));
+            occasion.dateOf(user)
+                    .ifPresent(
+                            date ->
+                                    candidates(user, occasion, date, owed, now).stream()
+                                            .findFirst()
+                                            .ifPresent(
+                                                    c ->
+                                                            upcoming.add(
+                                                                    new UpcomingGreeting(
+                                                                            c.id().occasion(),
+                                                                            c.id().date(),
+                                                                            c.sendAt()))));
         }
         return upcoming;
     }
@@ -95,7 +123,8 @@ class GreetingOutlookService implements GreetingOutlook {
      * The greetings of one occasion that could still go out, earliest first: owed, and not past
      * max-lateness. The years from last year to two years ahead hold at least one.
      */
-    private List<Candidate> candidates(User user, Occasion occasion, LocalDate date, OwedSince owed, Instant now) {
+    private List<Candidate> candidates(
+            User user, Occasion occasion, LocalDate date, OwedSince owed, Instant now) {
         int thisYear = LocalDate.ofInstant(now, user.timezone()).getYear();
         List<Candidate> list = new ArrayList<>();
         for (int year = thisYear - 1; year <= thisYear + 2; year++) {
@@ -105,7 +134,9 @@ class GreetingOutlookService implements GreetingOutlook {
             }
             Instant sendAt = sendInstant.owed(greetingDate, user.timezone(), owed.since());
             if (!calendar.expired(sendAt, now)) {
-                list.add(new Candidate(new GreetingId(user.id(), occasion.name(), greetingDate), sendAt));
+                list.add(
+                        new Candidate(
+                                new GreetingId(user.id(), occasion.name(), greetingDate), sendAt));
             }
         }
         return list;

@@ -23,15 +23,16 @@ import org.springframework.stereotype.Component;
 /**
  * Makes sure every owed greeting due inside the planning window has its {@code scheduled_tasks}
  * row, unless the delivery log already holds its final status. Set-based: Java computes the send
- * instant of every (zone, local date) in the window with {@link SendInstant}; PostgreSQL joins
- * that small table of slots to {@code user_occasions}.
+ * instant of every (zone, local date) in the window with {@link SendInstant}; PostgreSQL joins that
+ * small table of slots to {@code user_occasions}.
  */
 @Component
 public class GreetingPlanner {
 
     private static final Logger log = LoggerFactory.getLogger(GreetingPlanner.class);
     // Sorted, so that instances planning at once insert in the same order and never deadlock.
-    static final List<ZoneId> ALL_ZONES = ZoneId.getAvailableZoneIds().stream().sorted().map(ZoneId::of).toList();
+    static final List<ZoneId> ALL_ZONES =
+            ZoneId.getAvailableZoneIds().stream().sorted().map(ZoneId::of).toList();
     // Greetings never planned are recorded EXPIRED at most this far back after an outage.
     private static final Duration MAX_GAP = Duration.ofDays(366);
 
@@ -45,17 +46,19 @@ public class GreetingPlanner {
      */
 
     /** The window's slots, from arrays bound in the same order (see {@link #bind}). */
-    private static final String SLOTS = """
+    private static final String SLOTS =
+            """
             slots AS (
                 SELECT * FROM unnest(CAST(:zones AS text[]), CAST(:monthDays AS int[]), CAST(:localDates AS date[]),
                                      CAST(:sendAts AS timestamptz[])) AS s (zone, month_day, local_date, send_at))""";
 
     /**
-     * Every user's occasions in the slots. The lateral subquery (kept apart from the join by OFFSET 0)
-     * makes every slot one index probe on (month_day, timezone): the cost follows the users greeted in
-     * the window, not the table size.
+     * Every user's occasions in the slots. The lateral subquery (kept apart from the join by OFFSET
+     * 0) makes every slot one index probe on (month_day, timezone): the cost follows the users
+     * greeted in the window, not the table size.
      */
-    private static final String OCCASIONS_IN_SLOTS = """
+    private static final String OCCASIONS_IN_SLOTS =
+            """
             occasions AS (
                 SELECT s.local_date, s.send_at, o.user_id, o.occasion, o.owed_since, o.owed_from
                 FROM slots s
@@ -65,7 +68,8 @@ public class GreetingPlanner {
                     OFFSET 0) o)""";
 
     /** One user's occasions of a set, found by the primary key, in the slots of their zone. */
-    private static final String OCCASIONS_OF_USER = """
+    private static final String OCCASIONS_OF_USER =
+            """
             occasions AS (
                 SELECT s.local_date, s.send_at, o.user_id, o.occasion, o.owed_since, o.owed_from
                 FROM user_occasions o
@@ -73,17 +77,24 @@ public class GreetingPlanner {
                 WHERE o.user_id = :userId AND o.occasion = ANY(CAST(:occasions AS text[])))""";
 
     /** The owed greetings of those occasions: the one place that says when a greeting is due. */
-    private static final String OWED = """
+    private static final String OWED =
+            """
             owed AS (
                 SELECT user_id::text || ':' || occasion || ':' || to_char(local_date, 'YYYY-MM-DD') AS id,
                        user_id, occasion, local_date, greatest(send_at, owed_since) AS due_at
                 FROM occasions
                 WHERE owed_from <= local_date)""";
 
-    private static final String OWED_IN_SLOTS = "WITH " + SLOTS + ",\n" + OCCASIONS_IN_SLOTS + ",\n" + OWED + "\n";
+    private static final String OWED_IN_SLOTS =
+            "WITH " + SLOTS + ",\n" + OCCASIONS_IN_SLOTS + ",\n" + OWED + "\n";
 
-    /** The daily run: rows that exist already (maybe picked, maybe waiting for a retry) stay as they are. */
-    public static final String PLAN_ALL = OWED_IN_SLOTS + """
+    /**
+     * The daily run: rows that exist already (maybe picked, maybe waiting for a retry) stay as they
+     * are.
+     */
+    public static final String PLAN_ALL =
+            OWED_IN_SLOTS
+                    + """
             INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
             SELECT :taskName, owed.id, owed.due_at, false, 1
             FROM owed
@@ -96,7 +107,15 @@ public class GreetingPlanner {
      * A user write: the changed occasions' rows take the instants of the new data, except a row an
      * instance has picked, which its handler re-checks, and a retry, which keeps its delay.
      */
-    static final String PLAN_USER = "WITH " + SLOTS + ",\n" + OCCASIONS_OF_USER + ",\n" + OWED + "\n" + """
+    static final String PLAN_USER =
+            "WITH "
+                    + SLOTS
+                    + ",\n"
+                    + OCCASIONS_OF_USER
+                    + ",\n"
+                    + OWED
+                    + "\n"
+                    + """
             INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
             SELECT :taskName, owed.id, greatest(owed.due_at, coalesce(g.next_attempt_at, owed.due_at)), false, 1
             FROM owed
@@ -107,8 +126,13 @@ public class GreetingPlanner {
             WHERE NOT scheduled_tasks.picked AND scheduled_tasks.execution_time <> EXCLUDED.execution_time
             RETURNING execution_time""";
 
-    /** Owed greetings due in a stretch no instance planned, and now past max-lateness: recorded, not lost. */
-    static final String EXPIRE_UNPLANNED = OWED_IN_SLOTS + """
+    /**
+     * Owed greetings due in a stretch no instance planned, and now past max-lateness: recorded, not
+     * lost.
+     */
+    static final String EXPIRE_UNPLANNED =
+            OWED_IN_SLOTS
+                    + """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, last_error,
                                    created_at, updated_at)
             SELECT owed.id, owed.user_id, owed.occasion, owed.local_date, owed.due_at, 'EXPIRED', 0,
@@ -120,17 +144,24 @@ public class GreetingPlanner {
 
     static final String PLANNED_THROUGH = "SELECT planned_through FROM planner_state WHERE id = 1";
 
-    static final String SET_PLANNED_THROUGH = """
+    static final String SET_PLANNED_THROUGH =
+            """
             INSERT INTO planner_state (id, planned_through) VALUES (1, :through)
             ON CONFLICT (id) DO UPDATE SET planned_through = greatest(planner_state.planned_through, EXCLUDED.planned_through)""";
 
-    /** Removes greeting rows no instance has picked; a picked one finishes and re-checks the user. */
-    static final String CANCEL_UNPICKED = """
+    /**
+     * Removes greeting rows no instance has picked; a picked one finishes and re-checks the user.
+     */
+    static final String CANCEL_UNPICKED =
+            """
             DELETE FROM scheduled_tasks
             WHERE task_name = :taskName AND task_instance = ANY(:ids) AND NOT picked""";
 
-    /** A cancelled greeting that was being retried and is no longer planned is closed in the log. */
-    static final String SKIP_ABANDONED = """
+    /**
+     * A cancelled greeting that was being retried and is no longer planned is closed in the log.
+     */
+    static final String SKIP_ABANDONED =
+            """
             UPDATE greetings g
             SET status = 'SKIPPED', last_error = :reason, next_attempt_at = NULL, updated_at = :now
             WHERE g.id = ANY(:ids) AND g.status = 'SENDING'
@@ -141,7 +172,8 @@ public class GreetingPlanner {
     private final GreetingMetrics metrics;
     private final Clock clock;
 
-    GreetingPlanner(JdbcClient jdbc, GreetingCalendar calendar, GreetingMetrics metrics, Clock clock) {
+    GreetingPlanner(
+            JdbcClient jdbc, GreetingCalendar calendar, GreetingMetrics metrics, Clock clock) {
         this.jdbc = jdbc;
         this.calendar = calendar;
         this.metrics = metrics;
@@ -155,14 +187,20 @@ public class GreetingPlanner {
     public int planAll(Instant now) {
         long started = System.nanoTime();
         int expired = expireUnplanned(now);
-        int created = bind(PLAN_ALL, calendar.slotsInWindow(ALL_ZONES, now))
-                .param("windowStart", at(calendar.windowStart(now)))
-                .update();
+        int created =
+                bind(PLAN_ALL, calendar.slotsInWindow(ALL_ZONES, now))
+                        .param("windowStart", at(calendar.windowStart(now)))
+                        .update();
         jdbc.sql(SET_PLANNED_THROUGH).param("through", at(calendar.windowEnd(now))).update();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.planned(created, took, clock.instant());
-        log.info("Planned greetings due {} .. {}: {} rows created, {} unplanned ones recorded EXPIRED, in {} ms",
-                calendar.windowStart(now), calendar.windowEnd(now), created, expired, took.toMillis());
+        log.info(
+                "Planned greetings due {} .. {}: {} rows created, {} unplanned ones recorded EXPIRED, in {} ms",
+                calendar.windowStart(now),
+                calendar.windowEnd(now),
+                created,
+                expired,
+                took.toMillis());
         return created;
     }
 
@@ -170,29 +208,40 @@ public class GreetingPlanner {
     List<String> explainPlanAll(Instant now) {
         return bind("EXPLAIN " + PLAN_ALL, calendar.slotsInWindow(ALL_ZONES, now))
                 .param("windowStart", at(calendar.windowStart(now)))
-                .query(String.class).list();
+                .query(String.class)
+                .list();
     }
 
     private int expireUnplanned(Instant now) {
         Instant gapEnd = calendar.windowStart(now);
-        Instant gapStart = jdbc.sql(PLANNED_THROUGH).query((rs, row) -> rs.getTimestamp(1).toInstant()).optional()
-                .orElse(gapEnd);
+        Instant gapStart =
+                jdbc.sql(PLANNED_THROUGH)
+                        .query((rs, row) -> rs.getTimestamp(1).toInstant())
+                        .optional()
+                        .orElse(gapEnd);
         if (!gapStart.isBefore(gapEnd)) {
             return 0;
         }
         if (gapStart.isBefore(gapEnd.minus(MAX_GAP))) {
-            log.warn("Cakeday was not planning from {} to {}; greetings due before {} are not recorded", gapStart,
-                    gapEnd, gapEnd.minus(MAX_GAP));
+            log.warn(
+                    "Cakeday was not planning from {} to {}; greetings due before {} are not recorded",
+                    gapStart,
+                    gapEnd,
+                    gapEnd.minus(MAX_GAP));
             gapStart = gapEnd.minus(MAX_GAP);
         }
-        int expired = bind(EXPIRE_UNPLANNED, calendar.slots(ALL_ZONES, gapStart, gapEnd))
-                .param("gapStart", at(gapStart))
-                .param("gapEnd", at(gapEnd))
-                .param("now", at(now))
-                .update();
+        int expired =
+                bind(EXPIRE_UNPLANNED, calendar.slots(ALL_ZONES, gapStart, gapEnd))
+                        .param("gapStart", at(gapStart))
+                        .param("gapEnd", at(gapEnd))
+                        .param("now", at(now))
+                        .update();
         if (expired > 0) {
-            log.warn("{} greetings fell due between {} and {} while no instance ran; recorded EXPIRED", expired,
-                    gapStart, gapEnd);
+            log.warn(
+                    "{} greetings fell due between {} and {} while no instance ran; recorded EXPIRED",
+                    expired,
+                    gapStart,
+                    gapEnd);
         }
         return expired;
     }
@@ -209,7 +258,8 @@ public class GreetingPlanner {
                 .param("windowStart", at(calendar.windowStart(now)))
                 .param("userId", userId)
                 .param("occasions", array("text", occasions.stream()))
-                .query((rs, row) -> rs.getTimestamp(1).toInstant()).list();
+                .query((rs, row) -> rs.getTimestamp(1).toInstant())
+                .list();
     }
 
     /** Removes the rows of these greetings that no instance has picked. */
@@ -240,8 +290,12 @@ public class GreetingPlanner {
         return jdbc.sql(sql)
                 .param("taskName", GreetingTasks.GREETING_TASK)
                 .param("zones", array("text", slots.stream().map(s -> s.zone().getId())))
-                .param("monthDays", array("int4", slots.stream().map(GreetingCalendar.Slot::monthDay)))
-                .param("localDates", array("text", slots.stream().map(s -> s.localDate().toString())))
+                .param(
+                        "monthDays",
+                        array("int4", slots.stream().map(GreetingCalendar.Slot::monthDay)))
+                .param(
+                        "localDates",
+                        array("text", slots.stream().map(s -> s.localDate().toString())))
                 .param("sendAts", array("text", slots.stream().map(s -> s.sendAt().toString())));
     }
 

@@ -42,7 +42,9 @@ class PlanCommand implements Command {
         }
         long started = System.nanoTime();
         int created = planner.planAll(clock.instant());
-        System.out.printf("planned %,d greetings in %d ms%n", created, (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "planned %,d greetings in %d ms%n",
+                created, (System.nanoTime() - started) / 1_000_000);
         return 0;
     }
 }

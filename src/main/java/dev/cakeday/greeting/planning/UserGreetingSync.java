@@ -1,10 +1,10 @@
 package dev.cakeday.greeting.planning;
 
+import com.github.kagkarlsson.scheduler.Scheduler;
 import dev.cakeday.greeting.GreetingId;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
 import dev.cakeday.greeting.occasion.Occasion;
 import dev.cakeday.greeting.occasion.OccasionRegistry;
-import com.github.kagkarlsson.scheduler.Scheduler;
 import dev.cakeday.user.User;
 import dev.cakeday.user.UserEvents;
 import java.time.Instant;
@@ -21,10 +21,10 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Keeps a user's greetings in step with their data, inside the transaction of the user write:
- * a new user's greetings in the window are planned, a change of date or zone replaces the pending
- * ones, a deletion cancels them. Rows already picked by an instance are left to finish; their
- * handler re-checks the user.
+ * Keeps a user's greetings in step with their data, inside the transaction of the user write: a new
+ * user's greetings in the window are planned, a change of date or zone replaces the pending ones, a
+ * deletion cancels them. Rows already picked by an instance are left to finish; their handler
+ * re-checks the user.
  */
 @Component
 class UserGreetingSync {
@@ -35,8 +35,12 @@ class UserGreetingSync {
     private final GreetingCalendar calendar;
     private final ObjectProvider<Scheduler> scheduler;
 
-    UserGreetingSync(OccasionRegistry occasions, UserOccasionRepository userOccasions, GreetingPlanner planner,
-            GreetingCalendar calendar, ObjectProvider<Scheduler> scheduler) {
+    UserGreetingSync(
+            OccasionRegistry occasions,
+            UserOccasionRepository userOccasions,
+            GreetingPlanner planner,
+            GreetingCalendar calendar,
+            ObjectProvider<Scheduler> scheduler) {
         this.occasions = occasions;
         this.userOccasions = userOccasions;
         this.planner = planner;
@@ -49,10 +53,17 @@ class UserGreetingSync {
         User user = event.user();
         List<String> planned = new ArrayList<>();
         for (Occasion occasion : occasions.all()) {
-            occasion.dateOf(user).ifPresent(date -> {
-                userOccasions.save(user.id(), occasion.name(), date, user.timezone(), event.at());
-                planned.add(occasion.name());
-            });
+            occasion.dateOf(user)
+                    .ifPresent(
+                            date -> {
+                                userOccasions.save(
+                                        user.id(),
+                                        occasion.name(),
+                                        date,
+                                        user.timezone(),
+                                        event.at());
+                                planned.add(occasion.name());
+                            });
         }
         plan(user, planned, event.at());
     }
@@ -71,13 +82,20 @@ class UserGreetingSync {
         for (Occasion occasion : occasions.all()) {
             Optional<LocalDate> oldDate = occasion.dateOf(before);
             Optional<LocalDate> newDate = occasion.dateOf(after);
-            if (!zoneChanged && Objects.equals(oldDate.map(MonthDay::from), newDate.map(MonthDay::from))) {
+            if (!zoneChanged
+                    && Objects.equals(oldDate.map(MonthDay::from), newDate.map(MonthDay::from))) {
                 continue;
             }
             changed.add(occasion.name());
             replaced.addAll(calendar.idsAround(before, occasion, event.at()));
             newDate.ifPresentOrElse(
-                    date -> userOccasions.save(after.id(), occasion.name(), date, after.timezone(), event.at()),
+                    date ->
+                            userOccasions.save(
+                                    after.id(),
+                                    occasion.name(),
+                                    date,
+                                    after.timezone(),
+                                    event.at()),
                     () -> userOccasions.delete(after.id(), occasion.name()));
         }
         if (changed.isEmpty()) {
@@ -85,11 +103,16 @@ class UserGreetingSync {
         }
         planner.cancel(replaced);
         plan(after, changed, event.at());
-        planner.closeAbandoned(replaced, "replaced: the user changed this occasion's date or their time zone",
+        planner.closeAbandoned(
+                replaced,
+                "replaced: the user changed this occasion's date or their time zone",
                 event.at());
     }
 
-    /** A bulk import: the new users' occasions are added set-based, then one planning run plans them all. */
+    /**
+     * A bulk import: the new users' occasions are added set-based, then one planning run plans them
+     * all.
+     */
     @EventListener
     void imported(UserEvents.Imported event) {
         if (event.count() == 0) {
@@ -125,12 +148,12 @@ class UserGreetingSync {
     }
 
     private void checkForDueAfterCommit() {
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                scheduler.ifAvailable(Scheduler::triggerCheckForDueExecutions);
-            }
-        });
+        TransactionSynchronizationManager.registerSynchronization(
+                new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        scheduler.ifAvailable(Scheduler::triggerCheckForDueExecutions);
+                    }
+                });
     }
-
 }

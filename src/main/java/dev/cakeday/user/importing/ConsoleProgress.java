@@ -38,12 +38,20 @@ final class ConsoleProgress implements ImportProgress {
         long eta = share == 0 ? 0 : Math.round(seconds / share - seconds);
         if (terminal) {
             int filled = (int) Math.round(share * BAR_WIDTH);
-            out.printf("\r[%s%s] %3.0f%%  %,d rows  %,.0f rows/s  ETA %d s   ", "#".repeat(filled),
-                    ".".repeat(BAR_WIDTH - filled), share * 100, rows, rate, eta);
+            out.printf(
+                    "\r[%s%s] %3.0f%%  %,d rows  %,.0f rows/s  ETA %d s   ",
+                    "#".repeat(filled),
+                    ".".repeat(BAR_WIDTH - filled),
+                    share * 100,
+                    rows,
+                    rate,
+                    eta);
             out.flush();
             barShown = true;
         } else if (now - lastLine >= LINE_EVERY.toNanos()) {
-            out.printf("import: %,d rows read (%.0f%%), %,.0f rows/s, ETA %d s%n", rows, share * 100, rate, eta);
+            out.printf(
+                    "import: %,d rows read (%.0f%%), %,.0f rows/s, ETA %d s%n",
+                    rows, share * 100, rate, eta);
             lastLine = now;
         }
     }

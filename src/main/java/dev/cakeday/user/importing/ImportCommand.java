@@ -47,14 +47,21 @@ class ImportCommand implements Command {
             ImportReport report = userImport.run(in, format, progress);
             progress.done();
             double seconds = (System.nanoTime() - started) / 1e9;
-            out.printf("imported %,d of %,d users in %.1f s (%,.0f rows/s); rejected %,d, of them %,d with an email "
-                    + "already taken%n", report.imported(), report.received(), seconds, report.received() / seconds,
-                    report.rejected(), report.conflicts());
+            out.printf(
+                    "imported %,d of %,d users in %.1f s (%,.0f rows/s); rejected %,d, of them %,d with an email "
+                            + "already taken%n",
+                    report.imported(),
+                    report.received(),
+                    seconds,
+                    report.received() / seconds,
+                    report.rejected(),
+                    report.conflicts());
             for (ImportError error : report.errors()) {
                 out.printf("  row %d: %s %s%n", error.row(), error.field(), error.reason());
             }
             if (report.errorCount() > report.errors().size()) {
-                out.printf("  … and %,d more errors%n", report.errorCount() - report.errors().size());
+                out.printf(
+                        "  … and %,d more errors%n", report.errorCount() - report.errors().size());
             }
             return 0;
         } catch (NoSuchFileException e) {
@@ -64,7 +71,8 @@ class ImportCommand implements Command {
             System.err.println("import failed: " + e.getMessage() + "; nothing was imported");
             return 1;
         } catch (ErrorResponseException e) {
-            System.err.println("import failed: " + e.getBody().getDetail() + "; nothing was imported");
+            System.err.println(
+                    "import failed: " + e.getBody().getDetail() + "; nothing was imported");
             return 1;
         }
     }

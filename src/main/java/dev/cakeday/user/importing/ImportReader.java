@@ -22,20 +22,24 @@ import tools.jackson.dataformat.csv.CsvMapper;
 import tools.jackson.dataformat.csv.CsvReadFeature;
 
 /**
- * Reads an import one row at a time, in constant memory. A row that cannot be read is returned
- * with its reason, so that the rest of the file still counts; only a file that cannot be read as
- * a whole (no header, broken quoting, over the size limit) stops the import.
+ * Reads an import one row at a time, in constant memory. A row that cannot be read is returned with
+ * its reason, so that the rest of the file still counts; only a file that cannot be read as a whole
+ * (no header, broken quoting, over the size limit) stops the import.
  */
 abstract sealed class ImportReader {
 
-    static final List<String> REQUIRED_COLUMNS = List.of("firstName", "lastName", "email", "birthday", "timezone");
+    static final List<String> REQUIRED_COLUMNS =
+            List.of("firstName", "lastName", "email", "birthday", "timezone");
     static final String OPTIONAL_COLUMN = "anniversary";
     // An NDJSON line longer than this is refused as a row, without holding it in memory.
     static final int MAX_LINE_BYTES = 64 * 1024;
 
-    // Blank lines are no rows, as in NDJSON: a file ending in an empty line reports no error for it.
-    private static final CsvMapper CSV = CsvMapper.builder()
-            .enable(CsvReadFeature.WRAP_AS_ARRAY, CsvReadFeature.SKIP_EMPTY_LINES).build();
+    // Blank lines are no rows, as in NDJSON: a file ending in an empty line reports no error for
+    // it.
+    private static final CsvMapper CSV =
+            CsvMapper.builder()
+                    .enable(CsvReadFeature.WRAP_AS_ARRAY, CsvReadFeature.SKIP_EMPTY_LINES)
+                    .build();
 
     private final CountingStream counted;
     long rows;
@@ -68,11 +72,16 @@ abstract sealed class ImportReader {
         Csv(CountingStream in) {
             super(in);
             try {
-                records = CSV.readerFor(String[].class)
-                        .readValues(new InputStreamReader(in, StandardCharsets.UTF_8));
+                records =
+                        CSV.readerFor(String[].class)
+                                .readValues(new InputStreamReader(in, StandardCharsets.UTF_8));
                 if (!records.hasNextValue()) {
-                    throw new MalformedImportException("the CSV is empty; its first line must be the header "
-                            + String.join(",", REQUIRED_COLUMNS) + "[," + OPTIONAL_COLUMN + "]");
+                    throw new MalformedImportException(
+                            "the CSV is empty; its first line must be the header "
+                                    + String.join(",", REQUIRED_COLUMNS)
+                                    + "[,"
+                                    + OPTIONAL_COLUMN
+                                    + "]");
                 }
                 String[] header = records.nextValue();
                 width = header.length;
@@ -87,17 +96,28 @@ abstract sealed class ImportReader {
             for (int i = 0; i < header.length; i++) {
                 String name = header[i].strip();
                 if (!REQUIRED_COLUMNS.contains(name) && !OPTIONAL_COLUMN.equals(name)) {
-                    throw new MalformedImportException("unknown column '" + name + "' in the header; the columns are "
-                            + String.join(",", REQUIRED_COLUMNS) + "[," + OPTIONAL_COLUMN + "]");
+                    throw new MalformedImportException(
+                            "unknown column '"
+                                    + name
+                                    + "' in the header; the columns are "
+                                    + String.join(",", REQUIRED_COLUMNS)
+                                    + "[,"
+                                    + OPTIONAL_COLUMN
+                                    + "]");
                 }
                 if (positions.put(name, i) != null) {
-                    throw new MalformedImportException("column '" + name + "' appears twice in the header");
+                    throw new MalformedImportException(
+                            "column '" + name + "' appears twice in the header");
                 }
             }
-            List<String> missing = REQUIRED_COLUMNS.stream().filter(c -> !positions.containsKey(c)).toList();
+            List<String> missing =
+                    REQUIRED_COLUMNS.stream().filter(c -> !positions.containsKey(c)).toList();
             if (!missing.isEmpty()) {
-                throw new MalformedImportException("the header lacks the column(s) " + String.join(", ", missing)
-                        + "; found " + Arrays.stream(header).collect(Collectors.joining(",")));
+                throw new MalformedImportException(
+                        "the header lacks the column(s) "
+                                + String.join(", ", missing)
+                                + "; found "
+                                + Arrays.stream(header).collect(Collectors.joining(",")));
             }
             for (int i = 0; i < REQUIRED_COLUMNS.size(); i++) {
                 columnOf[i] = positions.get(REQUIRED_COLUMNS.get(i));
@@ -114,10 +134,20 @@ abstract sealed class ImportReader {
                 String[] record = records.nextValue();
                 rows++;
                 if (record.length != width) {
-                    return ImportRow.unreadable(rows, "row", "has " + record.length + " fields; the header has " + width);
+                    return ImportRow.unreadable(
+                            rows,
+                            "row",
+                            "has " + record.length + " fields; the header has " + width);
                 }
-                return ImportRow.of(rows, new UserRequest(field(record, 0), field(record, 1), field(record, 2),
-                        field(record, 3), field(record, 4), field(record, 5)));
+                return ImportRow.of(
+                        rows,
+                        new UserRequest(
+                                field(record, 0),
+                                field(record, 1),
+                                field(record, 2),
+                                field(record, 3),
+                                field(record, 4),
+                                field(record, 5)));
             } catch (JacksonException e) {
                 throw malformed(e);
             }
@@ -133,8 +163,11 @@ abstract sealed class ImportReader {
             if (e.getCause() instanceof ImportTooLargeException tooLarge) {
                 throw tooLarge;
             }
-            return new MalformedImportException("the CSV cannot be read after data row " + rows + ": "
-                    + e.getOriginalMessage());
+            return new MalformedImportException(
+                    "the CSV cannot be read after data row "
+                            + rows
+                            + ": "
+                            + e.getOriginalMessage());
         }
     }
 
@@ -172,7 +205,8 @@ abstract sealed class ImportReader {
                 }
                 rows++;
                 if (tooLong) {
-                    return ImportRow.unreadable(rows, "row", "is longer than " + MAX_LINE_BYTES + " bytes");
+                    return ImportRow.unreadable(
+                            rows, "row", "is longer than " + MAX_LINE_BYTES + " bytes");
                 }
                 return parse(text);
             }
@@ -187,12 +221,16 @@ abstract sealed class ImportReader {
             } catch (UnrecognizedPropertyException e) {
                 return ImportRow.unreadable(rows, e.getPropertyName(), "is not a field of a user");
             } catch (MismatchedInputException e) {
-                String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getPropertyName();
+                String field =
+                        e.getPath().isEmpty()
+                                ? null
+                                : e.getPath().get(e.getPath().size() - 1).getPropertyName();
                 return field == null
                         ? ImportRow.unreadable(rows, "row", "must be a JSON object")
                         : ImportRow.unreadable(rows, field, "must be a string");
             } catch (JacksonException e) {
-                return ImportRow.unreadable(rows, "row", "is not valid JSON: " + e.getOriginalMessage());
+                return ImportRow.unreadable(
+                        rows, "row", "is not valid JSON: " + e.getOriginalMessage());
             }
         }
     }

@@ -8,7 +8,13 @@ import org.springframework.web.ErrorResponseException;
 class ImportTooLargeException extends ErrorResponseException {
 
     ImportTooLargeException(long maxBytes) {
-        super(HttpStatus.CONTENT_TOO_LARGE, Problems.of(HttpStatus.CONTENT_TOO_LARGE, "import-too-large",
-                "Import too large", "an import must not exceed " + maxBytes + " bytes; split the file"), null);
+        super(
+                HttpStatus.CONTENT_TOO_LARGE,
+                Problems.of(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        "import-too-large",
+                        "Import too large",
+                        "an import must not exceed " + maxBytes + " bytes; split the file"),
+                null);
     }
 }

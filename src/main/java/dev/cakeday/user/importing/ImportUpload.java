@@ -11,12 +11,12 @@ import java.util.concurrent.Semaphore;
 import org.springframework.stereotype.Component;
 
 /**
- * Receives an import over HTTP. The body is spooled to a temporary file first, in constant
- * memory and up to {@code cakeday.import.max-size}; only once it is all there does the import
- * open its transaction. A client that trickles a large file therefore holds no pooled connection
- * and no open transaction (which would hold back vacuum of {@code scheduled_tasks}) while it
- * uploads. At most {@code max-concurrent} imports run at once, uploads included; the file is
- * deleted afterwards, whatever happened.
+ * Receives an import over HTTP. The body is spooled to a temporary file first, in constant memory
+ * and up to {@code cakeday.import.max-size}; only once it is all there does the import open its
+ * transaction. A client that trickles a large file therefore holds no pooled connection and no open
+ * transaction (which would hold back vacuum of {@code scheduled_tasks}) while it uploads. At most
+ * {@code max-concurrent} imports run at once, uploads included; the file is deleted afterwards,
+ * whatever happened.
  */
 @Component
 class ImportUpload {
@@ -49,8 +49,10 @@ class ImportUpload {
             try {
                 spool(body, spooled);
             } catch (IOException e) {
-                throw new MalformedImportException("the upload ended before its end (" + e.getClass().getSimpleName()
-                        + "); nothing was imported");
+                throw new MalformedImportException(
+                        "the upload ended before its end ("
+                                + e.getClass().getSimpleName()
+                                + "); nothing was imported");
             }
             try (InputStream in = Files.newInputStream(spooled)) {
                 return userImport.run(in, format, ImportProgress.NONE);

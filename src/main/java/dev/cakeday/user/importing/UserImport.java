@@ -29,8 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Bulk import in one transaction: all of it or, on any fault, none. Rows are checked field by
- * field with the API's own rules as they stream in, and the valid ones are loaded with COPY into a
+ * Bulk import in one transaction: all of it or, on any fault, none. Rows are checked field by field
+ * with the API's own rules as they stream in, and the valid ones are loaded with COPY into a
  * staging table; emails repeated in the file or taken by existing users are then found set-based,
  * the rest inserted in one statement, and the new users' greetings planned.
  */
@@ -42,7 +42,8 @@ class UserImport {
     private static final int COPY_CHUNK = 256 * 1024;
     static final String TAKEN = "is taken by an existing user";
 
-    static final String CREATE_STAGING = """
+    static final String CREATE_STAGING =
+            """
             CREATE TEMP TABLE user_import (
                 row_no      bigint NOT NULL,
                 id          uuid   NOT NULL DEFAULT gen_random_uuid(),
@@ -55,7 +56,8 @@ class UserImport {
                 error       text
             ) ON COMMIT DROP""";
 
-    static final String COPY_STAGING = """
+    static final String COPY_STAGING =
+            """
             COPY user_import (row_no, first_name, last_name, email, birthday, timezone, anniversary)
             FROM STDIN (FORMAT csv)""";
 
@@ -64,24 +66,31 @@ class UserImport {
     static final String ANALYZE_IMPORTED = "ANALYZE imported_users";
 
     /** The first row with an email (ignoring case) is imported; later ones are refused. */
-    static final String MARK_REPEATED = """
+    static final String MARK_REPEATED =
+            """
             UPDATE user_import s SET error = 'repeats the email of row ' || d.first_row
             FROM (SELECT row_no, min(row_no) OVER (PARTITION BY lower(email)) AS first_row FROM user_import) d
             WHERE s.row_no = d.row_no AND d.first_row <> d.row_no""";
 
-    static final String MARK_TAKEN = """
+    static final String MARK_TAKEN =
+            """
             UPDATE user_import s SET error = :taken
             FROM users u
             WHERE lower(u.email) = lower(s.email) AND s.error IS NULL""";
 
-    /** Holds the users this import inserted, for the greeting planner ({@link UserEvents.Imported}). */
-    static final String CREATE_IMPORTED = "CREATE TEMP TABLE imported_users ON COMMIT DROP AS SELECT * FROM users WITH NO DATA";
+    /**
+     * Holds the users this import inserted, for the greeting planner ({@link UserEvents.Imported}).
+     */
+    static final String CREATE_IMPORTED =
+            "CREATE TEMP TABLE imported_users ON COMMIT DROP AS SELECT * FROM users WITH NO DATA";
 
     /**
-     * A user created meanwhile with one of the emails is not overwritten: that row is left out here.
-     * In email order, so that two imports sharing emails wait for each other instead of deadlocking.
+     * A user created meanwhile with one of the emails is not overwritten: that row is left out
+     * here. In email order, so that two imports sharing emails wait for each other instead of
+     * deadlocking.
      */
-    static final String INSERT_USERS = """
+    static final String INSERT_USERS =
+            """
             WITH inserted AS (
                 INSERT INTO users (id, first_name, last_name, email, birthday, timezone, anniversary, created_at, updated_at)
                 SELECT id, first_name, last_name, email, birthday, timezone, anniversary, :now, :now
@@ -91,15 +100,18 @@ class UserImport {
                 RETURNING *)
             INSERT INTO imported_users SELECT * FROM inserted""";
 
-    static final String MARK_TAKEN_MEANWHILE = """
+    static final String MARK_TAKEN_MEANWHILE =
+            """
             UPDATE user_import s SET error = :taken
             WHERE s.error IS NULL AND NOT EXISTS (SELECT 1 FROM imported_users i WHERE i.id = s.id)""";
 
-    static final String COUNT_REFUSED = """
+    static final String COUNT_REFUSED =
+            """
             SELECT count(*) AS refused, count(*) FILTER (WHERE error = :taken) AS taken
             FROM user_import WHERE error IS NOT NULL""";
 
-    static final String FIRST_REFUSED = """
+    static final String FIRST_REFUSED =
+            """
             SELECT row_no, error FROM user_import WHERE error IS NOT NULL ORDER BY row_no LIMIT :limit""";
 
     private final UserValidator validator;
@@ -111,8 +123,15 @@ class UserImport {
     private final Clock clock;
     private final long maxBytes;
 
-    UserImport(UserValidator validator, DataSource dataSource, JdbcClient jdbc, TransactionTemplate transaction,
-            ApplicationEventPublisher events, JsonMapper json, Clock clock, ImportProperties properties) {
+    UserImport(
+            UserValidator validator,
+            DataSource dataSource,
+            JdbcClient jdbc,
+            TransactionTemplate transaction,
+            ApplicationEventPublisher events,
+            JsonMapper json,
+            Clock clock,
+            ImportProperties properties) {
         this.validator = validator;
         this.dataSource = dataSource;
         this.jdbc = jdbc;
@@ -124,15 +143,17 @@ class UserImport {
     }
 
     ImportReport run(InputStream in, ImportFormat format, ImportProgress progress) {
-        return transaction.execute(status -> {
-            try {
-                return importAll(in, format, progress);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (SQLException e) {
-                throw new IllegalStateException("COPY into the import staging table failed", e);
-            }
-        });
+        return transaction.execute(
+                status -> {
+                    try {
+                        return importAll(in, format, progress);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(
+                                "COPY into the import staging table failed", e);
+                    }
+                });
     }
 
     private ImportReport importAll(InputStream in, ImportFormat format, ImportProgress progress)
@@ -147,11 +168,14 @@ class UserImport {
 
         progress.step("checking emails");
         jdbc.sql(ANALYZE_STAGING).update();
-        long refusedHere = jdbc.sql(MARK_REPEATED).update() + jdbc.sql(MARK_TAKEN).param("taken", TAKEN).update();
+        long refusedHere =
+                jdbc.sql(MARK_REPEATED).update()
+                        + jdbc.sql(MARK_TAKEN).param("taken", TAKEN).update();
         progress.step("inserting users");
         jdbc.sql(CREATE_IMPORTED).update();
         long imported = jdbc.sql(INSERT_USERS).param("now", now.atOffset(ZoneOffset.UTC)).update();
-        // Only a race with a concurrent create leaves a valid staged row out; look for those only then.
+        // Only a race with a concurrent create leaves a valid staged row out; look for those only
+        // then.
         if (imported < received - readErrors.rows - refusedHere) {
             jdbc.sql(MARK_TAKEN_MEANWHILE).param("taken", TAKEN).update();
         }
@@ -159,18 +183,42 @@ class UserImport {
         progress.step("planning greetings");
         events.publishEvent(new UserEvents.Imported(now, imported));
 
-        var refused = jdbc.sql(COUNT_REFUSED).param("taken", TAKEN).query((rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
-        List<ImportError> staged = jdbc.sql(FIRST_REFUSED).param("limit", ImportReport.MAX_ERRORS)
-                .query((rs, row) -> new ImportError(rs.getLong(1), "email", rs.getString(2))).list();
-        ImportReport report = new ImportReport(received, imported, readErrors.rows + refused[0], refused[1],
-                readErrors.count + refused[0], firstByRow(readErrors.first, staged));
-        log.info("Imported {} of {} users ({} rejected, {} of them taken emails) in {} ms", imported, received,
-                report.rejected(), report.conflicts(), (System.nanoTime() - started) / 1_000_000);
+        var refused =
+                jdbc.sql(COUNT_REFUSED)
+                        .param("taken", TAKEN)
+                        .query((rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                        .single();
+        List<ImportError> staged =
+                jdbc.sql(FIRST_REFUSED)
+                        .param("limit", ImportReport.MAX_ERRORS)
+                        .query(
+                                (rs, row) ->
+                                        new ImportError(rs.getLong(1), "email", rs.getString(2)))
+                        .list();
+        ImportReport report =
+                new ImportReport(
+                        received,
+                        imported,
+                        readErrors.rows + refused[0],
+                        refused[1],
+                        readErrors.count + refused[0],
+                        firstByRow(readErrors.first, staged));
+        log.info(
+                "Imported {} of {} users ({} rejected, {} of them taken emails) in {} ms",
+                imported,
+                received,
+                report.rejected(),
+                report.conflicts(),
+                (System.nanoTime() - started) / 1_000_000);
         return report;
     }
 
-    /** Streams the rows that pass the field rules into the staging table; returns the others' errors. */
-    private RowErrors copyValidRows(ImportReader reader, ImportProgress progress) throws IOException, SQLException {
+    /**
+     * Streams the rows that pass the field rules into the staging table; returns the others'
+     * errors.
+     */
+    private RowErrors copyValidRows(ImportReader reader, ImportProgress progress)
+            throws IOException, SQLException {
         Connection connection = DataSourceUtils.getConnection(dataSource);
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_STAGING);
         RowErrors errors = new RowErrors();
@@ -180,7 +228,8 @@ class UserImport {
             for (ImportRow row = reader.next(); row != null; row = reader.next()) {
                 violations.clear();
                 violations.addAll(row.unreadable());
-                UserDraft draft = row.request() == null ? null : validator.check(row.request(), violations);
+                UserDraft draft =
+                        row.request() == null ? null : validator.check(row.request(), violations);
                 if (draft == null) {
                     errors.add(row.number(), violations);
                 } else {

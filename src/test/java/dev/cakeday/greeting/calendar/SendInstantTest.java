@@ -1,8 +1,8 @@
 package dev.cakeday.greeting.calendar;
 
-import dev.cakeday.greeting.GreetingProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cakeday.greeting.GreetingProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,8 +25,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 public class SendInstantTest {
 
     public static GreetingProperties properties(LocalTime sendTime, LeapDayPolicy leapDay) {
-        return new GreetingProperties(sendTime, leapDay, Duration.ofDays(3), Duration.ofDays(3), LocalTime.of(0, 10),
-                Duration.ofSeconds(30), Duration.ofMinutes(15), Map.of(), true);
+        return new GreetingProperties(
+                sendTime,
+                leapDay,
+                Duration.ofDays(3),
+                Duration.ofDays(3),
+                LocalTime.of(0, 10),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(15),
+                Map.of(),
+                true);
     }
 
     static SendInstant at(LocalTime sendTime) {
@@ -36,8 +44,10 @@ public class SendInstantTest {
     @Test
     void nineOClockLocalInPlainZones() {
         SendInstant nine = at(LocalTime.of(9, 0));
-        assertThat(nine.at(LocalDate.of(2027, 3, 14), ZoneId.of("UTC"))).isEqualTo("2027-03-14T09:00:00Z");
-        assertThat(nine.at(LocalDate.of(2027, 7, 1), ZoneId.of("Asia/Kolkata"))).isEqualTo("2027-07-01T03:30:00Z");
+        assertThat(nine.at(LocalDate.of(2027, 3, 14), ZoneId.of("UTC")))
+                .isEqualTo("2027-03-14T09:00:00Z");
+        assertThat(nine.at(LocalDate.of(2027, 7, 1), ZoneId.of("Asia/Kolkata")))
+                .isEqualTo("2027-07-01T03:30:00Z");
         assertThat(nine.at(LocalDate.of(2027, 7, 1), ZoneId.of("America/Argentina/Buenos_Aires")))
                 .isEqualTo("2027-07-01T12:00:00Z");
     }
@@ -59,29 +69,44 @@ public class SendInstantTest {
     @Test
     void aSendTimeInsideTheGapMovesForwardByTheGap() {
         // New York 2027-03-14: 02:00 EST jumps to 03:00 EDT, so 02:30 does not exist: 03:30 EDT.
-        assertThat(at(LocalTime.of(2, 30)).at(LocalDate.of(2027, 3, 14), ZoneId.of("America/New_York")))
+        assertThat(
+                        at(LocalTime.of(2, 30))
+                                .at(LocalDate.of(2027, 3, 14), ZoneId.of("America/New_York")))
                 .isEqualTo("2027-03-14T07:30:00Z");
         // London 2027-03-28: 01:00 GMT jumps to 02:00 BST, so 01:30 becomes 02:30 BST.
-        assertThat(at(LocalTime.of(1, 30)).at(LocalDate.of(2027, 3, 28), ZoneId.of("Europe/London")))
+        assertThat(
+                        at(LocalTime.of(1, 30))
+                                .at(LocalDate.of(2027, 3, 28), ZoneId.of("Europe/London")))
                 .isEqualTo("2027-03-28T01:30:00Z");
     }
 
     @Test
     void aSendTimeInsideTheOverlapTakesTheEarlierInstant() {
         // New York 2027-11-07: 01:30 happens twice, first in EDT (-4).
-        assertThat(at(LocalTime.of(1, 30)).at(LocalDate.of(2027, 11, 7), ZoneId.of("America/New_York")))
+        assertThat(
+                        at(LocalTime.of(1, 30))
+                                .at(LocalDate.of(2027, 11, 7), ZoneId.of("America/New_York")))
                 .isEqualTo("2027-11-07T05:30:00Z");
         // London 2027-10-31: 01:30 happens twice, first in BST (+1).
-        assertThat(at(LocalTime.of(1, 30)).at(LocalDate.of(2027, 10, 31), ZoneId.of("Europe/London")))
+        assertThat(
+                        at(LocalTime.of(1, 30))
+                                .at(LocalDate.of(2027, 10, 31), ZoneId.of("Europe/London")))
                 .isEqualTo("2027-10-31T00:30:00Z");
     }
 
     static Stream<Arguments> transitions() {
-        return Stream.of("America/New_York", "Europe/London", "Australia/Sydney", "America/Santiago",
+        return Stream.of(
+                        "America/New_York",
+                        "Europe/London",
+                        "Australia/Sydney",
+                        "America/Santiago",
                         "Australia/Lord_Howe")
-                .flatMap(zone -> ZoneId.of(zone).getRules().getTransitions().isEmpty()
-                        ? Stream.empty()
-                        : transitionsIn(ZoneId.of(zone), 2027).map(t -> Arguments.of(zone, t)));
+                .flatMap(
+                        zone ->
+                                ZoneId.of(zone).getRules().getTransitions().isEmpty()
+                                        ? Stream.empty()
+                                        : transitionsIn(ZoneId.of(zone), 2027)
+                                                .map(t -> Arguments.of(zone, t)));
     }
 
     private static Stream<ZoneOffsetTransition> transitionsIn(ZoneId zone, int year) {
@@ -89,7 +114,8 @@ public class SendInstantTest {
         Instant cursor = LocalDate.of(year, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant end = LocalDate.of(year + 1, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
         ZoneOffsetTransition next;
-        while ((next = zone.getRules().nextTransition(cursor)) != null && next.getInstant().isBefore(end)) {
+        while ((next = zone.getRules().nextTransition(cursor)) != null
+                && next.getInstant().isBefore(end)) {
             found.add(next);
             cursor = next.getInstant();
         }
@@ -131,10 +157,13 @@ public class SendInstantTest {
         SendInstant nine = at(LocalTime.of(9, 0));
         ZoneId kiritimati = ZoneId.of("Pacific/Kiritimati");
         ZoneId minusTwelve = ZoneId.of("Etc/GMT+12");
-        assertThat(nine.at(LocalDate.of(2027, 12, 31), kiritimati)).isEqualTo("2027-12-30T19:00:00Z");
+        assertThat(nine.at(LocalDate.of(2027, 12, 31), kiritimati))
+                .isEqualTo("2027-12-30T19:00:00Z");
         assertThat(nine.at(LocalDate.of(2028, 1, 1), kiritimati)).isEqualTo("2027-12-31T19:00:00Z");
-        assertThat(nine.at(LocalDate.of(2027, 12, 31), minusTwelve)).isEqualTo("2027-12-31T21:00:00Z");
-        assertThat(nine.at(LocalDate.of(2028, 1, 1), minusTwelve)).isEqualTo("2028-01-01T21:00:00Z");
+        assertThat(nine.at(LocalDate.of(2027, 12, 31), minusTwelve))
+                .isEqualTo("2027-12-31T21:00:00Z");
+        assertThat(nine.at(LocalDate.of(2028, 1, 1), minusTwelve))
+                .isEqualTo("2028-01-01T21:00:00Z");
     }
 
     @Test
@@ -154,10 +183,14 @@ public class SendInstantTest {
         MonthDay leapDay = MonthDay.of(Month.FEBRUARY, 29);
         assertThat(LeapDayPolicy.FEB_28.dateIn(leapDay, year)).isEqualTo(LocalDate.of(year, 2, 28));
         assertThat(LeapDayPolicy.MAR_1.dateIn(leapDay, year)).isEqualTo(LocalDate.of(year, 3, 1));
-        assertThat(LeapDayPolicy.FEB_28.monthDaysGreetedOn(LocalDate.of(year, 2, 28))).containsExactly(228, 229);
-        assertThat(LeapDayPolicy.FEB_28.monthDaysGreetedOn(LocalDate.of(year, 3, 1))).containsExactly(301);
-        assertThat(LeapDayPolicy.MAR_1.monthDaysGreetedOn(LocalDate.of(year, 3, 1))).containsExactly(301, 229);
-        assertThat(LeapDayPolicy.MAR_1.monthDaysGreetedOn(LocalDate.of(year, 2, 28))).containsExactly(228);
+        assertThat(LeapDayPolicy.FEB_28.monthDaysGreetedOn(LocalDate.of(year, 2, 28)))
+                .containsExactly(228, 229);
+        assertThat(LeapDayPolicy.FEB_28.monthDaysGreetedOn(LocalDate.of(year, 3, 1)))
+                .containsExactly(301);
+        assertThat(LeapDayPolicy.MAR_1.monthDaysGreetedOn(LocalDate.of(year, 3, 1)))
+                .containsExactly(301, 229);
+        assertThat(LeapDayPolicy.MAR_1.monthDaysGreetedOn(LocalDate.of(year, 2, 28)))
+                .containsExactly(228);
     }
 
     @ParameterizedTest
@@ -174,17 +207,28 @@ public class SendInstantTest {
 
     @Test
     void slotsCoverTheWindowWithLeapDayStandIns() {
-        GreetingCalendar calendar = new GreetingCalendar(at(LocalTime.of(9, 0)),
-                properties(LocalTime.of(9, 0), LeapDayPolicy.MAR_1));
+        GreetingCalendar calendar =
+                new GreetingCalendar(
+                        at(LocalTime.of(9, 0)),
+                        properties(LocalTime.of(9, 0), LeapDayPolicy.MAR_1));
         Instant now = Instant.parse("2027-03-01T12:00:00Z");
         var slots = calendar.slotsInWindow(java.util.List.of(ZoneId.of("UTC")), now);
 
-        assertThat(slots).allSatisfy(slot -> assertThat(slot.sendAt())
-                .isBetween(now.minus(Duration.ofDays(4)), now.plus(Duration.ofDays(3))));
-        assertThat(slots).filteredOn(slot -> slot.monthDay() == 229)
-                .singleElement().satisfies(slot -> assertThat(slot.localDate()).isEqualTo(LocalDate.of(2027, 3, 1)));
+        assertThat(slots)
+                .allSatisfy(
+                        slot ->
+                                assertThat(slot.sendAt())
+                                        .isBetween(
+                                                now.minus(Duration.ofDays(4)),
+                                                now.plus(Duration.ofDays(3))));
+        assertThat(slots)
+                .filteredOn(slot -> slot.monthDay() == 229)
+                .singleElement()
+                .satisfies(
+                        slot -> assertThat(slot.localDate()).isEqualTo(LocalDate.of(2027, 3, 1)));
         assertThat(slots).filteredOn(slot -> slot.monthDay() == 301).hasSize(1);
-        assertThat(slots).extracting(GreetingCalendar.Slot::localDate)
+        assertThat(slots)
+                .extracting(GreetingCalendar.Slot::localDate)
                 .contains(LocalDate.of(2027, 2, 26), LocalDate.of(2027, 3, 4));
     }
 }

@@ -1,9 +1,9 @@
 package dev.cakeday.greeting.delivery;
 
-import dev.cakeday.greeting.calendar.LeapDayPolicy;
-import dev.cakeday.greeting.calendar.SendInstantTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cakeday.greeting.calendar.LeapDayPolicy;
+import dev.cakeday.greeting.calendar.SendInstantTest;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.HashSet;
@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
 
-    final RetryPolicy policy = new RetryPolicy(SendInstantTest.properties(LocalTime.of(9, 0), LeapDayPolicy.FEB_28));
+    final RetryPolicy policy =
+            new RetryPolicy(SendInstantTest.properties(LocalTime.of(9, 0), LeapDayPolicy.FEB_28));
 
     @Test
     void theBoundStartsAt30SecondsDoublesAndStopsAt15Minutes() {
@@ -32,6 +33,8 @@ class RetryPolicyTest {
             assertThat(delay).isBetween(Duration.ZERO, Duration.ofSeconds(120));
             quarters.add(Math.min(delay.toMillis() / 30_000, 3));
         }
-        assertThat(quarters).as("full jitter reaches every quarter of the range").containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
+        assertThat(quarters)
+                .as("full jitter reaches every quarter of the range")
+                .containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
     }
 }

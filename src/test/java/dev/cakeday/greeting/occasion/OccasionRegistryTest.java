@@ -1,11 +1,11 @@
 package dev.cakeday.greeting.occasion;
 
-import dev.cakeday.greeting.GreetingId;
-import dev.cakeday.greeting.GreetingProperties;
-import dev.cakeday.greeting.calendar.LeapDayPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cakeday.greeting.GreetingId;
+import dev.cakeday.greeting.GreetingProperties;
+import dev.cakeday.greeting.calendar.LeapDayPolicy;
 import dev.cakeday.user.User;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,17 +19,36 @@ import org.junit.jupiter.api.Test;
 
 class OccasionRegistryTest {
 
-    static final User ADA = new User(UUID.randomUUID(), "Ada", "Lovelace", "ada@example.com", LocalDate.of(1990, 12, 10),
-            ZoneId.of("UTC"), LocalDate.of(2015, 6, 20), Instant.EPOCH, Instant.EPOCH);
+    static final User ADA =
+            new User(
+                    UUID.randomUUID(),
+                    "Ada",
+                    "Lovelace",
+                    "ada@example.com",
+                    LocalDate.of(1990, 12, 10),
+                    ZoneId.of("UTC"),
+                    LocalDate.of(2015, 6, 20),
+                    Instant.EPOCH,
+                    Instant.EPOCH);
 
     static GreetingProperties withTemplates(Map<String, String> templates) {
-        return new GreetingProperties(LocalTime.of(9, 0), LeapDayPolicy.FEB_28, Duration.ofDays(3), Duration.ofDays(3),
-                LocalTime.of(0, 10), Duration.ofSeconds(30), Duration.ofMinutes(15), templates, true);
+        return new GreetingProperties(
+                LocalTime.of(9, 0),
+                LeapDayPolicy.FEB_28,
+                Duration.ofDays(3),
+                Duration.ofDays(3),
+                LocalTime.of(0, 10),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(15),
+                templates,
+                true);
     }
 
     @Test
     void defaultTextsAreExact() {
-        OccasionRegistry occasions = new OccasionRegistry(List.of(new Birthday(), new Anniversary()), withTemplates(Map.of()));
+        OccasionRegistry occasions =
+                new OccasionRegistry(
+                        List.of(new Birthday(), new Anniversary()), withTemplates(Map.of()));
 
         assertThat(occasions.message(occasions.find("BIRTHDAY").orElseThrow(), ADA))
                 .isEqualTo("Hey, Ada Lovelace it's your birthday");
@@ -39,17 +58,24 @@ class OccasionRegistryTest {
 
     @Test
     void aConfiguredTemplateReplacesTheDefault() {
-        OccasionRegistry occasions = new OccasionRegistry(List.of(new Birthday(), new Anniversary()),
-                withTemplates(Map.of("BIRTHDAY", "Happy birthday, {firstName}!")));
+        OccasionRegistry occasions =
+                new OccasionRegistry(
+                        List.of(new Birthday(), new Anniversary()),
+                        withTemplates(Map.of("BIRTHDAY", "Happy birthday, {firstName}!")));
 
-        assertThat(occasions.message(occasions.find("BIRTHDAY").orElseThrow(), ADA)).isEqualTo("Happy birthday, Ada!");
+        assertThat(occasions.message(occasions.find("BIRTHDAY").orElseThrow(), ADA))
+                .isEqualTo("Happy birthday, Ada!");
         assertThat(occasions.message(occasions.find("ANNIVERSARY").orElseThrow(), ADA))
                 .isEqualTo("Hey, Ada Lovelace happy anniversary");
     }
 
     @Test
     void aTemplateForNoOccasionStopsTheStart() {
-        assertThatThrownBy(() -> new OccasionRegistry(List.of(new Birthday()), withTemplates(Map.of("NAMEDAY", "x"))))
+        assertThatThrownBy(
+                        () ->
+                                new OccasionRegistry(
+                                        List.of(new Birthday()),
+                                        withTemplates(Map.of("NAMEDAY", "x"))))
                 .hasMessageContaining("NAMEDAY");
     }
 
@@ -58,6 +84,7 @@ class OccasionRegistryTest {
         GreetingId id = new GreetingId(ADA.id(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         assertThat(id.toString()).isEqualTo(ADA.id() + ":BIRTHDAY:2027-03-14");
         assertThat(GreetingId.parse(id.toString())).isEqualTo(id);
-        assertThatThrownBy(() -> GreetingId.parse("nonsense")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GreetingId.parse("nonsense"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -25,11 +25,9 @@ class UserImportTest extends IntegrationTest {
 
     static final String HEADER = "firstName,lastName,email,birthday,timezone,anniversary\n";
 
-    @LocalServerPort
-    int port;
+    @LocalServerPort int port;
 
-    @Autowired
-    JdbcClient jdbc;
+    @Autowired JdbcClient jdbc;
 
     Api api;
     String tag;
@@ -45,7 +43,10 @@ class UserImportTest extends IntegrationTest {
     }
 
     long usersOfThisTest() {
-        return jdbc.sql("SELECT count(*) FROM users WHERE email LIKE ?").param(tag + "-%").query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM users WHERE email LIKE ?")
+                .param(tag + "-%")
+                .query(Long.class)
+                .single();
     }
 
     Api.Response importCsv(String csv) {
@@ -54,10 +55,18 @@ class UserImportTest extends IntegrationTest {
 
     @Test
     void importsValidCsvRowsAsUsersWithTheirOccasions() {
-        Api.Response response = importCsv(HEADER
-                + "Ada,Lovelace," + email(1) + ",1990-12-10,Europe/London,2015-06-20\n"
-                + "\"Anne-Marie O'Brien\",Smith," + email(2) + ",1984-02-29,America/New_York,\n"
-                + "  Grace ,Hopper," + email(3) + ",1906-12-09,UTC,\n");
+        Api.Response response =
+                importCsv(
+                        HEADER
+                                + "Ada,Lovelace,"
+                                + email(1)
+                                + ",1990-12-10,Europe/London,2015-06-20\n"
+                                + "\"Anne-Marie O'Brien\",Smith,"
+                                + email(2)
+                                + ",1984-02-29,America/New_York,\n"
+                                + "  Grace ,Hopper,"
+                                + email(3)
+                                + ",1906-12-09,UTC,\n");
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode report = response.json();
@@ -67,21 +76,43 @@ class UserImportTest extends IntegrationTest {
         assertThat(report.get("errors")).isEmpty();
         assertThat(usersOfThisTest()).isEqualTo(3);
 
-        Map<String, Object> ada = jdbc.sql("SELECT * FROM users WHERE email = ?").param(email(1)).query().singleRow();
+        Map<String, Object> ada =
+                jdbc.sql("SELECT * FROM users WHERE email = ?").param(email(1)).query().singleRow();
         assertThat(ada.get("first_name")).isEqualTo("Ada");
         assertThat(ada.get("timezone")).isEqualTo("Europe/London");
         assertThat(ada.get("anniversary").toString()).isEqualTo("2015-06-20");
-        assertThat(jdbc.sql("SELECT first_name FROM users WHERE email = ?").param(email(3)).query(String.class).single())
-                .as("trimmed, as the API does").isEqualTo("Grace");
-        assertThat(jdbc.sql("SELECT first_name FROM users WHERE email = ?").param(email(2)).query(String.class).single())
-                .as("a quoted field").isEqualTo("Anne-Marie O'Brien");
-        assertThat(jdbc.sql("""
+        assertThat(
+                        jdbc.sql("SELECT first_name FROM users WHERE email = ?")
+                                .param(email(3))
+                                .query(String.class)
+                                .single())
+                .as("trimmed, as the API does")
+                .isEqualTo("Grace");
+        assertThat(
+                        jdbc.sql("SELECT first_name FROM users WHERE email = ?")
+                                .param(email(2))
+                                .query(String.class)
+                                .single())
+                .as("a quoted field")
+                .isEqualTo("Anne-Marie O'Brien");
+        assertThat(
+                        jdbc.sql(
+                                        """
                 SELECT occasion || ' ' || month_day FROM user_occasions o JOIN users u ON u.id = o.user_id
-                WHERE u.email = ? ORDER BY occasion""").param(email(1)).query(String.class).list())
+                WHERE u.email = ? ORDER BY occasion""")
+                                .param(email(1))
+                                .query(String.class)
+                                .list())
                 .containsExactly("ANNIVERSARY 620", "BIRTHDAY 1210");
-        assertThat(jdbc.sql("""
+        assertThat(
+                        jdbc.sql(
+                                        """
                 SELECT count(*) FROM user_occasions o JOIN users u ON u.id = o.user_id WHERE u.email = ?""")
-                .param(email(2)).query(Long.class).single()).as("no anniversary, no occasion row").isEqualTo(1);
+                                .param(email(2))
+                                .query(Long.class)
+                                .single())
+                .as("no anniversary, no occasion row")
+                .isEqualTo(1);
 
         Api.Response read = api.get("/user/" + ada.get("id"));
         assertThat(read.status()).isEqualTo(200);
@@ -94,11 +125,29 @@ class UserImportTest extends IntegrationTest {
         LocalDate today = LocalDate.now(CLOCK.withZone(ZoneId.of(zone)));
         LocalDate birthday = today.plusDays(1).withYear(1990);
         LocalDate anniversary = today.plusDays(2).withYear(2015);
-        Api.Response imported = importCsv(HEADER + "Ada,Lovelace,%s,%s,%s,%s\n".formatted(email(1), birthday, zone,
-                anniversary));
+        Api.Response imported =
+                importCsv(
+                        HEADER
+                                + "Ada,Lovelace,%s,%s,%s,%s\n"
+                                        .formatted(email(1), birthday, zone, anniversary));
         assertThat(imported.status()).as(imported.body()).isEqualTo(200);
-        Api.Response posted = api.postJson("/user", Api.json(Map.of("firstName", "Ada", "lastName", "Lovelace",
-                "email", email(2), "birthday", birthday.toString(), "timezone", zone, "anniversary", anniversary.toString())));
+        Api.Response posted =
+                api.postJson(
+                        "/user",
+                        Api.json(
+                                Map.of(
+                                        "firstName",
+                                        "Ada",
+                                        "lastName",
+                                        "Lovelace",
+                                        "email",
+                                        email(2),
+                                        "birthday",
+                                        birthday.toString(),
+                                        "timezone",
+                                        zone,
+                                        "anniversary",
+                                        anniversary.toString())));
         assertThat(posted.status()).isEqualTo(201);
 
         List<String> viaImport = plannedRows(email(1));
@@ -108,24 +157,53 @@ class UserImportTest extends IntegrationTest {
 
     /** The user's scheduled greetings, without the user id: occasion, date and instant. */
     List<String> plannedRows(String email) {
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                 SELECT substr(t.task_instance, 38) || ' ' || t.execution_time FROM scheduled_tasks t
                 JOIN users u ON t.task_instance LIKE u.id::text || ':%'
-                WHERE t.task_name = 'greeting' AND u.email = ? ORDER BY 1""").param(email).query(String.class).list();
+                WHERE t.task_name = 'greeting' AND u.email = ? ORDER BY 1""")
+                .param(email)
+                .query(String.class)
+                .list();
     }
 
     @Test
     void reportsEachBadRowAndImportsTheRest() {
-        api.postJson("/user", Api.json(Map.of("firstName", "Existing", "lastName", "User", "email", email(9),
-                "birthday", "1980-01-01", "timezone", "UTC")));
-        String csv = HEADER
-                + "Ada,Lovelace," + email(1) + ",1990-12-10,Europe/London,\n"           // row 1: fine
-                + "Bob,Builder,not-an-email,1990-12-10,UTC,\n"                           // row 2: email
-                + "Cy,Young," + email(3) + ",2990-01-01,Mars/Olympus,\n"                 // row 3: birthday, timezone
-                + "Di,Prince," + email(4) + ",1990-12-10\n"                              // row 4: too few fields
-                + "Ed,Smith," + email(1).toUpperCase() + ",1991-01-01,UTC,\n"           // row 5: repeats row 1
-                + "Fay,Wray," + email(9) + ",1970-05-05,UTC,\n"                          // row 6: taken
-                + "Gus,Grissom," + email(7) + ",1926-04-03,America/Chicago,2020-02-30\n"; // row 7: anniversary
+        api.postJson(
+                "/user",
+                Api.json(
+                        Map.of(
+                                "firstName",
+                                "Existing",
+                                "lastName",
+                                "User",
+                                "email",
+                                email(9),
+                                "birthday",
+                                "1980-01-01",
+                                "timezone",
+                                "UTC")));
+        String csv =
+                HEADER
+                        + "Ada,Lovelace,"
+                        + email(1)
+                        + ",1990-12-10,Europe/London,\n" // row 1: fine
+                        + "Bob,Builder,not-an-email,1990-12-10,UTC,\n" // row 2: email
+                        + "Cy,Young,"
+                        + email(3)
+                        + ",2990-01-01,Mars/Olympus,\n" // row 3: birthday, timezone
+                        + "Di,Prince,"
+                        + email(4)
+                        + ",1990-12-10\n" // row 4: too few fields
+                        + "Ed,Smith,"
+                        + email(1).toUpperCase()
+                        + ",1991-01-01,UTC,\n" // row 5: repeats row 1
+                        + "Fay,Wray,"
+                        + email(9)
+                        + ",1970-05-05,UTC,\n" // row 6: taken
+                        + "Gus,Grissom,"
+                        + email(7)
+                        + ",1926-04-03,America/Chicago,2020-02-30\n"; // row 7: anniversary
         Api.Response response = importCsv(csv);
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
@@ -136,20 +214,36 @@ class UserImportTest extends IntegrationTest {
         assertThat(report.get("conflicts").asLong()).isEqualTo(1);
         assertThat(report.get("errorCount").asLong()).isEqualTo(7);
         List<String> errors = new ArrayList<>();
-        report.get("errors").forEach(e -> errors.add(e.get("row").asLong() + " " + e.get("field").asString()));
-        assertThat(errors).containsExactly("2 email", "3 timezone", "3 birthday", "4 row", "5 email", "6 email",
-                "7 anniversary");
-        assertThat(report.get("errors").get(4).get("reason").asString()).isEqualTo("repeats the email of row 1");
-        assertThat(report.get("errors").get(5).get("reason").asString()).isEqualTo("is taken by an existing user");
+        report.get("errors")
+                .forEach(e -> errors.add(e.get("row").asLong() + " " + e.get("field").asString()));
+        assertThat(errors)
+                .containsExactly(
+                        "2 email",
+                        "3 timezone",
+                        "3 birthday",
+                        "4 row",
+                        "5 email",
+                        "6 email",
+                        "7 anniversary");
+        assertThat(report.get("errors").get(4).get("reason").asString())
+                .isEqualTo("repeats the email of row 1");
+        assertThat(report.get("errors").get(5).get("reason").asString())
+                .isEqualTo("is taken by an existing user");
 
         assertThat(usersOfThisTest()).as("Ada and the existing user").isEqualTo(2);
-        assertThat(jdbc.sql("SELECT first_name FROM users WHERE email = ?").param(email(9)).query(String.class).single())
-                .as("an existing user is not overwritten").isEqualTo("Existing");
+        assertThat(
+                        jdbc.sql("SELECT first_name FROM users WHERE email = ?")
+                                .param(email(9))
+                                .query(String.class)
+                                .single())
+                .as("an existing user is not overwritten")
+                .isEqualTo("Existing");
     }
 
     @Test
     void importsNdjsonAndReportsUnreadableLines() {
-        String ndjson = """
+        String ndjson =
+                """
                 {"firstName":"Ada","lastName":"Lovelace","email":"%s","birthday":"1990-12-10","timezone":"UTC"}
 
                 {"firstName":"Bob","lastName":"Builder","email":"%s","birthday":"1990-12-10","timezone":"UTC","age":3}
@@ -157,7 +251,8 @@ class UserImportTest extends IntegrationTest {
                 {"firstName":"Cy",
                 {"firstName":7,"lastName":"Young","email":"%s","birthday":"1990-12-10","timezone":"UTC"}
                 {"firstName":"Di","lastName":"Prince","email":"%s","birthday":"1990-12-10","timezone":"UTC","anniversary":null}
-                """.formatted(email(1), email(2), email(3), email(4));
+                """
+                        .formatted(email(1), email(2), email(3), email(4));
         Api.Response response = api.send("POST", "/user/import", "application/x-ndjson", ndjson);
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
@@ -165,15 +260,19 @@ class UserImportTest extends IntegrationTest {
         assertThat(report.get("received").asLong()).as("the blank line is no row").isEqualTo(6);
         assertThat(report.get("imported").asLong()).isEqualTo(2);
         List<String> errors = new ArrayList<>();
-        report.get("errors").forEach(e -> errors.add(e.get("row").asLong() + " " + e.get("field").asString()));
+        report.get("errors")
+                .forEach(e -> errors.add(e.get("row").asLong() + " " + e.get("field").asString()));
         assertThat(errors).containsExactly("2 age", "3 row", "4 row", "5 firstName");
         assertThat(usersOfThisTest()).isEqualTo(2);
     }
 
     @Test
     void listsTheFirstHundredErrorsAndCountsAll() {
-        String csv = HEADER + IntStream.rangeClosed(1, 250)
-                .mapToObj(n -> "Ada,Lovelace," + email(n) + ",not-a-date,UTC,\n").collect(Collectors.joining());
+        String csv =
+                HEADER
+                        + IntStream.rangeClosed(1, 250)
+                                .mapToObj(n -> "Ada,Lovelace," + email(n) + ",not-a-date,UTC,\n")
+                                .collect(Collectors.joining());
         JsonNode report = importCsv(csv).json();
 
         assertThat(report.get("rejected").asLong()).isEqualTo(250);
@@ -184,19 +283,25 @@ class UserImportTest extends IntegrationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "",
-            "firstName,lastName,email,birthday\nAda,Lovelace,x@example.com,1990-12-10\n",
-            "firstName,lastName,email,birthday,timezone,shoeSize\n",
-            "firstName,lastName,email,birthday,timezone,email\n",
-            "firstName,lastName,email,birthday,timezone\nAda,Lovelace,EMAIL1,1990-12-10,UTC\n\"Bob,Builder,EMAIL2,1990-12-10,UTC\n"})
+    @ValueSource(
+            strings = {
+                "",
+                "firstName,lastName,email,birthday\nAda,Lovelace,x@example.com,1990-12-10\n",
+                "firstName,lastName,email,birthday,timezone,shoeSize\n",
+                "firstName,lastName,email,birthday,timezone,email\n",
+                "firstName,lastName,email,birthday,timezone\nAda,Lovelace,EMAIL1,1990-12-10,UTC\n\"Bob,Builder,EMAIL2,1990-12-10,UTC\n"
+            })
     void refusesAFileThatCannotBeReadAsAWholeAndImportsNothing(String csv) {
-        Api.Response response = importCsv(csv.replace("EMAIL1", email(1)).replace("EMAIL2", email(2)));
+        Api.Response response =
+                importCsv(csv.replace("EMAIL1", email(1)).replace("EMAIL2", email(2)));
 
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.json().get("type").asString()).isEqualTo("urn:cakeday:problem:malformed-import");
-        assertThat(usersOfThisTest()).as("all or nothing: the valid first row is not kept").isZero();
+        assertThat(response.json().get("type").asString())
+                .isEqualTo("urn:cakeday:problem:malformed-import");
+        assertThat(usersOfThisTest())
+                .as("all or nothing: the valid first row is not kept")
+                .isZero();
     }
 
     @Test
