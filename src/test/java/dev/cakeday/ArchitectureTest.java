@@ -77,6 +77,19 @@ class ArchitectureTest {
                 .check(CAKEDAY);
     }
 
+    /** The fleet's clock is measured against the database alone. */
+    @Test
+    void theClockDependsOnNoFeature() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.cakeday.clock..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.cakeday.user..", "dev.cakeday.greeting..", "dev.cakeday.mail..")
+                .check(CAKEDAY);
+    }
+
     /** The security boundary stands before every feature and depends on none. */
     @Test
     void securityDependsOnNoFeature() {
