@@ -42,7 +42,7 @@ public class ProviderClient {
     private final JsonMapper json;
     private final Clock clock;
 
-    ProviderClient(MailProperties properties, JsonMapper json, Clock clock) {
+    public ProviderClient(MailProperties properties, JsonMapper json, Clock clock) {
         this.http =
                 new OkHttpClient.Builder()
                         .connectTimeout(properties.connectTimeout())

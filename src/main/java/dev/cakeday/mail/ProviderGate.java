@@ -44,7 +44,7 @@ public class ProviderGate {
     private final Counter deferredOpen;
     private final Counter deferredRate;
 
-    ProviderGate(ProviderClient client, MailProperties properties, MeterRegistry meters) {
+    public ProviderGate(ProviderClient client, MailProperties properties, MeterRegistry meters) {
         this.client = client;
         this.meters = meters;
         MailProperties.CircuitBreaker settings = properties.circuitBreaker();

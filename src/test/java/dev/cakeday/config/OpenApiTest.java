@@ -64,6 +64,32 @@ class OpenApiTest extends IntegrationTest {
                 .contains("UserRequest");
     }
 
+    /** A reader who copies the documented example gets a user imported, not a row refused. */
+    @Test
+    void theDocumentedImportExampleImports() {
+        Api api = new Api(port);
+        String example =
+                api.get("/v3/api-docs")
+                        .json()
+                        .path("paths")
+                        .path("/user/import")
+                        .path("post")
+                        .path("requestBody")
+                        .path("content")
+                        .path("text/csv")
+                        .path("schema")
+                        .path("example")
+                        .asString();
+        assertThat(example).startsWith("firstName,lastName,email,birthday,timezone");
+        String unique =
+                example.replace("ada@example.com", "ada-" + System.nanoTime() + "@example.com");
+
+        Api.Response imported = api.send("POST", "/user/import", "text/csv", unique);
+
+        assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+        assertThat(imported.json().get("imported").asInt()).as(imported.body()).isEqualTo(1);
+    }
+
     @Test
     void swaggerUiIsServed() {
         Api api = new Api(port);

@@ -777,35 +777,29 @@ class InstancesIT {
     }
 
     /**
-     * Clocks drift: one instance runs 120 s ahead, another 120 s behind, a third 400 s ahead, past
-     * cakeday.clock.max-offset. On the database's time none sends a greeting early by the real
-     * clock, none late, and the third claims nothing and reports not ready.
+     * Clocks drift: one instance runs 120 s ahead, another 120 s behind (faketime). On the
+     * database's time neither sends a greeting early by the real clock, nor late. (An offset past
+     * cakeday.clock.max-offset is ClockOffsetMonitorTest's.)
      */
     @Test
     @Order(7)
-    void instancesWhoseClocksAreWrongSendNothingEarly() throws IOException {
+    void instancesWhoseClocksAreWrongSendNothingEarly() {
         int users = 200;
-        Instant due = Instant.now().plusSeconds(120).truncatedTo(ChronoUnit.SECONDS);
+        // Long enough for two instances to start under faketime, which slows a JVM's start
+        // several times over.
+        Instant due = Instant.now().plusSeconds(170).truncatedTo(ChronoUnit.SECONDS);
         Map<String, String> config = burstOf(users, db.url(), due);
         List<ServiceProcess> instances =
                 List.of(
                         ServiceProcess.startWithClockSkew("clock-ahead", config, "+120s"),
-                        ServiceProcess.startWithClockSkew("clock-behind", config, "-120s"),
-                        ServiceProcess.startWithClockSkew("clock-far-ahead", config, "+400s"));
+                        ServiceProcess.startWithClockSkew("clock-behind", config, "-120s"));
         try {
-            instances.get(0).awaitReady(Duration.ofSeconds(100));
-            instances.get(1).awaitReady(Duration.ofSeconds(100));
-            instances.get(2).awaitLive(Duration.ofSeconds(100));
-            assertThat(Instant.now()).as("every instance up before the due time").isBefore(due);
+            startAll(instances);
+            assertThat(Instant.now()).as("both instances up before the due time").isBefore(due);
             double ahead = instances.get(0).metric("cakeday_clock_offset_seconds", "");
             double behind = instances.get(1).metric("cakeday_clock_offset_seconds", "");
-            double farAhead = instances.get(2).metric("cakeday_clock_offset_seconds", "");
             assertThat(ahead).as("offset of the clock 120 s ahead").isCloseTo(-120, within(2.0));
             assertThat(behind).as("offset of the clock 120 s behind").isCloseTo(120, within(2.0));
-            assertThat(farAhead).as("offset of the clock 400 s ahead").isCloseTo(-400, within(2.0));
-            assertThat(instances.get(2).readinessStatus())
-                    .as("past max-offset: not ready")
-                    .isEqualTo(503);
 
             await("every greeting sent", Duration.ofSeconds(240), () -> sent() == users);
 
@@ -817,17 +811,17 @@ class InstancesIT {
             assertThat(Duration.between(due, arrivals.get(arrivals.size() - 1)))
                     .as("the latest delivery after the due time")
                     .isLessThan(Duration.ofSeconds(60));
-            String farAheadLog = Files.readString(instances.get(2).log());
-            assertThat(farAheadLog)
-                    .contains("exceeds cakeday.clock.max-offset")
-                    .doesNotContain("outcome=");
             System.out.printf(
-                    "Clock skew: offsets %.3f s, %.3f s, %.3f s; earliest delivery %d ms after due%n",
-                    ahead, behind, farAhead, Duration.between(due, arrivals.get(0)).toMillis());
+                    "Clock skew: offsets %.3f s and %.3f s; earliest delivery %d ms after due%n",
+                    ahead, behind, Duration.between(due, arrivals.get(0)).toMillis());
             assertAndReport(
-                    "3 instances with clocks 120 s ahead, 120 s behind and 400 s ahead (past max-offset);"
-                            + " earliest delivery %d ms after the due time by the real clock"
-                                    .formatted(Duration.between(due, arrivals.get(0)).toMillis()),
+                    ("2 instances with clocks 120 s ahead and 120 s behind (offsets measured %.1f s and"
+                                    + " %.1f s); earliest delivery %d ms after the due time by the"
+                                    + " real clock")
+                            .formatted(
+                                    ahead,
+                                    behind,
+                                    Duration.between(due, arrivals.get(0)).toMillis()),
                     users,
                     "wrong clocks (faketime)",
                     "–");

@@ -140,29 +140,6 @@ public final class ServiceProcess implements AutoCloseable {
         awaitHealth("readiness", timeout);
     }
 
-    /** Waits until the process answers its liveness probe, ready or not. */
-    public void awaitLive(Duration timeout) {
-        awaitHealth("liveness", timeout);
-    }
-
-    /** The status of the readiness probe now: 200 ready, 503 not. */
-    public int readinessStatus() {
-        try {
-            return HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(
-                                            URI.create(baseUrl() + "/actuator/health/readiness"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void awaitHealth(String probe, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();

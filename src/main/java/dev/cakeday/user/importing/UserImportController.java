@@ -46,7 +46,7 @@ class UserImportController {
                                                 @Schema(
                                                         type = "string",
                                                         example =
-                                                                "firstName,lastName,email,birthday,timezone\\nAda,Lovelace,ada@example.com,1990-12-10,Europe/London")),
+                                                                "firstName,lastName,email,birthday,timezone\nAda,Lovelace,ada@example.com,1990-12-10,Europe/London\n")),
                                 @Content(
                                         mediaType = "application/x-ndjson",
                                         schema = @Schema(implementation = UserRequest.class))
