@@ -776,60 +776,6 @@ class InstancesIT {
         }
     }
 
-    /**
-     * Clocks drift: one instance runs 120 s ahead, another 120 s behind (faketime). On the
-     * database's time neither sends a greeting early by the real clock, nor late. (An offset past
-     * cakeday.clock.max-offset is ClockOffsetMonitorTest's.)
-     */
-    @Test
-    @Order(7)
-    void instancesWhoseClocksAreWrongSendNothingEarly() {
-        int users = 200;
-        // Long enough for two instances to start under faketime, which slows a JVM's start
-        // several times over.
-        Instant due = Instant.now().plusSeconds(170).truncatedTo(ChronoUnit.SECONDS);
-        Map<String, String> config = burstOf(users, db.url(), due);
-        List<ServiceProcess> instances =
-                List.of(
-                        ServiceProcess.startWithClockSkew("clock-ahead", config, "+120s"),
-                        ServiceProcess.startWithClockSkew("clock-behind", config, "-120s"));
-        try {
-            startAll(instances);
-            assertThat(Instant.now()).as("both instances up before the due time").isBefore(due);
-            double ahead = instances.get(0).metric("cakeday_clock_offset_seconds", "");
-            double behind = instances.get(1).metric("cakeday_clock_offset_seconds", "");
-            assertThat(ahead).as("offset of the clock 120 s ahead").isCloseTo(-120, within(2.0));
-            assertThat(behind).as("offset of the clock 120 s behind").isCloseTo(120, within(2.0));
-
-            await("every greeting sent", Duration.ofSeconds(240), () -> sent() == users);
-
-            List<Instant> arrivals =
-                    provider.calls().stream().map(FakeProvider.Call::at).sorted().toList();
-            assertThat(arrivals.get(0))
-                    .as("the earliest delivery, by the real clock")
-                    .isAfterOrEqualTo(due);
-            assertThat(Duration.between(due, arrivals.get(arrivals.size() - 1)))
-                    .as("the latest delivery after the due time")
-                    .isLessThan(Duration.ofSeconds(60));
-            System.out.printf(
-                    "Clock skew: offsets %.3f s and %.3f s; earliest delivery %d ms after due%n",
-                    ahead, behind, Duration.between(due, arrivals.get(0)).toMillis());
-            assertAndReport(
-                    ("2 instances with clocks 120 s ahead and 120 s behind (offsets measured %.1f s and"
-                                    + " %.1f s); earliest delivery %d ms after the due time by the"
-                                    + " real clock")
-                            .formatted(
-                                    ahead,
-                                    behind,
-                                    Duration.between(due, arrivals.get(0)).toMillis()),
-                    users,
-                    "wrong clocks (faketime)",
-                    "–");
-        } finally {
-            closeAll(instances);
-        }
-    }
-
     /** The name the instance logged it picks greetings as. */
     static String pickerName(ServiceProcess instance) throws IOException {
         Matcher m =

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** The packaged service (target/cakeday.jar) run as its own OS process, as an operator runs it. */
 public final class ServiceProcess implements AutoCloseable {
@@ -38,42 +37,22 @@ public final class ServiceProcess implements AutoCloseable {
      * it.
      */
     public static ServiceProcess start(String name, Map<String, String> properties) {
-        return start(name, properties, List.of());
-    }
-
-    /**
-     * As {@link #start(String, Map)}, with the process's clock off by {@code skew} (for example
-     * {@code "+120s"}), under Debian's {@code faketime}; the JVM's monotonic clock is left alone.
-     */
-    public static ServiceProcess startWithClockSkew(
-            String name, Map<String, String> properties, String skew) {
-        if (Stream.of(System.getenv("PATH").split(":"))
-                .noneMatch(dir -> Files.isExecutable(Path.of(dir, "faketime")))) {
-            throw new IllegalStateException(
-                    "faketime is missing: apt-get install faketime (.ci/run installs it)");
-        }
-        return start(name, properties, List.of("faketime", "-f", skew));
-    }
-
-    private static ServiceProcess start(
-            String name, Map<String, String> properties, List<String> launcher) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(
                     JAR + " is missing: these tests run after `./mvnw package`");
         }
         int port = freePort();
         // C1 only: three instances starting at once on 2 cores start in about half the time without
-        // C2 compiling beside them (docs/RELIABILITY.md); the scenarios test crashes and restarts,
-        // not peak code.
-        List<String> command = new ArrayList<>(launcher);
-        command.addAll(
-                List.of(
-                        ProcessHandle.current().info().command().orElse("java"),
-                        "-Xmx256m",
-                        "-XX:TieredStopAtLevel=1",
-                        "-jar",
-                        JAR.toString(),
-                        "--server.port=" + port));
+        // C2 compiling beside them; the scenarios test crashes and restarts, not peak code.
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-Xmx256m",
+                                "-XX:TieredStopAtLevel=1",
+                                "-jar",
+                                JAR.toString(),
+                                "--server.port=" + port));
         if (!properties.containsKey("db-scheduler.scheduler-name")) {
             command.add("--db-scheduler.scheduler-name=" + name);
         }
@@ -82,10 +61,11 @@ public final class ServiceProcess implements AutoCloseable {
             Path log =
                     Files.createDirectories(Path.of("target", "it-logs"))
                             .resolve(name + "-" + port + ".log");
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
             Process process =
-                    builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile())
+                            .start();
             return new ServiceProcess(name, port, log, process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -137,10 +117,6 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public void awaitReady(Duration timeout) {
-        awaitHealth("readiness", timeout);
-    }
-
-    private void awaitHealth(String probe, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -155,8 +131,7 @@ public final class ServiceProcess implements AutoCloseable {
                                                 URI.create(
                                                         "http://127.0.0.1:"
                                                                 + port
-                                                                + "/actuator/health/"
-                                                                + probe))
+                                                                + "/actuator/health/readiness"))
                                         .build(),
                                 HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
@@ -170,8 +145,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new IllegalStateException(
-                name + " not " + probe + " within " + timeout + "; see " + log);
+        throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
     }
 
     /**
