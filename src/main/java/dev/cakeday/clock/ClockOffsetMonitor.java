@@ -87,13 +87,14 @@ class ClockOffsetMonitor implements SmartInitializingSingleton, SchedulingConfig
     }
 
     void check() {
-        Optional<Duration> measured = measure();
+        Optional<Reading> measured = measure();
         if (measured.isEmpty()) {
             return;
         }
         boolean first = !clock.measured();
-        Duration offset = measured.get();
-        clock.correct(offset);
+        Reading best = measured.get();
+        Duration offset = best.offset();
+        clock.correct(best.database(), best.monotonicNanos(), best.local());
         if (first) {
             log.info(
                     "Clock offset from the database measured: {} s; this instance runs on the database's time",
@@ -138,22 +139,35 @@ class ClockOffsetMonitor implements SmartInitializingSingleton, SchedulingConfig
     }
 
     /**
-     * Database time minus local time, from the reading with the shortest round trip; empty when
-     * none worked.
+     * The database's time, and this machine's monotonic and wall clocks at the middle of the read.
      */
-    Optional<Duration> measure() {
-        Duration best = null;
-        Duration bestRoundTrip = MAX_ROUND_TRIP;
+    record Reading(Instant database, long monotonicNanos, Instant local) {
+        Duration offset() {
+            return Duration.between(local, database);
+        }
+    }
+
+    /**
+     * The reading with the shortest round trip, timed on the monotonic clock (a wall-clock step
+     * during a read cannot make it look short); empty when none worked.
+     */
+    Optional<Reading> measure() {
+        Reading best = null;
+        long bestRoundTrip = MAX_ROUND_TRIP.toNanos();
         for (int i = 0; i < SAMPLES; i++) {
             try {
-                Instant before = clock.local().instant();
+                long before = clock.monotonicNanos();
+                Instant localBefore = clock.local().instant();
                 Instant database =
                         jdbc.sql(DATABASE_NOW).query(Timestamp.class).single().toInstant();
-                Instant after = clock.local().instant();
-                Duration roundTrip = Duration.between(before, after);
-                if (roundTrip.compareTo(bestRoundTrip) <= 0) {
+                long roundTrip = clock.monotonicNanos() - before;
+                if (roundTrip >= 0 && roundTrip <= bestRoundTrip) {
                     bestRoundTrip = roundTrip;
-                    best = Duration.between(before.plus(roundTrip.dividedBy(2)), database);
+                    best =
+                            new Reading(
+                                    database,
+                                    before + roundTrip / 2,
+                                    localBefore.plusNanos(roundTrip / 2));
                 }
             } catch (RuntimeException e) {
                 log.debug(

@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import dev.cakeday.clock.DatabaseClock;
 import dev.cakeday.greeting.delivery.GreetingDelivery;
 import dev.cakeday.greeting.planning.GreetingPlanner;
 import java.time.Clock;
@@ -36,11 +37,17 @@ public class GreetingTasks {
 
     private final GreetingPlanner planner;
     private final Clock clock;
+    private final DatabaseClock fleetClock;
     private final boolean planOnStartup;
 
-    public GreetingTasks(GreetingPlanner planner, Clock clock, GreetingProperties properties) {
+    public GreetingTasks(
+            GreetingPlanner planner,
+            Clock clock,
+            DatabaseClock fleetClock,
+            GreetingProperties properties) {
         this.planner = planner;
         this.clock = clock;
+        this.fleetClock = fleetClock;
         this.planOnStartup = properties.planOnStartup();
     }
 
@@ -111,6 +118,14 @@ public class GreetingTasks {
     @EventListener(ApplicationReadyEvent.class)
     void planOnStartup() {
         if (!planOnStartup) {
+            return;
+        }
+        if (!fleetClock.measured()) {
+            // On this machine's own time, a wrong clock could record owed greetings EXPIRED for
+            // good.
+            log.warn(
+                    "Planning at start-up skipped: the database's clock could not be read yet; the"
+                            + " daily planning run will cover it");
             return;
         }
         try {

@@ -42,43 +42,77 @@ class DatabaseClockTest {
         }
     }
 
-    @Test
-    void runsOnTheDatabasesTime() {
-        ManualClock local = new ManualClock(T);
-        DatabaseClock clock = new DatabaseClock(local);
-        assertThat(clock.instant()).as("before any measurement: the local time").isEqualTo(T);
+    /** A monotonic clock that moves only when told. */
+    static final class Monotonic implements java.util.function.LongSupplier {
+        long nanos = 1_000_000_000L;
 
-        clock.correct(Duration.ofSeconds(-120));
+        void advance(Duration by) {
+            nanos += by.toNanos();
+        }
 
-        assertThat(clock.measured()).isTrue();
-        assertThat(clock.instant()).isEqualTo(T.minusSeconds(120));
-        assertThat(clock.offset()).isEqualTo(Duration.ofSeconds(-120));
-        local.advance(Duration.ofSeconds(5));
-        assertThat(clock.instant()).isEqualTo(T.minusSeconds(115));
+        @Override
+        public long getAsLong() {
+            return nanos;
+        }
     }
 
     @Test
-    void aCorrectionBackwardsMakesItStandStillUntilTimeCatchesUp() {
+    void runsOnTheDatabasesTimeCarriedForwardOnTheMonotonicClock() {
         ManualClock local = new ManualClock(T);
-        DatabaseClock clock = new DatabaseClock(local);
-        clock.correct(Duration.ofSeconds(10));
+        Monotonic monotonic = new Monotonic();
+        DatabaseClock clock = new DatabaseClock(local, monotonic);
+        assertThat(clock.measured()).isFalse();
+        assertThat(clock.instant()).as("before any reading: the local time").isEqualTo(T);
+
+        clock.correct(T.minusSeconds(120), monotonic.getAsLong(), T);
+
+        assertThat(clock.measured()).isTrue();
+        assertThat(clock.offset()).isEqualTo(Duration.ofSeconds(-120));
+        assertThat(clock.instant()).isEqualTo(T.minusSeconds(120));
+        monotonic.advance(Duration.ofSeconds(5));
+        assertThat(clock.instant()).isEqualTo(T.minusSeconds(115));
+    }
+
+    /**
+     * An NTP step or a VM resumed moves the wall clock; the database's time does not jump with it.
+     */
+    @Test
+    void aStepOfTheWallClockDoesNotMoveIt() {
+        ManualClock local = new ManualClock(T);
+        Monotonic monotonic = new Monotonic();
+        DatabaseClock clock = new DatabaseClock(local, monotonic);
+        clock.correct(T, monotonic.getAsLong(), T);
+
+        local.advance(Duration.ofMinutes(10));
+        monotonic.advance(Duration.ofSeconds(1));
+
+        assertThat(clock.instant()).isEqualTo(T.plusSeconds(1));
+    }
+
+    @Test
+    void aReadingBehindItMakesItStandStillUntilTimeCatchesUp() {
+        ManualClock local = new ManualClock(T);
+        Monotonic monotonic = new Monotonic();
+        DatabaseClock clock = new DatabaseClock(local, monotonic);
+        clock.correct(T.plusSeconds(10), monotonic.getAsLong(), T);
         assertThat(clock.instant()).isEqualTo(T.plusSeconds(10));
 
-        clock.correct(Duration.ZERO);
+        clock.correct(T, monotonic.getAsLong(), T);
 
         assertThat(clock.instant()).as("never backwards").isEqualTo(T.plusSeconds(10));
-        local.advance(Duration.ofSeconds(4));
+        monotonic.advance(Duration.ofSeconds(4));
         assertThat(clock.instant()).isEqualTo(T.plusSeconds(10));
-        local.advance(Duration.ofSeconds(7));
+        monotonic.advance(Duration.ofSeconds(7));
         assertThat(clock.instant()).as("caught up, then on").isEqualTo(T.plusSeconds(11));
     }
 
     @Test
-    void aCorrectionForwardsTakesEffectAtOnce() {
+    void aReadingAheadTakesEffectAtOnce() {
         ManualClock local = new ManualClock(T);
-        DatabaseClock clock = new DatabaseClock(local);
-        clock.correct(Duration.ZERO);
-        clock.correct(Duration.ofSeconds(3));
+        Monotonic monotonic = new Monotonic();
+        DatabaseClock clock = new DatabaseClock(local, monotonic);
+        clock.correct(T, monotonic.getAsLong(), T);
+        clock.correct(T.plusSeconds(3), monotonic.getAsLong(), T);
         assertThat(clock.instant()).isEqualTo(T.plusSeconds(3));
         assertThat(clock.withZone(ZoneId.of("Europe/Paris")).instant()).isEqualTo(T.plusSeconds(3));
     }
