@@ -1,6 +1,7 @@
 package dev.cakeday.clock;
 
 import java.time.Clock;
+import java.time.ZoneOffset;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,9 +18,12 @@ class ClockConfig {
         return new DatabaseClock(Clock.systemUTC());
     }
 
+    /**
+     * The service's clock: a view of the database clock, so that only one bean is a DatabaseClock.
+     */
     @Bean
     Clock clock(DatabaseClock databaseClock) {
-        return databaseClock;
+        return databaseClock.withZone(ZoneOffset.UTC);
     }
 
     /** The "clock" member of the readiness group. */
