@@ -2,7 +2,6 @@ package dev.cakeday.config;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,12 +112,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             WebRequest request) {
         if (body instanceof ProblemDetail problem
                 && (problem.getType() == null || ABOUT_BLANK.equals(problem.getType()))) {
-            HttpStatus status = HttpStatus.resolve(statusCode.value());
-            String slug =
-                    status == null
-                            ? "http-" + statusCode.value()
-                            : status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-');
-            problem.setType(Problems.type(slug));
+            problem.setType(Problems.typeOf(statusCode));
         }
         return super.createResponseEntity(body, headers, statusCode, request);
     }

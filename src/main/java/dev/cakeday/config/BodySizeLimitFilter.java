@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -73,10 +72,8 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
                         "body-too-large",
                         "Request body too large",
                         "the request body must not exceed " + maxBytes + " bytes");
-        response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setHeader("Connection", "close");
-        json.writeValue(response.getOutputStream(), problem);
+        Problems.write(response, problem, json);
     }
 
     private static final class BufferedBodyRequest extends HttpServletRequestWrapper {

@@ -2,7 +2,6 @@ package dev.cakeday.config;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Locale;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -26,15 +25,14 @@ class ProblemErrorController implements ErrorController {
                 code instanceof Integer c && HttpStatus.resolve(c) != null
                         ? HttpStatus.valueOf(c)
                         : HttpStatus.INTERNAL_SERVER_ERROR;
-        String slug = status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-');
         ProblemDetail problem =
-                Problems.of(
+                ProblemDetail.forStatusAndDetail(
                         status,
-                        slug,
-                        status.getReasonPhrase(),
                         status.is4xxClientError()
                                 ? "the request could not be read"
                                 : "the request could not be completed");
+        problem.setType(Problems.typeOf(status));
+        problem.setTitle(status.getReasonPhrase());
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);

@@ -1,8 +1,14 @@
 package dev.cakeday.config;
 
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
+import java.util.Locale;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * RFC 9457 problem details with a stable, documented type for each kind of error Cakeday reports.
@@ -22,5 +28,25 @@ public final class Problems {
 
     public static URI type(String slug) {
         return URI.create(TYPE_PREFIX + slug);
+    }
+
+    /** The type of a problem known only by its status: {@code urn:cakeday:problem:not-found}. */
+    public static URI typeOf(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return type(
+                known == null
+                        ? "http-" + status.value()
+                        : known.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-'));
+    }
+
+    /**
+     * Writes a problem straight to the response, for the filters that answer before Spring MVC
+     * would (the security boundary, the body size limit).
+     */
+    public static void write(HttpServletResponse response, ProblemDetail problem, JsonMapper json)
+            throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
     }
 }
