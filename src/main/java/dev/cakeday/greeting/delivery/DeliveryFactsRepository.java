@@ -36,20 +36,11 @@ class DeliveryFactsRepository {
                 .param("userId", id.userId())
                 .param("occasion", id.occasion())
                 .query(
-                        (rs, row) -> {
-                            String status = rs.getString("status");
-                            return new DeliveryFacts(
-                                    UserDirectory.fromRow(rs),
-                                    Optional.ofNullable(OwedSince.fromRow(rs)),
-                                    status == null
-                                            ? Optional.empty()
-                                            : Optional.of(
-                                                    GreetingLogRepository.State.of(
-                                                            GreetingStatus.valueOf(status),
-                                                            rs.getInt("attempts"),
-                                                            rs.getTimestamp("next_attempt_at")
-                                                                    != null)));
-                        })
+                        (rs, row) ->
+                                new DeliveryFacts(
+                                        UserDirectory.fromRow(rs),
+                                        Optional.ofNullable(OwedSince.fromRow(rs)),
+                                        GreetingLogRepository.State.fromRow(rs)))
                 .single();
     }
 }

@@ -103,6 +103,21 @@ public class GreetingLogRepository {
         static State of(GreetingStatus status, int attempts, boolean retryPlanned) {
             return new State(status, attempts, status == GreetingStatus.SENDING && !retryPlanned);
         }
+
+        /**
+         * From a row with the log's status, attempts and next_attempt_at; empty when it has no
+         * entry.
+         */
+        static Optional<State> fromRow(ResultSet rs) throws SQLException {
+            String status = rs.getString("status");
+            return status == null
+                    ? Optional.empty()
+                    : Optional.of(
+                            of(
+                                    GreetingStatus.valueOf(status),
+                                    rs.getInt("attempts"),
+                                    rs.getTimestamp("next_attempt_at") != null));
+        }
     }
 
     /**
@@ -191,13 +206,9 @@ public class GreetingLogRepository {
     Optional<State> state(GreetingId id) {
         return jdbc.sql(STATE)
                 .param("id", id.toString())
-                .query(
-                        (rs, row) ->
-                                State.of(
-                                        GreetingStatus.valueOf(rs.getString("status")),
-                                        rs.getInt("attempts"),
-                                        rs.getTimestamp("next_attempt_at") != null))
-                .optional();
+                .query((rs, row) -> State.fromRow(rs))
+                .optional()
+                .flatMap(state -> state);
     }
 
     /** Which of these greetings have a final status. */
