@@ -170,16 +170,11 @@ public class ProviderGate {
             throw e;
         }
         long elapsed = System.nanoTime() - started;
-        if (result instanceof ProviderResult.Unavailable unavailable) {
+        if (result instanceof ProviderResult.Retryable failed) {
             breaker.onError(
                     elapsed,
                     TimeUnit.NANOSECONDS,
-                    new ProviderUnavailableException(unavailable.reason()));
-        } else if (result instanceof ProviderResult.Misconfigured misconfigured) {
-            breaker.onError(
-                    elapsed,
-                    TimeUnit.NANOSECONDS,
-                    new ProviderUnavailableException(misconfigured.reason()));
+                    new ProviderUnavailableException(failed.reason()));
         } else {
             breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
         }

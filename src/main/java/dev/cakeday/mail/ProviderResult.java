@@ -15,15 +15,27 @@ public sealed interface ProviderResult {
     record Rejected(int status, String reason) implements ProviderResult {}
 
     /**
-     * 408, 429, 5xx, a timeout or a connection error: try again later, not before {@code
-     * retryAfter} when the provider said so (null otherwise).
+     * Not the greeting's fault: try again later, not before {@code retryAfter} when the provider
+     * said so (null otherwise). The circuit breaker counts these as failures.
      */
-    record Unavailable(String reason, Duration retryAfter) implements ProviderResult {}
+    sealed interface Retryable extends ProviderResult {
+        String reason();
+
+        Duration retryAfter();
+    }
+
+    /** 408, 429, 5xx, a timeout or a connection error. */
+    record Unavailable(String reason, Duration retryAfter) implements Retryable {}
 
     /**
      * A redirect, 401, 403, 404, 405, 406 or 415: the request never reached a provider that judged
      * the mail, because Cakeday is set up wrong (URL, key). Not the greeting's fault: retried like
      * {@link Unavailable} until max-lateness while an operator fixes it, and alerted on.
      */
-    record Misconfigured(int status, String reason) implements ProviderResult {}
+    record Misconfigured(int status, String reason) implements Retryable {
+        @Override
+        public Duration retryAfter() {
+            return null;
+        }
+    }
 }

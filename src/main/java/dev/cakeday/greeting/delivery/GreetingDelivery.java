@@ -255,26 +255,24 @@ public class GreetingDelivery {
      * Finished: the row can go. Still SENDING: the row stays, to be looked at again after a pause.
      */
     private Step movedOn(GreetingId id, Instant now) {
-        if (settledMeanwhile(id)) {
-            return alreadyFinished(id, "FINISHED_MEANWHILE");
-        }
-        Instant later = now.plus(retryPolicy.ceiling(1));
-        log.info("greeting={} outcome=MOVED_ON next={}: another attempt is under way", id, later);
-        return new Step.NotBefore(later);
-    }
-
-    private boolean settledMeanwhile(GreetingId id) {
-        return greetingLog.state(id).map(state -> state.status().isFinal()).orElse(false);
+        return lookAgainAt(id, now)
+                .<Step>map(Step.NotBefore::new)
+                .orElseGet(() -> alreadyFinished(id, "FINISHED_MEANWHILE"));
     }
 
     /** As {@link #movedOn}, after a call whose outcome this instance could no longer record. */
     private Next movedOnAfterSend(GreetingId id, Instant now) {
-        if (settledMeanwhile(id)) {
-            return DONE;
+        return lookAgainAt(id, now).<Next>map(Next.RunAt::new).orElse(DONE);
+    }
+
+    /** Empty when the greeting is final meanwhile; else when to look at it again. */
+    private Optional<Instant> lookAgainAt(GreetingId id, Instant now) {
+        if (greetingLog.state(id).map(state -> state.status().isFinal()).orElse(false)) {
+            return Optional.empty();
         }
         Instant later = now.plus(retryPolicy.ceiling(1));
-        log.info("greeting={} outcome=MOVED_ON next={}: a newer attempt is under way", id, later);
-        return new Next.RunAt(later);
+        log.info("greeting={} outcome=MOVED_ON next={}: another attempt is under way", id, later);
+        return Optional.of(later);
     }
 
     private static Step alreadyFinished(GreetingId id, String how) {
@@ -343,16 +341,14 @@ public class GreetingDelivery {
         }
         // Unavailable for now, or misconfigured: neither is the greeting's fault, so both are
         // retried.
+        ProviderResult.Retryable retryable = (ProviderResult.Retryable) result;
         boolean misconfigured = result instanceof ProviderResult.Misconfigured;
         String error =
                 misconfigured
                         ? "provider answered as if Cakeday were misconfigured: "
-                                + ((ProviderResult.Misconfigured) result).reason()
-                        : ((ProviderResult.Unavailable) result).reason();
-        Duration retryAfter =
-                result instanceof ProviderResult.Unavailable unavailable
-                        ? unavailable.retryAfter()
-                        : null;
+                                + retryable.reason()
+                        : retryable.reason();
+        Duration retryAfter = retryable.retryAfter();
         Instant deadline = calendar.deadline(send.dueAt());
         // The last try is made just before the deadline; a Retry-After that reaches past it cannot
         // be honoured in time.
