@@ -776,6 +776,69 @@ class InstancesIT {
         }
     }
 
+    /**
+     * Clocks drift: one instance runs 120 s ahead, another 120 s behind, a third 400 s ahead, past
+     * cakeday.clock.max-offset (libfaketime). On the database's time none sends a greeting early by
+     * the real clock, none late, and the third claims nothing and reports not ready.
+     */
+    @Test
+    @Order(7)
+    void instancesWhoseClocksAreWrongSendNothingEarly() throws IOException {
+        int users = 200;
+        Instant due = Instant.now().plusSeconds(75).truncatedTo(ChronoUnit.SECONDS);
+        Map<String, String> config = burstOf(users, db.url(), due);
+        List<ServiceProcess> instances =
+                List.of(
+                        ServiceProcess.startWithClockSkew("clock-ahead", config, "+120s"),
+                        ServiceProcess.startWithClockSkew("clock-behind", config, "-120s"),
+                        ServiceProcess.startWithClockSkew("clock-far-ahead", config, "+400s"));
+        try {
+            instances.get(0).awaitReady(Duration.ofSeconds(80));
+            instances.get(1).awaitReady(Duration.ofSeconds(80));
+            instances.get(2).awaitLive(Duration.ofSeconds(80));
+            assertThat(Instant.now()).as("every instance up before the due time").isBefore(due);
+            double ahead = instances.get(0).metric("cakeday_clock_offset_seconds", "");
+            double behind = instances.get(1).metric("cakeday_clock_offset_seconds", "");
+            double farAhead = instances.get(2).metric("cakeday_clock_offset_seconds", "");
+            assertThat(ahead).as("offset of the clock 120 s ahead").isCloseTo(-120, within(2.0));
+            assertThat(behind).as("offset of the clock 120 s behind").isCloseTo(120, within(2.0));
+            assertThat(farAhead).as("offset of the clock 400 s ahead").isCloseTo(-400, within(2.0));
+            assertThat(instances.get(2).readinessStatus())
+                    .as("past max-offset: not ready")
+                    .isEqualTo(503);
+
+            await("every greeting sent", Duration.ofSeconds(180), () -> sent() == users);
+
+            List<Instant> arrivals =
+                    provider.calls().stream().map(FakeProvider.Call::at).sorted().toList();
+            Duration earliest = Duration.between(due, arrivals.get(0));
+            assertThat(arrivals.get(0))
+                    .as("the earliest delivery, by the real clock")
+                    .isAfterOrEqualTo(due);
+            assertThat(Duration.between(due, arrivals.get(arrivals.size() - 1)))
+                    .as("the latest delivery after the due time")
+                    .isLessThan(Duration.ofSeconds(60));
+            assertThat(Files.readString(instances.get(2).log()))
+                    .as("the instance past max-offset says why and sends nothing")
+                    .contains("exceeds cakeday.clock.max-offset")
+                    .doesNotContain("outcome=");
+            System.out.printf(
+                    "Clock skew: offsets %.3f s, %.3f s, %.3f s; earliest delivery %d ms after due%n",
+                    ahead, behind, farAhead, earliest.toMillis());
+            assertAndReport(
+                    ("3 instances with clocks 120 s ahead, 120 s behind and 400 s ahead (offsets"
+                                    + " measured %.1f s, %.1f s, %.1f s; the last past max-offset,"
+                                    + " not ready); earliest delivery %d ms after the due time by"
+                                    + " the real clock")
+                            .formatted(ahead, behind, farAhead, earliest.toMillis()),
+                    users,
+                    "wrong clocks (libfaketime)",
+                    "–");
+        } finally {
+            closeAll(instances);
+        }
+    }
+
     /** The name the instance logged it picks greetings as. */
     static String pickerName(ServiceProcess instance) throws IOException {
         Matcher m =

@@ -9,11 +9,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The packaged service (target/cakeday.jar) run as its own OS process, as an operator runs it. */
 public final class ServiceProcess implements AutoCloseable {
@@ -37,13 +39,61 @@ public final class ServiceProcess implements AutoCloseable {
      * it.
      */
     public static ServiceProcess start(String name, Map<String, String> properties) {
+        return start(name, properties, Map.of());
+    }
+
+    /**
+     * As {@link #start(String, Map)}, with the process's wall clock off by {@code skew} (for
+     * example {@code "+120s"}): Debian's libfaketime preloaded into the JVM. Preloaded rather than
+     * through the {@code faketime} wrapper, so that stopping the process stops the JVM itself.
+     */
+    public static ServiceProcess startWithClockSkew(
+            String name, Map<String, String> properties, String skew) {
+        return start(
+                name,
+                properties,
+                Map.of(
+                        "LD_PRELOAD", libfaketime().toString(),
+                        "FAKETIME", skew,
+                        // Only the wall clock is faked. Debian builds libfaketime with its
+                        // monotonic fix, under which every timed wait of the JVM's threads
+                        // returns at once: the JVM spins and starts several times slower. With
+                        // the monotonic clock real, the JVM's timed waits need no fix.
+                        "FAKETIME_DONT_FAKE_MONOTONIC", "1",
+                        "FAKETIME_FORCE_MONOTONIC_FIX", "0",
+                        "NO_FAKE_STAT", "1",
+                        "FAKETIME_DISABLE_SHM", "1"));
+    }
+
+    private static Path libfaketime() {
+        try (Stream<Path> found =
+                Files.find(Path.of("/usr/lib"), 3, ServiceProcess::isLibfaketime)) {
+            return found.findFirst()
+                    .orElseThrow(
+                            () ->
+                                    new IllegalStateException(
+                                            "libfaketime is missing: apt-get install faketime"
+                                                    + " (.ci/run installs it)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isLibfaketime(Path path, BasicFileAttributes attributes) {
+        return path.getFileName().toString().equals("libfaketime.so.1")
+                && path.getParent().getFileName().toString().equals("faketime");
+    }
+
+    private static ServiceProcess start(
+            String name, Map<String, String> properties, Map<String, String> environment) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(
                     JAR + " is missing: these tests run after `./mvnw package`");
         }
         int port = freePort();
         // C1 only: three instances starting at once on 2 cores start in about half the time without
-        // C2 compiling beside them; the scenarios test crashes and restarts, not peak code.
+        // C2 compiling beside them (docs/RELIABILITY.md); the scenarios test crashes and restarts,
+        // not peak code.
         List<String> command =
                 new ArrayList<>(
                         List.of(
@@ -61,11 +111,10 @@ public final class ServiceProcess implements AutoCloseable {
             Path log =
                     Files.createDirectories(Path.of("target", "it-logs"))
                             .resolve(name + "-" + port + ".log");
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
             Process process =
-                    new ProcessBuilder(command)
-                            .redirectErrorStream(true)
-                            .redirectOutput(log.toFile())
-                            .start();
+                    builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new ServiceProcess(name, port, log, process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -117,6 +166,33 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public void awaitReady(Duration timeout) {
+        awaitHealth("readiness", timeout);
+    }
+
+    /** Waits until the process answers its liveness probe, ready or not. */
+    public void awaitLive(Duration timeout) {
+        awaitHealth("liveness", timeout);
+    }
+
+    /** The status of the readiness probe now: 200 ready, 503 not. */
+    public int readinessStatus() {
+        try {
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create(baseUrl() + "/actuator/health/readiness"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitHealth(String probe, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -131,7 +207,8 @@ public final class ServiceProcess implements AutoCloseable {
                                                 URI.create(
                                                         "http://127.0.0.1:"
                                                                 + port
-                                                                + "/actuator/health/readiness"))
+                                                                + "/actuator/health/"
+                                                                + probe))
                                         .build(),
                                 HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
@@ -145,7 +222,8 @@ public final class ServiceProcess implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
+        throw new IllegalStateException(
+                name + " not " + probe + " within " + timeout + "; see " + log);
     }
 
     /**
