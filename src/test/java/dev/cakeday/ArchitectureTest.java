@@ -102,4 +102,19 @@ class ArchitectureTest {
                         "dev.cakeday.user..", "dev.cakeday.greeting..", "dev.cakeday.mail..")
                 .check(CAKEDAY);
     }
+
+    /**
+     * The local mode only supplies a database and says what it runs: it knows no user and no
+     * greeting, so nothing of it can reach production behaviour.
+     */
+    @Test
+    void theLocalModeKnowsNoUserAndNoGreeting() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.cakeday.local..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.cakeday.user..", "dev.cakeday.greeting..")
+                .check(CAKEDAY);
+    }
 }

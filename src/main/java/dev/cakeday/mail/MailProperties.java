@@ -8,6 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The email provider under {@code cakeday.mail.*}.
  *
+ * @param provider the channel greetings go out through: {@code http}, the email API at {@code
+ *     base-url}; or {@code outbox}, which sends nothing and keeps what it would send for {@code GET
+ *     /outbox} and the log (the local mode's default)
  * @param baseUrl the provider's base URL; greetings are POSTed to {@code {base-url}/send-email}
  * @param connectTimeout how long to wait for a connection
  * @param readTimeout how long to wait for the answer; past it the attempt counts as a temporary
@@ -21,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("cakeday.mail")
 public record MailProperties(
+        @DefaultValue("http") Provider provider,
         @DefaultValue("http://localhost:9090") URI baseUrl,
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("10s") Duration readTimeout,
@@ -38,6 +42,12 @@ public record MailProperties(
                     "cakeday.mail.max-idle-connections must be at least 1, got "
                             + maxIdleConnections);
         }
+    }
+
+    /** The channels {@code cakeday.mail.provider} chooses from. */
+    public enum Provider {
+        HTTP,
+        OUTBOX
     }
 
     /**

@@ -17,6 +17,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -25,10 +26,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The third-party email API: {@code POST {base-url}/send-email} with {@code {"email", "message"}}
  * and an {@code Idempotency-Key}, classified into delivered, rejected for good, unavailable for
- * now, or misconfigured (the request never reached a provider that judged the mail).
+ * now, or misconfigured (the request never reached a provider that judged the mail). The {@code
+ * http} channel, the default.
  */
 @Component
-public class ProviderClient {
+@ConditionalOnProperty(name = "cakeday.mail.provider", havingValue = "http", matchIfMissing = true)
+public class ProviderClient implements Channel {
 
     private static final MediaType JSON = MediaType.get("application/json");
     private static final int MAX_REASON_LENGTH = 500;
@@ -71,6 +74,7 @@ public class ProviderClient {
         this.clock = clock;
     }
 
+    @Override
     public ProviderResult send(String idempotencyKey, String email, String message) {
         byte[] body = json.writeValueAsBytes(new SendEmail(email, message));
         Request request =

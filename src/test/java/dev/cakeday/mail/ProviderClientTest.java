@@ -49,6 +49,7 @@ class ProviderClientTest {
         client =
                 new ProviderClient(
                         new MailProperties(
+                                MailProperties.Provider.HTTP,
                                 URI.create(base),
                                 Duration.ofSeconds(1),
                                 Duration.ofMillis(500),
@@ -103,6 +104,7 @@ class ProviderClientTest {
         ProviderClient pooled =
                 new ProviderClient(
                         new MailProperties(
+                                MailProperties.Provider.HTTP,
                                 URI.create(server.url("/").toString()),
                                 Duration.ofSeconds(1),
                                 Duration.ofSeconds(2),

@@ -35,6 +35,7 @@ class ProviderGateTest {
     ProviderGate gate(double maxRate, Duration openWait) {
         MailProperties properties =
                 new MailProperties(
+                        MailProperties.Provider.HTTP,
                         URI.create(server.url("/").toString()),
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(1),

@@ -1,5 +1,10 @@
 package dev.cakeday.support;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,7 +24,9 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * The PostgreSQL database of one test run, created fresh and dropped at the end ({@link
  * DropTestDatabase}). The server is found in this order: {@code CAKEDAY_TEST_JDBC_URL} (with {@code
  * CAKEDAY_TEST_JDBC_USER} / {@code CAKEDAY_TEST_JDBC_PASSWORD}, default postgres), a Testcontainers
- * postgres:17 when a Docker engine answers, else localhost:5432 as postgres.
+ * postgres:17 when a Docker engine answers, localhost:5432 as postgres when it answers, else an
+ * embedded PostgreSQL (zonky's, the local mode's) started for the run. {@code
+ * CAKEDAY_TEST_DATABASE=embedded} chooses the embedded one whatever else answers.
  */
 public final class TestDatabase {
 
@@ -28,6 +35,7 @@ public final class TestDatabase {
     private static final String NAME_PREFIX = "cakeday_test_";
     private static final long STALE_AFTER_SECONDS = 12 * 3600;
     private static TestDatabase instance;
+    private static EmbeddedPostgres embedded;
 
     private final String serverUrl;
     private final String query;
@@ -111,16 +119,55 @@ public final class TestDatabase {
         String configured = System.getenv("CAKEDAY_TEST_JDBC_URL");
         String user = envOr("CAKEDAY_TEST_JDBC_USER", "postgres");
         String password = envOr("CAKEDAY_TEST_JDBC_PASSWORD", "postgres");
+        if ("embedded".equals(System.getenv("CAKEDAY_TEST_DATABASE"))) {
+            return embedded("CAKEDAY_TEST_DATABASE=embedded");
+        }
         if (configured != null && !configured.isBlank()) {
-            return new TestDatabase(configured, user, password);
+            return announced(new TestDatabase(configured, user, password), "CAKEDAY_TEST_JDBC_URL");
         }
         if (dockerAnswers()) {
             PostgreSQLContainer container = new PostgreSQLContainer("postgres:17");
             container.start();
-            return new TestDatabase(
-                    container.getJdbcUrl(), container.getUsername(), container.getPassword());
+            return announced(
+                    new TestDatabase(
+                            container.getJdbcUrl(),
+                            container.getUsername(),
+                            container.getPassword()),
+                    "Testcontainers, postgres:17");
         }
-        return new TestDatabase("jdbc:postgresql://localhost:5432/postgres", "postgres", password);
+        if (answers("localhost", 5432)) {
+            return announced(
+                    new TestDatabase(
+                            "jdbc:postgresql://localhost:5432/postgres", "postgres", password),
+                    "the server on localhost:5432");
+        }
+        return embedded("nothing answers on localhost:5432 and no Docker engine runs");
+    }
+
+    private static TestDatabase embedded(String why) {
+        try {
+            embedded = EmbeddedPostgres.builder().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("The embedded PostgreSQL did not start", e);
+        }
+        String url = embedded.getJdbcUrl("postgres", "postgres");
+        return announced(
+                new TestDatabase(url.substring(0, url.indexOf('?')), "postgres", "postgres"),
+                "embedded PostgreSQL, because " + why);
+    }
+
+    private static TestDatabase announced(TestDatabase db, String source) {
+        System.out.println("Tests use PostgreSQL at " + db.serverUrl + " (" + source + ")");
+        return db;
+    }
+
+    private static boolean answers(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean dockerAnswers() {
@@ -150,7 +197,7 @@ public final class TestDatabase {
             throw new IllegalStateException(
                     "No PostgreSQL for the tests at "
                             + serverUrl
-                            + ": start one on localhost:5432 that trusts the user postgres (see README, Prerequisites),"
+                            + ": start one on localhost:5432 that trusts the user postgres (see README, Tests),"
                             + " or a Docker engine, or set CAKEDAY_TEST_JDBC_URL ("
                             + e.getMessage()
                             + ")",
@@ -164,6 +211,13 @@ public final class TestDatabase {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+        }
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                System.err.println("Could not stop the embedded PostgreSQL: " + e.getMessage());
+            }
         }
     }
 

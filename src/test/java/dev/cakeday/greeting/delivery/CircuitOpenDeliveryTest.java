@@ -54,6 +54,7 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
     void aGreetingClaimedWhileTheBreakerIsOpenGoesBackAtItsOwnTimeWithoutACall() {
         MailProperties settings =
                 new MailProperties(
+                        MailProperties.Provider.HTTP,
                         URI.create(PROVIDER.baseUrl()),
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(1),
