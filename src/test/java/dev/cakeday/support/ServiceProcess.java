@@ -143,27 +143,13 @@ public final class ServiceProcess implements AutoCloseable {
      * instance.
      */
     public double metric(String series, String filter) {
-        try {
-            String body =
-                    HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(
-                                                    URI.create(baseUrl() + "/actuator/prometheus"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString())
-                            .body();
-            return body.lines()
-                    .filter(line -> line.startsWith(series + "{") || line.startsWith(series + " "))
-                    .filter(line -> line.contains(filter))
-                    .mapToDouble(
-                            line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                    .sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return get("/actuator/prometheus", HttpResponse.BodyHandlers.ofString())
+                .body()
+                .lines()
+                .filter(line -> line.startsWith(series + "{") || line.startsWith(series + " "))
+                .filter(line -> line.contains(filter))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     public Path log() {
@@ -185,14 +171,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The status of the readiness probe now: 200 ready, 503 not. */
     public int readinessStatus() {
+        return get("/actuator/health/readiness", HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> body) {
         try {
             return HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(
-                                            URI.create(baseUrl() + "/actuator/health/readiness"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
+                    .send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).build(), body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
