@@ -9,7 +9,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.http.ProblemDetail;
 
-/** OpenAPI: the problem+json answers common to every /user endpoint. */
+/** OpenAPI: the problem+json answers of the API's endpoints (403 only on a write). */
 @Target({ElementType.METHOD, ElementType.TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @ApiResponse(

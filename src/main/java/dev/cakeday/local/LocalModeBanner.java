@@ -43,12 +43,12 @@ class LocalModeBanner implements ApplicationListener<ApplicationReadyEvent> {
         String database =
                 started == null
                         ? "spring.datasource.url ("
-                                + environment.getProperty("spring.datasource.url")
+                                + redacted(environment.getProperty("spring.datasource.url"))
                                 + ")"
                         : "embedded PostgreSQL "
                                 + serverVersion()
                                 + " at "
-                                + withoutQuery(started.jdbcUrl())
+                                + redacted(started.jdbcUrl())
                                 + "\n   data in "
                                 + started.dataDir()
                                 + " (kept across restarts; delete it to start afresh)";
@@ -57,7 +57,9 @@ class LocalModeBanner implements ApplicationListener<ApplicationReadyEvent> {
                         ? "outbox: greetings reach nobody; see them at "
                                 + api
                                 + "/outbox and in this log"
-                        : mail.provider().name().toLowerCase() + " at " + mail.baseUrl();
+                        : mail.provider().name().toLowerCase()
+                                + " at "
+                                + redacted(mail.baseUrl().toString());
         log.warn(
                 "\n{}\n Cakeday in LOCAL MODE: for trying it out on this machine, not for production\n"
                         + " Database: {}\n Channel:  {}\n API:      {}\n{}",
@@ -68,10 +70,11 @@ class LocalModeBanner implements ApplicationListener<ApplicationReadyEvent> {
                 RULE);
     }
 
-    // A JDBC URL's query may carry a password.
-    private static String withoutQuery(String url) {
-        int query = url.indexOf('?');
-        return query < 0 ? url : url.substring(0, query);
+    // A URL's query (JDBC's ?password=) or user part (user:secret@) may carry a password.
+    static String redacted(String url) {
+        String shown = url.replaceFirst("//[^/@?]*@", "//");
+        int query = shown.indexOf('?');
+        return query < 0 ? shown : shown.substring(0, query);
     }
 
     private String serverVersion() {

@@ -28,6 +28,9 @@ public class OutboxChannel implements Channel {
 
     public OutboxChannel(Clock clock) {
         this.clock = clock;
+        log.warn(
+                "cakeday.mail.provider=outbox: greetings are recorded SENT and reach nobody; they"
+                        + " are logged and kept for GET /outbox");
     }
 
     @Override

@@ -44,7 +44,9 @@ public class ProviderGate {
     private final Counter deferredOpen;
     private final Counter deferredRate;
 
-    public ProviderGate(Channel channel, MailProperties properties, MeterRegistry meters) {
+    // The settings first: a cakeday.mail.provider naming no channel fails their binding, with a
+    // message naming the property, before the channel is looked for.
+    public ProviderGate(MailProperties properties, Channel channel, MeterRegistry meters) {
         this.channel = channel;
         this.meters = meters;
         MailProperties.CircuitBreaker settings = properties.circuitBreaker();

@@ -44,7 +44,7 @@ class ProviderGateTest {
                         new MailProperties.CircuitBreaker(50, 10, 4, openWait));
         JsonMapper json = JsonMapper.builder().build();
         return new ProviderGate(
-                new ProviderClient(properties, json, Clock.systemUTC()), properties, meters);
+                properties, new ProviderClient(properties, json, Clock.systemUTC()), meters);
     }
 
     @Test

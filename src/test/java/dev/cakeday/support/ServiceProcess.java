@@ -83,7 +83,7 @@ public final class ServiceProcess implements AutoCloseable {
         try (Stream<Path> found =
                 Files.find(Path.of("/usr/lib"), 3, ServiceProcess::isLibfaketime)) {
             return found.findFirst();
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
     }

@@ -195,10 +195,11 @@ public final class TestDatabase {
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(
-                    "No PostgreSQL for the tests at "
+                    "The tests' PostgreSQL at "
                             + serverUrl
-                            + ": start one on localhost:5432 that trusts the user postgres (see README, Tests),"
-                            + " or a Docker engine, or set CAKEDAY_TEST_JDBC_URL ("
+                            + " refused to create their database: let it trust the user postgres,"
+                            + " set CAKEDAY_TEST_JDBC_URL, or CAKEDAY_TEST_DATABASE=embedded for an"
+                            + " embedded server (see README, Tests) ("
                             + e.getMessage()
                             + ")",
                     e);

@@ -63,8 +63,8 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
                         new MailProperties.CircuitBreaker(50, 2, 2, OPEN_WAIT));
         ProviderGate gate =
                 new ProviderGate(
-                        new ProviderClient(settings, json, CLOCK),
                         settings,
+                        new ProviderClient(settings, json, CLOCK),
                         new SimpleMeterRegistry());
         PROVIDER.answer(call -> FakeProvider.status(503, "{\"error\":\"maintenance\"}"));
         for (int i = 0; i < 2; i++) {
