@@ -111,6 +111,18 @@ class LocalModeTest {
                 .run(context -> assertThat(context).doesNotHaveBean(EmbeddedPostgres.class));
     }
 
+    @Test
+    void theBannerShowsNoPasswordOfAUrl() {
+        assertThat(
+                        LocalModeBanner.redacted(
+                                "jdbc:postgresql://db:5432/cakeday?user=app&password=s3cret"))
+                .isEqualTo("jdbc:postgresql://db:5432/cakeday");
+        assertThat(LocalModeBanner.redacted("https://mailer:s3cret@provider.example/api"))
+                .isEqualTo("https://provider.example/api");
+        assertThat(LocalModeBanner.redacted("jdbc:postgresql://localhost:5432/postgres"))
+                .isEqualTo("jdbc:postgresql://localhost:5432/postgres");
+    }
+
     static ConfigurableApplicationContext startLocal(Path dataDir, LocalTime sendTime) {
         return new SpringApplicationBuilder(CakedayApplication.class)
                 .profiles("local")
