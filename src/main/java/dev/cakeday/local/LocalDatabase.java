@@ -38,6 +38,7 @@ class LocalDatabase {
     EmbeddedPostgres embeddedPostgres(LocalProperties properties) throws IOException {
         Path dir = properties.dataDir().toAbsolutePath().normalize();
         Files.createDirectories(dir);
+        LeftoverServer.stopIfOrphaned(dir);
         log.info("Starting the local mode's embedded PostgreSQL; its data lives in {}", dir);
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dir)

@@ -1,10 +1,14 @@
 package dev.cakeday.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cakeday.CakedayApplication;
 import dev.cakeday.support.Api;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,6 +18,7 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -109,6 +114,59 @@ class LocalModeTest {
                         "spring.profiles.active=local",
                         "spring.datasource.url=jdbc:postgresql://db.example:5432/cakeday")
                 .run(context -> assertThat(context).doesNotHaveBean(EmbeddedPostgres.class));
+    }
+
+    /**
+     * A local mode killed hard leaves its PostgreSQL running on the data directory: the next start
+     * stops it and starts anew. While the local mode that runs it is alive, the start names it
+     * instead and leaves it alone.
+     */
+    @Test
+    void aServerLeftByALocalModeKilledHardIsStoppedButALiveOneIsLeftAlone(
+            @TempDir Path dataDir, CapturedOutput output) throws Exception {
+        Process owner =
+                new ProcessBuilder(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                EmbeddedServerProcess.class.getName(),
+                                dataDir.toString())
+                        .redirectErrorStream(true)
+                        .start();
+        try {
+            BufferedReader said = new BufferedReader(new InputStreamReader(owner.getInputStream()));
+            String line;
+            while ((line = said.readLine()) != null && !line.equals("started")) {
+                // the embedded server's start-up lines
+            }
+            assertThat(line).as("the owner started its server").isEqualTo("started");
+            long server =
+                    Long.parseLong(
+                            Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+
+            LocalTime sendTime = LocalTime.of(9, 0);
+            assertThatThrownBy(() -> startLocal(dataDir, sendTime).close())
+                    .as("its owner is alive")
+                    .rootCause()
+                    .hasMessageContaining("Another local mode runs PostgreSQL (pid " + server + ")")
+                    .hasMessageContaining("cakeday.local.data-dir");
+            assertThat(ProcessHandle.of(server).map(ProcessHandle::isAlive)).contains(true);
+
+            owner.destroyForcibly().waitFor();
+            assertThat(ProcessHandle.of(server).map(ProcessHandle::isAlive))
+                    .as("the server outlives its owner killed hard")
+                    .contains(true);
+
+            try (ConfigurableApplicationContext app = startLocal(dataDir, sendTime)) {
+                assertThat(new Api(port(app)).get("/user").status()).isEqualTo(200);
+            }
+            assertThat(output).contains("left its PostgreSQL (pid " + server + ") running");
+            assertThat(ProcessHandle.of(server).map(ProcessHandle::isAlive))
+                    .as("the leftover server was stopped")
+                    .isNotEqualTo(Optional.of(true));
+        } finally {
+            owner.destroyForcibly();
+        }
     }
 
     @Test
