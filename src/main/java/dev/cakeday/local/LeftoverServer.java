@@ -1,9 +1,11 @@
 package dev.cakeday.local;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -46,7 +48,8 @@ final class LeftoverServer {
                 "A local mode stopped hard left its PostgreSQL (pid {}) running on {}; stopping it",
                 postgres.pid(),
                 dataDir);
-        // SIGTERM: PostgreSQL's smart shutdown; its owner is gone, so no client holds it.
+        // SIGTERM: PostgreSQL's smart shutdown, which waits for its clients; the local mode that
+        // was its client is gone.
         postgres.destroy();
         try {
             postgres.onExit().get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -65,28 +68,38 @@ final class LeftoverServer {
     }
 
     // The lock file's first line is the server's pid. A pid reused by another process since is
-    // told apart by its command line, which names the data directory.
+    // told apart by its executable and its -D argument, exactly this data directory.
     private static Optional<ProcessHandle> serverOn(Path dataDir) throws IOException {
         Path lock = dataDir.resolve("postmaster.pid");
         if (!Files.exists(lock)) {
             return Optional.empty();
         }
-        List<String> lines = Files.readAllLines(lock);
-        if (lines.isEmpty() || !lines.get(0).strip().matches("\\d+")) {
+        String pid;
+        try (BufferedReader reader = Files.newBufferedReader(lock, StandardCharsets.ISO_8859_1)) {
+            pid = String.valueOf(reader.readLine()).strip();
+        }
+        if (!pid.matches("\\d{1,18}")) {
             return Optional.empty();
         }
-        return ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
+        return ProcessHandle.of(Long.parseLong(pid))
                 .filter(ProcessHandle::isAlive)
-                .filter(
-                        process ->
-                                process.info()
-                                        .commandLine()
-                                        .map(
-                                                line ->
-                                                        line.contains("postgres")
-                                                                && line.contains(
-                                                                        dataDir.toString()))
-                                        .orElse(false));
+                .filter(process -> process.pid() != ProcessHandle.current().pid())
+                .filter(process -> runsPostgresOn(process, dataDir));
+    }
+
+    private static boolean runsPostgresOn(ProcessHandle process, Path dataDir) {
+        ProcessHandle.Info info = process.info();
+        boolean postgres =
+                info.command()
+                        .map(Path::of)
+                        .map(command -> command.getFileName().toString().equals("postgres"))
+                        .orElse(false);
+        List<String> arguments = info.arguments().map(List::of).orElse(List.of());
+        int d = arguments.indexOf("-D");
+        return postgres
+                && d >= 0
+                && d + 1 < arguments.size()
+                && arguments.get(d + 1).equals(dataDir.toString());
     }
 
     // The embedded server's owner holds a lock on the library's epg-lock file while it lives; the
@@ -96,7 +109,9 @@ final class LeftoverServer {
         if (!Files.exists(lock)) {
             return false;
         }
-        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE);
+        try (FileChannel channel =
+                        FileChannel.open(
+                                lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock held = channel.tryLock()) {
             return held == null;
         } catch (OverlappingFileLockException e) {

@@ -7,6 +7,7 @@ import dev.cakeday.CakedayApplication;
 import dev.cakeday.support.Api;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -165,8 +167,29 @@ class LocalModeTest {
                     .as("the leftover server was stopped")
                     .isNotEqualTo(Optional.of(true));
         } finally {
-            owner.destroyForcibly();
+            owner.destroyForcibly().waitFor();
+            // On a failure above, the server the owner left must not outlive the test.
+            leftoverOn(dataDir).ifPresent(LocalModeTest::stop);
         }
+    }
+
+    static Optional<ProcessHandle> leftoverOn(Path dataDir) throws IOException {
+        Path lock = dataDir.resolve("postmaster.pid");
+        return Files.exists(lock)
+                ? ProcessHandle.of(Long.parseLong(Files.readAllLines(lock).get(0).strip()))
+                        .filter(ProcessHandle::isAlive)
+                        .filter(
+                                process ->
+                                        process.info()
+                                                .command()
+                                                .map(command -> command.endsWith("/postgres"))
+                                                .orElse(false))
+                : Optional.empty();
+    }
+
+    static void stop(ProcessHandle server) {
+        server.destroy();
+        server.onExit().orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     @Test
