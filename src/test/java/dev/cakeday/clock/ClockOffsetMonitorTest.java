@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import dev.cakeday.support.IntegrationTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -29,30 +26,9 @@ class ClockOffsetMonitorTest extends IntegrationTest {
     @Autowired JdbcClient jdbc;
     @Autowired DataSource dataSource;
 
-    /** The system clock moved by a skew the test sets. */
-    static final class SkewedClock extends Clock {
-        volatile Duration skew = Duration.ZERO;
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(skew);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     @Test
     void anInstanceClockPastMaxOffsetStopsClaimingUntilItIsRightAgain() {
-        SkewedClock local = new SkewedClock();
-        local.skew = Duration.ofSeconds(400);
+        ManualClock local = new ManualClock(Instant.now().plusSeconds(400));
         DatabaseClock clock = new DatabaseClock(local);
         Scheduler scheduler = Scheduler.create(dataSource).threads(1).build();
         ClockOffsetMonitor monitor =
@@ -73,7 +49,7 @@ class ClockOffsetMonitorTest extends IntegrationTest {
         assertThat(scheduler.getSchedulerState().isPaused()).as("claims nothing").isTrue();
         assertThat(monitor.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 
-        local.skew = Duration.ofSeconds(-3);
+        local.set(Instant.now().minusSeconds(3));
         monitor.check();
 
         assertThat(clock.offset().toMillis() / 1000.0).isCloseTo(3.0, within(1.0));

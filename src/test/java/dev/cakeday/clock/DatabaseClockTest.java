@@ -2,45 +2,15 @@ package dev.cakeday.clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The local clock corrected to the database's, and never running backwards once corrected. */
 class DatabaseClockTest {
 
     static final Instant T = Instant.parse("2027-03-14T09:00:00Z");
-
-    /** A local clock that moves only when told. */
-    static final class ManualClock extends Clock {
-        private Instant now;
-
-        ManualClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     /** A monotonic clock that moves only when told. */
     static final class Monotonic implements java.util.function.LongSupplier {
