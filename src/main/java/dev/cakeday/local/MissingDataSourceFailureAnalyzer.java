@@ -1,6 +1,6 @@
-package dev.cakeday.config;
+package dev.cakeday.local;
 
-import dev.cakeday.config.DataSourceRequirement.MissingDataSourceException;
+import dev.cakeday.local.DataSourceRequirement.MissingDataSourceException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
