@@ -65,7 +65,7 @@ class ArchitectureTest {
                 .check(CAKEDAY);
     }
 
-    /** The mail channel sends a text to an address: it knows no user and no greeting. */
+    /** The channels send the greeting they are handed: they know no user and no greeting type. */
     @Test
     void theMailChannelKnowsNoUserAndNoGreeting() {
         noClasses()

@@ -3,6 +3,7 @@ package dev.cakeday.greeting;
 import dev.cakeday.greeting.calendar.LeapDayPolicy;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,6 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryInitial first retry delay after a temporary provider failure; it doubles per attempt
  * @param retryMax cap of the retry delay
  * @param templates message templates by occasion name, overriding each occasion's default
+ * @param subjects subject templates by occasion name, overriding each occasion's default
+ * @param defaultLocale the language the templates are written in, as channels that hand greetings
+ *     on tell it
  * @param planOnStartup whether an instance plans once at start-up, besides the daily run (the
  *     commands switch it off)
  */
@@ -31,6 +35,8 @@ public record GreetingProperties(
         @DefaultValue("30s") Duration retryInitial,
         @DefaultValue("15m") Duration retryMax,
         Map<String, String> templates,
+        Map<String, String> subjects,
+        @DefaultValue("en") Locale defaultLocale,
         @DefaultValue("true") boolean planOnStartup) {
 
     public GreetingProperties {
@@ -46,6 +52,12 @@ public record GreetingProperties(
                             + horizon);
         }
         templates = templates == null ? Map.of() : Map.copyOf(templates);
+        subjects = subjects == null ? Map.of() : Map.copyOf(subjects);
+        if (defaultLocale.getLanguage().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "cakeday.greeting.default-locale must be a language tag such as en or pt-BR, got "
+                            + defaultLocale);
+        }
     }
 
     private static void requirePositive(String name, Duration value) {

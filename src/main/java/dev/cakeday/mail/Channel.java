@@ -8,8 +8,8 @@ package dev.cakeday.mail;
 public interface Channel {
 
     /**
-     * Sends one greeting. {@code idempotencyKey} is the greeting's id: the same on every attempt,
-     * so that a channel that can de-duplicate does.
+     * Sends one greeting. Its id is the same on every attempt, so that a channel that can
+     * de-duplicate does.
      */
-    ProviderResult send(String idempotencyKey, String email, String message);
+    ProviderResult send(OutgoingGreeting greeting);
 }

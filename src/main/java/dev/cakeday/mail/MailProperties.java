@@ -2,6 +2,7 @@ package dev.cakeday.mail;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -9,8 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The email provider under {@code cakeday.mail.*}.
  *
  * @param provider the channel greetings go out through: {@code http}, the email API at {@code
- *     base-url}; or {@code outbox}, which sends nothing and keeps what it would send for {@code GET
- *     /outbox} and the log (the local mode's default)
+ *     base-url}; {@code smtp}, {@code resend}, {@code postmark} or {@code sendgrid}, real email;
+ *     {@code webhook}, a signed POST to the operator's own system; or {@code outbox}, which sends
+ *     nothing and keeps what it would send for {@code GET /outbox} and the log (the local mode's
+ *     default)
  * @param baseUrl the provider's base URL; greetings are POSTed to {@code {base-url}/send-email}
  * @param connectTimeout how long to wait for a connection
  * @param readTimeout how long to wait for the answer; past it the attempt counts as a temporary
@@ -21,6 +24,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     greetings an instance sends at once ({@code db-scheduler.threads}), or a burst closes and
  *     reopens connections on every call
  * @param circuitBreaker when to stop calling a provider that is down
+ * @param from the sender address of the email channels ({@code smtp}, {@code resend}, {@code
+ *     postmark}, {@code sendgrid}); required by them
+ * @param fromName the sender's display name, optional
  */
 @ConfigurationProperties("cakeday.mail")
 public record MailProperties(
@@ -30,7 +36,9 @@ public record MailProperties(
         @DefaultValue("10s") Duration readTimeout,
         @DefaultValue("0") double maxRate,
         @DefaultValue("200") int maxIdleConnections,
-        @DefaultValue CircuitBreaker circuitBreaker) {
+        @DefaultValue CircuitBreaker circuitBreaker,
+        String from,
+        String fromName) {
 
     public MailProperties {
         if (maxRate < 0) {
@@ -47,7 +55,17 @@ public record MailProperties(
     /** The channels {@code cakeday.mail.provider} chooses from. */
     public enum Provider {
         HTTP,
-        OUTBOX
+        SMTP,
+        RESEND,
+        POSTMARK,
+        SENDGRID,
+        WEBHOOK,
+        OUTBOX;
+
+        /** As written in {@code cakeday.mail.provider}. */
+        public String setting() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /**

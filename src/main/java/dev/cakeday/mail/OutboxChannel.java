@@ -34,8 +34,15 @@ public class OutboxChannel implements Channel {
     }
 
     @Override
-    public ProviderResult send(String idempotencyKey, String email, String message) {
-        OutboxMessage sent = new OutboxMessage(idempotencyKey, email, message, clock.instant());
+    public ProviderResult send(OutgoingGreeting greeting) {
+        String idempotencyKey = greeting.id();
+        OutboxMessage sent =
+                new OutboxMessage(
+                        idempotencyKey,
+                        greeting.email(),
+                        greeting.subject(),
+                        greeting.text(),
+                        clock.instant());
         synchronized (latest) {
             // The same greeting again (a retry after a lost write) is kept once, as a provider
             // honouring the Idempotency-Key would send it once.
@@ -47,10 +54,11 @@ public class OutboxChannel implements Channel {
             }
         }
         log.info(
-                "Outbox: greeting={} to={} message=\"{}\"",
+                "Outbox: greeting={} to={} subject=\"{}\" message=\"{}\"",
                 idempotencyKey,
-                Emails.mask(email),
-                message);
+                Emails.mask(greeting.email()),
+                greeting.subject(),
+                greeting.text());
         return new ProviderResult.Delivered("outbox-" + idempotencyKey);
     }
 
@@ -62,5 +70,6 @@ public class OutboxChannel implements Channel {
     }
 
     /** One greeting the outbox took. */
-    public record OutboxMessage(String greeting, String email, String message, Instant sentAt) {}
+    public record OutboxMessage(
+            String greeting, String email, String subject, String message, Instant sentAt) {}
 }

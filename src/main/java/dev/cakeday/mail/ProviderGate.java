@@ -160,11 +160,11 @@ public class ProviderGate {
     /**
      * Calls the provider after {@link #enter()}; the outcome feeds the breaker and the call timer.
      */
-    public ProviderResult send(String idempotencyKey, String email, String message) {
+    public ProviderResult send(OutgoingGreeting greeting) {
         long started = System.nanoTime();
         ProviderResult result;
         try {
-            result = channel.send(idempotencyKey, email, message);
+            result = channel.send(greeting);
         } catch (RuntimeException e) {
             // Every call let through must be recorded, or a half-open breaker would wait for its
             // probe forever.

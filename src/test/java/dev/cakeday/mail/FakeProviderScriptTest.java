@@ -1,5 +1,6 @@
 package dev.cakeday.mail;
 
+import static dev.cakeday.mail.TestGreetings.greeting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -86,33 +87,40 @@ class FakeProviderScriptTest {
                         Duration.ofSeconds(2),
                         0,
                         10,
-                        new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30)));
+                        new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30)),
+                        null,
+                        null);
         ProviderClient client = new ProviderClient(properties, JSON, Clock.systemUTC());
 
         assertThat(
                         client.send(
-                                "u:BIRTHDAY:2027-03-14",
-                                "ada@example.com",
-                                "Hey, Ada Lovelace it's your birthday"))
+                                greeting(
+                                        "u:BIRTHDAY:2027-03-14",
+                                        "ada@example.com",
+                                        "Hey, Ada Lovelace it's your birthday")))
                 .isInstanceOfSatisfying(
                         ProviderResult.Delivered.class,
                         d -> assertThat(d.messageId()).startsWith("msg-"));
         client.send(
-                "u:BIRTHDAY:2027-03-14", "ada@example.com", "Hey, Ada Lovelace it's your birthday");
-        client.send("other-key", "ada@example.com", "Hey, Ada Lovelace it's your birthday");
-        assertThat(client.send("k", "not-an-address", "m"))
+                greeting(
+                        "u:BIRTHDAY:2027-03-14",
+                        "ada@example.com",
+                        "Hey, Ada Lovelace it's your birthday"));
+        client.send(
+                greeting("other-key", "ada@example.com", "Hey, Ada Lovelace it's your birthday"));
+        assertThat(client.send(greeting("k", "not-an-address", "m")))
                 .isInstanceOf(ProviderResult.Rejected.class);
 
         post("/config?failRate=1");
-        assertThat(client.send("k2", "b@example.com", "m"))
+        assertThat(client.send(greeting("k2", "b@example.com", "m")))
                 .isInstanceOf(ProviderResult.Unavailable.class);
         post("/config?failRate=0&tooManyRate=1&retryAfter=42");
-        assertThat(client.send("k3", "b@example.com", "m"))
+        assertThat(client.send(greeting("k3", "b@example.com", "m")))
                 .isInstanceOfSatisfying(
                         ProviderResult.Unavailable.class,
                         u -> assertThat(u.retryAfter()).isEqualTo(Duration.ofSeconds(42)));
         post("/config?tooManyRate=0&hangRate=1&hangMs=3000");
-        assertThat(client.send("k4", "c@example.com", "late"))
+        assertThat(client.send(greeting("k4", "c@example.com", "late")))
                 .as("gave up waiting")
                 .isInstanceOf(ProviderResult.Unavailable.class);
         Thread.sleep(1_500);

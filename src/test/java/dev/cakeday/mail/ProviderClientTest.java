@@ -1,5 +1,6 @@
 package dev.cakeday.mail;
 
+import static dev.cakeday.mail.TestGreetings.greeting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -56,7 +57,9 @@ class ProviderClientTest {
                                 0,
                                 10,
                                 new MailProperties.CircuitBreaker(
-                                        50, 20, 10, Duration.ofSeconds(30))),
+                                        50, 20, 10, Duration.ofSeconds(30)),
+                                null,
+                                null),
                         JSON,
                         Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -76,9 +79,10 @@ class ProviderClientTest {
 
         ProviderResult result =
                 client.send(
-                        "u:BIRTHDAY:2027-03-14",
-                        "ada@example.com",
-                        "Hey, Ada Lovelace it's your birthday");
+                        greeting(
+                                "u:BIRTHDAY:2027-03-14",
+                                "ada@example.com",
+                                "Hey, Ada Lovelace it's your birthday"));
 
         assertThat(result).isEqualTo(new ProviderResult.Delivered("msg-42"));
         RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
@@ -111,7 +115,9 @@ class ProviderClientTest {
                                 0,
                                 threads,
                                 new MailProperties.CircuitBreaker(
-                                        50, 20, 10, Duration.ofSeconds(30))),
+                                        50, 20, 10, Duration.ofSeconds(30)),
+                                null,
+                                null),
                         JSON,
                         Clock.systemUTC());
         for (int i = 0; i < threads * rounds; i++) {
@@ -122,7 +128,7 @@ class ProviderClientTest {
             for (int round = 0; round < rounds; round++) {
                 List<Future<ProviderResult>> sends = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
-                    sends.add(pool.submit(() -> pooled.send("k", "a@example.com", "m")));
+                    sends.add(pool.submit(() -> pooled.send(greeting("k", "a@example.com", "m"))));
                 }
                 for (Future<ProviderResult> send : sends) {
                     assertThat(send.get(5, TimeUnit.SECONDS))
@@ -144,7 +150,7 @@ class ProviderClientTest {
     @Test
     void aSuccessWithoutABodyIsStillDelivered() {
         server.enqueue(answer(202, ""));
-        assertThat(client.send("k", "a@example.com", "m"))
+        assertThat(client.send(greeting("k", "a@example.com", "m")))
                 .isEqualTo(new ProviderResult.Delivered(null));
     }
 
@@ -168,11 +174,11 @@ class ProviderClientTest {
                         .build());
         server.enqueue(answer(200, "not json {"));
 
-        assertThat(client.send("k1", "a@example.com", "m"))
+        assertThat(client.send(greeting("k1", "a@example.com", "m")))
                 .isEqualTo(new ProviderResult.Delivered(null));
-        assertThat(client.send("k2", "a@example.com", "m"))
+        assertThat(client.send(greeting("k2", "a@example.com", "m")))
                 .isEqualTo(new ProviderResult.Delivered(null));
-        assertThat(client.send("k3", "a@example.com", "m"))
+        assertThat(client.send(greeting("k3", "a@example.com", "m")))
                 .isEqualTo(new ProviderResult.Delivered(null));
         assertThat(server.getRequestCount()).isEqualTo(3);
     }
@@ -187,7 +193,7 @@ class ProviderClientTest {
                         .body("{\"error\":\"invalid api key\"}")
                         .build());
 
-        assertThat(client.send("k", "a@example.com", "m"))
+        assertThat(client.send(greeting("k", "a@example.com", "m")))
                 .isInstanceOfSatisfying(
                         ProviderResult.Misconfigured.class,
                         misconfigured -> {
@@ -203,7 +209,7 @@ class ProviderClientTest {
     void otherClientErrorsAreRejectedWithTheProvidersReason(int code) {
         server.enqueue(answer(code, "{\"error\":\"invalid email address\"}"));
 
-        ProviderResult result = client.send("k", "bad@", "m");
+        ProviderResult result = client.send(greeting("k", "bad@", "m"));
 
         assertThat(result)
                 .isInstanceOfSatisfying(
@@ -220,7 +226,7 @@ class ProviderClientTest {
     void rateLimitsAndServerErrorsAreTemporary(int code) {
         server.enqueue(answer(code, "maintenance"));
 
-        ProviderResult result = client.send("k", "a@example.com", "m");
+        ProviderResult result = client.send(greeting("k", "a@example.com", "m"));
 
         assertThat(result)
                 .isInstanceOfSatisfying(
@@ -237,7 +243,7 @@ class ProviderClientTest {
         server.enqueue(answer(408, "too slow"));
         server.enqueue(answer(408, "too slow"));
 
-        assertThat(client.send("k", "a@example.com", "m"))
+        assertThat(client.send(greeting("k", "a@example.com", "m")))
                 .isInstanceOfSatisfying(
                         ProviderResult.Unavailable.class,
                         unavailable ->
@@ -259,15 +265,18 @@ class ProviderClientTest {
                 new MockResponse.Builder().code(503).addHeader("Retry-After", "soon").build());
 
         assertThat(
-                        ((ProviderResult.Unavailable) client.send("k", "a@example.com", "m"))
+                        ((ProviderResult.Unavailable)
+                                        client.send(greeting("k", "a@example.com", "m")))
                                 .retryAfter())
                 .isEqualTo(Duration.ofSeconds(120));
         assertThat(
-                        ((ProviderResult.Unavailable) client.send("k", "a@example.com", "m"))
+                        ((ProviderResult.Unavailable)
+                                        client.send(greeting("k", "a@example.com", "m")))
                                 .retryAfter())
                 .isEqualTo(Duration.ofSeconds(90));
         assertThat(
-                        ((ProviderResult.Unavailable) client.send("k", "a@example.com", "m"))
+                        ((ProviderResult.Unavailable)
+                                        client.send(greeting("k", "a@example.com", "m")))
                                 .retryAfter())
                 .isNull();
     }
@@ -277,7 +286,7 @@ class ProviderClientTest {
         server.enqueue(
                 new MockResponse.Builder().code(200).headersDelay(2, TimeUnit.SECONDS).build());
 
-        assertThat(client.send("k", "a@example.com", "m"))
+        assertThat(client.send(greeting("k", "a@example.com", "m")))
                 .isInstanceOf(ProviderResult.Unavailable.class);
     }
 
@@ -287,7 +296,7 @@ class ProviderClientTest {
                 new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
         server.enqueue(answer(200, "{\"messageId\":\"msg-1\"}"));
 
-        assertThat(client.send("k", "a@example.com", "m"))
+        assertThat(client.send(greeting("k", "a@example.com", "m")))
                 .isInstanceOf(ProviderResult.Unavailable.class);
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
@@ -303,13 +312,13 @@ class ProviderClientTest {
                         .build());
         server.enqueue(answer(200, "{\"messageId\":\"msg-2\"}"));
 
-        assertThat(client.send("k1", "a@example.com", "m"))
+        assertThat(client.send(greeting("k1", "a@example.com", "m")))
                 .isEqualTo(new ProviderResult.Delivered("msg-1"));
         // The provider has closed the idle connection the client still holds in its pool.
         assertThat(server.takeRequest(1, TimeUnit.SECONDS).getConnectionIndex()).isZero();
         Thread.sleep(100);
 
-        assertThat(client.send("k2", "a@example.com", "m"))
+        assertThat(client.send(greeting("k2", "a@example.com", "m")))
                 .isEqualTo(new ProviderResult.Delivered("msg-2"));
         assertThat(server.takeRequest(1, TimeUnit.SECONDS))
                 .satisfies(
@@ -324,7 +333,7 @@ class ProviderClientTest {
     void aRefusedConnectionIsTemporary() {
         server.close();
 
-        assertThat(client.send("k", "a@example.com", "m"))
+        assertThat(client.send(greeting("k", "a@example.com", "m")))
                 .isInstanceOfSatisfying(
                         ProviderResult.Unavailable.class,
                         unavailable ->

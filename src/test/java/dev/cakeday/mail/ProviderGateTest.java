@@ -1,5 +1,6 @@
 package dev.cakeday.mail;
 
+import static dev.cakeday.mail.TestGreetings.greeting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -41,7 +42,9 @@ class ProviderGateTest {
                         Duration.ofSeconds(1),
                         maxRate,
                         10,
-                        new MailProperties.CircuitBreaker(50, 10, 4, openWait));
+                        new MailProperties.CircuitBreaker(50, 10, 4, openWait),
+                        null,
+                        null);
         JsonMapper json = JsonMapper.builder().build();
         return new ProviderGate(
                 properties, new ProviderClient(properties, json, Clock.systemUTC()), meters);
@@ -53,7 +56,7 @@ class ProviderGateTest {
         for (int i = 0; i < 4; i++) {
             server.enqueue(new MockResponse.Builder().code(503).build());
             assertThat(gate.enter()).isInstanceOf(ProviderGate.Entry.Granted.class);
-            assertThat(gate.send("k" + i, "a@example.com", "m"))
+            assertThat(gate.send(greeting("k" + i, "a@example.com", "m")))
                     .isInstanceOf(ProviderResult.Unavailable.class);
         }
 
@@ -97,7 +100,7 @@ class ProviderGateTest {
         for (int i = 0; i < 4; i++) {
             server.enqueue(new MockResponse.Builder().code(500).build());
             gate.enter();
-            gate.send("k" + i, "a@example.com", "m");
+            gate.send(greeting("k" + i, "a@example.com", "m"));
         }
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.OPEN);
 
@@ -108,7 +111,7 @@ class ProviderGateTest {
                 .as("only one probe at a time")
                 .isInstanceOf(ProviderGate.Entry.CircuitOpen.class);
         server.enqueue(new MockResponse.Builder().code(200).body("{\"messageId\":\"m\"}").build());
-        assertThat(gate.send("probe", "a@example.com", "m"))
+        assertThat(gate.send(greeting("probe", "a@example.com", "m")))
                 .isInstanceOf(ProviderResult.Delivered.class);
 
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -125,7 +128,7 @@ class ProviderGateTest {
                             .body("{\"error\":\"invalid api key\"}")
                             .build());
             gate.enter();
-            assertThat(gate.send("k" + i, "a@example.com", "m"))
+            assertThat(gate.send(greeting("k" + i, "a@example.com", "m")))
                     .isInstanceOf(ProviderResult.Misconfigured.class);
         }
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.OPEN);
@@ -147,7 +150,8 @@ class ProviderGateTest {
                             .body("{\"error\":\"bad address\"}")
                             .build());
             gate.enter();
-            assertThat(gate.send("k" + i, "bad@", "m")).isInstanceOf(ProviderResult.Rejected.class);
+            assertThat(gate.send(greeting("k" + i, "bad@", "m")))
+                    .isInstanceOf(ProviderResult.Rejected.class);
         }
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.CLOSED);
     }

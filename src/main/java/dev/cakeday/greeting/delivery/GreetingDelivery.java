@@ -8,6 +8,7 @@ import dev.cakeday.greeting.calendar.SendInstant;
 import dev.cakeday.greeting.occasion.Occasion;
 import dev.cakeday.greeting.occasion.OccasionRegistry;
 import dev.cakeday.mail.Emails;
+import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderGate;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.user.User;
@@ -53,7 +54,7 @@ public class GreetingDelivery {
 
         record NotBefore(Instant at) implements Step {}
 
-        record Send(int attempt, String email, String message, Instant dueAt) implements Step {}
+        record Send(int attempt, OutgoingGreeting greeting) implements Step {}
     }
 
     private static final Next DONE = new Next.Done();
@@ -208,9 +209,18 @@ public class GreetingDelivery {
         }
         return new Step.Send(
                 attempt.get().number(),
-                user.get().email(),
-                occasions.message(occasion.get(), user.get()),
-                dueAt);
+                new OutgoingGreeting(
+                        id.toString(),
+                        id.occasion(),
+                        id.date(),
+                        user.get().id(),
+                        user.get().firstName(),
+                        user.get().lastName(),
+                        user.get().email(),
+                        occasions.language(),
+                        occasions.subject(occasion.get(), user.get()),
+                        occasions.message(occasion.get(), user.get()),
+                        dueAt));
     }
 
     /**
@@ -291,7 +301,7 @@ public class GreetingDelivery {
 
     private Next send(GreetingId id, Step.Send send, long rowVersion) {
         long started = System.nanoTime();
-        ProviderResult result = provider.send(id.toString(), send.email(), send.message());
+        ProviderResult result = provider.send(send.greeting());
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
         Instant now = clock.instant();
         if (result instanceof ProviderResult.Delivered delivered) {
@@ -308,13 +318,13 @@ public class GreetingDelivery {
                         id);
                 return REMOVED;
             }
-            Duration late = Duration.between(send.dueAt(), now);
+            Duration late = Duration.between(send.greeting().dueAt(), now);
             metrics.sent(id.occasion(), late);
             log.info(
                     "greeting={} outcome=SENT attempt={} to={} latencyMs={} lateMs={}",
                     id,
                     send.attempt(),
-                    Emails.mask(send.email()),
+                    Emails.mask(send.greeting().email()),
                     latencyMs,
                     late.toMillis());
             return REMOVED;
@@ -325,7 +335,7 @@ public class GreetingDelivery {
                     GreetingTransition.REJECTED,
                     send.attempt(),
                     rejected.reason(),
-                    send.dueAt(),
+                    send.greeting().dueAt(),
                     now)) {
                 return movedOnAfterSend(id, now);
             }
@@ -334,7 +344,7 @@ public class GreetingDelivery {
                     "greeting={} outcome=FAILED attempt={} to={} latencyMs={} reason=\"{}\"",
                     id,
                     send.attempt(),
-                    Emails.mask(send.email()),
+                    Emails.mask(send.greeting().email()),
                     latencyMs,
                     rejected.reason());
             return DONE;
@@ -349,7 +359,7 @@ public class GreetingDelivery {
                                 + retryable.reason()
                         : retryable.reason();
         Duration retryAfter = retryable.retryAfter();
-        Instant deadline = calendar.deadline(send.dueAt());
+        Instant deadline = calendar.deadline(send.greeting().dueAt());
         // The last try is made just before the deadline; a Retry-After that reaches past it cannot
         // be honoured in time.
         Instant lastTry = deadline.minusSeconds(1);
@@ -360,7 +370,12 @@ public class GreetingDelivery {
         if (next.isAfter(lastTry) || !now.isBefore(lastTry)) {
             String reason = "gave up at max-lateness; last error: " + error;
             if (!greetingLog.close(
-                    id, GreetingTransition.GAVE_UP, send.attempt(), reason, send.dueAt(), now)) {
+                    id,
+                    GreetingTransition.GAVE_UP,
+                    send.attempt(),
+                    reason,
+                    send.greeting().dueAt(),
+                    now)) {
                 return movedOnAfterSend(id, now);
             }
             metrics.outcome(GreetingStatus.EXPIRED, id.occasion());
@@ -382,7 +397,7 @@ public class GreetingDelivery {
                         "greeting={} outcome=RETRY attempt={} to={} latencyMs={} next={} reason=\"{}\"",
                         id,
                         send.attempt(),
-                        Emails.mask(send.email()),
+                        Emails.mask(send.greeting().email()),
                         latencyMs,
                         next,
                         error);

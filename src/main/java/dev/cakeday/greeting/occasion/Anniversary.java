@@ -27,4 +27,9 @@ class Anniversary implements Occasion {
     public String defaultTemplate() {
         return "Hey, {firstName} {lastName} happy anniversary";
     }
+
+    @Override
+    public String defaultSubject() {
+        return "Happy anniversary, {firstName}!";
+    }
 }

@@ -27,4 +27,9 @@ class Birthday implements Occasion {
     public String defaultTemplate() {
         return "Hey, {firstName} {lastName} it's your birthday";
     }
+
+    @Override
+    public String defaultSubject() {
+        return "Happy birthday, {firstName}!";
+    }
 }

@@ -21,4 +21,7 @@ public interface Occasion {
 
     /** Message text; {@code {firstName}} and {@code {lastName}} are replaced. */
     String defaultTemplate();
+
+    /** Subject, for the channels that send one; the same placeholders as the text. */
+    String defaultSubject();
 }

@@ -13,6 +13,7 @@ import java.time.MonthDay;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,8 @@ public class SendInstantTest {
                 Duration.ofSeconds(30),
                 Duration.ofMinutes(15),
                 Map.of(),
+                Map.of(),
+                Locale.ENGLISH,
                 true);
     }
 

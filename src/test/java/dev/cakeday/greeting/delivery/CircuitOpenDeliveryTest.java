@@ -1,5 +1,6 @@
 package dev.cakeday.greeting.delivery;
 
+import static dev.cakeday.mail.TestGreetings.greeting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cakeday.greeting.GreetingId;
@@ -60,7 +61,9 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
                         Duration.ofSeconds(1),
                         0,
                         10,
-                        new MailProperties.CircuitBreaker(50, 2, 2, OPEN_WAIT));
+                        new MailProperties.CircuitBreaker(50, 2, 2, OPEN_WAIT),
+                        null,
+                        null);
         ProviderGate gate =
                 new ProviderGate(
                         settings,
@@ -69,7 +72,7 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
         PROVIDER.answer(call -> FakeProvider.status(503, "{\"error\":\"maintenance\"}"));
         for (int i = 0; i < 2; i++) {
             gate.enter();
-            gate.send("trip-" + UUID.randomUUID(), "a@example.com", "m");
+            gate.send(greeting("trip-" + UUID.randomUUID(), "a@example.com", "m"));
         }
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.OPEN);
         gate.enter(); // the probe after one open-wait, taken and not given back: the breaker

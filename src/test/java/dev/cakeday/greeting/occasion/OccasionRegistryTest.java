@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,11 @@ class OccasionRegistryTest {
                     Instant.EPOCH);
 
     static GreetingProperties withTemplates(Map<String, String> templates) {
+        return withTemplates(templates, Map.of());
+    }
+
+    static GreetingProperties withTemplates(
+            Map<String, String> templates, Map<String, String> subjects) {
         return new GreetingProperties(
                 LocalTime.of(9, 0),
                 LeapDayPolicy.FEB_28,
@@ -41,6 +47,8 @@ class OccasionRegistryTest {
                 Duration.ofSeconds(30),
                 Duration.ofMinutes(15),
                 templates,
+                subjects,
+                Locale.ENGLISH,
                 true);
     }
 
@@ -54,6 +62,34 @@ class OccasionRegistryTest {
                 .isEqualTo("Hey, Ada Lovelace it's your birthday");
         assertThat(occasions.message(occasions.find("ANNIVERSARY").orElseThrow(), ADA))
                 .isEqualTo("Hey, Ada Lovelace happy anniversary");
+        assertThat(occasions.subject(occasions.find("BIRTHDAY").orElseThrow(), ADA))
+                .isEqualTo("Happy birthday, Ada!");
+        assertThat(occasions.subject(occasions.find("ANNIVERSARY").orElseThrow(), ADA))
+                .isEqualTo("Happy anniversary, Ada!");
+    }
+
+    @Test
+    void aConfiguredSubjectReplacesTheDefault() {
+        OccasionRegistry occasions =
+                new OccasionRegistry(
+                        List.of(new Birthday(), new Anniversary()),
+                        withTemplates(
+                                Map.of(), Map.of("ANNIVERSARY", "{firstName} {lastName}: a year")));
+
+        assertThat(occasions.subject(occasions.find("ANNIVERSARY").orElseThrow(), ADA))
+                .isEqualTo("Ada Lovelace: a year");
+        assertThat(occasions.subject(occasions.find("BIRTHDAY").orElseThrow(), ADA))
+                .isEqualTo("Happy birthday, Ada!");
+    }
+
+    @Test
+    void aSubjectForNoOccasionStopsTheStartNamingTheProperty() {
+        assertThatThrownBy(
+                        () ->
+                                new OccasionRegistry(
+                                        List.of(new Birthday()),
+                                        withTemplates(Map.of(), Map.of("NAMEDAY", "x"))))
+                .hasMessageContaining("cakeday.greeting.subjects.NAMEDAY");
     }
 
     @Test

@@ -1,0 +1,29 @@
+package dev.cakeday.mail;
+
+/**
+ * The chosen channel cannot run as configured: one setting is missing or wrong. Thrown while the
+ * channel is built, so that no instance runs half-configured; the message names the property and
+ * never repeats its value, which may be a secret.
+ */
+public class ChannelSettingException extends RuntimeException {
+
+    private final String property;
+
+    public ChannelSettingException(
+            MailProperties.Provider provider, String property, String problem) {
+        super(property + " " + problem + " (cakeday.mail.provider=" + provider.setting() + ")");
+        this.property = property;
+    }
+
+    public String property() {
+        return property;
+    }
+
+    /** The value, which must be set: not null and not blank. */
+    public static String required(MailProperties.Provider provider, String property, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ChannelSettingException(provider, property, "is required");
+        }
+        return value.strip();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.cakeday.mail;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * What the channels that call an HTTP API share: one way to build the client, and one reading of
+ * HTTP answers into {@link ProviderResult}s for the statuses a provider documents nothing special
+ * about.
+ */
+public final class HttpChannels {
+
+    public static final MediaType JSON = MediaType.get("application/json");
+    private static final int MAX_REASON_LENGTH = 500;
+    private static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
+    // Answers about Cakeday's request (where it went, its credentials, its form), not about the
+    // mail.
+    private static final Set<Integer> MISCONFIGURED = Set.of(401, 403, 404, 405, 406, 415);
+
+    private HttpChannels() {}
+
+    /** A client with every timeout set, sized for the sending threads, following no redirect. */
+    public static OkHttpClient client(MailProperties properties) {
+        return new OkHttpClient.Builder()
+                .connectTimeout(properties.connectTimeout())
+                .readTimeout(properties.readTimeout())
+                .writeTimeout(properties.readTimeout())
+                .callTimeout(properties.connectTimeout().plus(properties.readTimeout()))
+                // OkHttp keeps 5 idle connections by default: with more sending threads, most
+                // calls would connect anew.
+                .connectionPool(
+                        new ConnectionPool(
+                                properties.maxIdleConnections(),
+                                KEEP_ALIVE.toMinutes(),
+                                TimeUnit.MINUTES))
+                // A redirect means the base URL is wrong: it is reported, never followed with the
+                // credentials.
+                .followRedirects(false)
+                // A pooled connection the provider (or a proxy) closed while it sat idle fails on
+                // reuse before the provider reads the request; OkHttp then resends it once on a
+                // new connection (and once after a 408), with the same idempotency key. It never
+                // resends after a read timeout.
+                .retryOnConnectionFailure(true)
+                .build();
+    }
+
+    /**
+     * The usual reading of a status: 408, 429 and 5xx are temporary (with the Retry-After given), a
+     * redirect and the statuses about the request's address, credentials or form are
+     * misconfiguration, and any other 4xx rejects the mail for good.
+     */
+    public static ProviderResult classify(Response response, String reason, Clock clock) {
+        int code = response.code();
+        if (code == 408 || code == 429 || code >= 500) {
+            return new ProviderResult.Unavailable(
+                    reason, retryAfter(response.header("Retry-After"), clock));
+        }
+        if (code < 400 || MISCONFIGURED.contains(code)) {
+            return new ProviderResult.Misconfigured(code, reason);
+        }
+        return new ProviderResult.Rejected(code, reason);
+    }
+
+    /** A call that got no answer: temporary. */
+    public static ProviderResult unanswered(IOException e) {
+        return new ProviderResult.Unavailable(
+                e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+    }
+
+    /** The body as text; empty when there is none. */
+    public static String text(ResponseBody body) throws IOException {
+        return body == null ? "" : body.string();
+    }
+
+    /** "HTTP {code}: {what the provider said}", cut to a length a log row can hold. */
+    public static String reason(int code, String said) {
+        String text = said == null ? "" : said.strip();
+        if (text.isEmpty()) {
+            return "HTTP " + code;
+        }
+        return "HTTP "
+                + code
+                + ": "
+                + (text.length() > MAX_REASON_LENGTH
+                        ? text.substring(0, MAX_REASON_LENGTH) + "…"
+                        : text);
+    }
+
+    /** Retry-After as delay-seconds or an HTTP date; null when absent or unreadable. */
+    public static Duration retryAfter(String header, Clock clock) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.strip();
+        if (value.matches("\\d{1,9}")) {
+            return Duration.ofSeconds(Long.parseLong(value));
+        }
+        try {
+            Instant at =
+                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Duration wait = Duration.between(clock.instant(), at);
+            return wait.isNegative() ? Duration.ZERO : wait;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

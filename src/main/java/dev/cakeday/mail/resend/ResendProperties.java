@@ -1,0 +1,20 @@
+package dev.cakeday.mail.resend;
+
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The {@code resend} channel under {@code cakeday.mail.resend.*}; read only when it is chosen.
+ *
+ * @param apiKey the API key ({@code re_…}), sent as a bearer token
+ * @param baseUrl Resend's API
+ */
+@ConfigurationProperties("cakeday.mail.resend")
+public record ResendProperties(String apiKey, @DefaultValue("https://api.resend.com") URI baseUrl) {
+
+    @Override
+    public String toString() {
+        return "ResendProperties[apiKey=(hidden), baseUrl=" + baseUrl + "]";
+    }
+}
