@@ -81,6 +81,7 @@ class LocalModeTest {
             JsonNode sent = awaitOutbox(api);
             assertThat(sent.get("greeting").asString()).isEqualTo(userId + ":BIRTHDAY:" + today);
             assertThat(sent.get("email").asString()).isEqualTo("ada@example.com");
+            assertThat(sent.get("subject").asString()).isEqualTo("Happy birthday, Ada!");
             assertThat(sent.get("message").asString())
                     .isEqualTo("Hey, Ada Lovelace it's your birthday");
             assertThat(
