@@ -95,6 +95,11 @@ class ProviderClientTest {
         assertThat(body.get("message").asString())
                 .isEqualTo("Hey, Ada Lovelace it's your birthday");
         assertThat(body.size()).isEqualTo(2);
+        // The channels brought subjects; this API's request stays as it was, byte for byte.
+        assertThat(request.getBody().utf8())
+                .isEqualTo(
+                        "{\"email\":\"ada@example.com\",\"message\":\"Hey, Ada Lovelace it's your"
+                                + " birthday\"}");
     }
 
     /**
