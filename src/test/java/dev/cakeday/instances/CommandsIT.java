@@ -13,9 +13,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -92,6 +96,72 @@ class CommandsIT {
                         "spring.datasource.url is not set, and the local mode's embedded"
                                 + " PostgreSQL is not in this build")
                 .doesNotContain("Tomcat started");
+    }
+
+    /**
+     * A channel set up wrong stops the packaged service before it serves or claims anything, with
+     * one message naming the property, and never repeats a secret (a key, a token, the webhook's
+     * URL and secret).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("misconfiguredChannels")
+    void aChannelSetUpWrongStopsTheStartNamingTheProperty(
+            String what, List<String> settings, String named) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--server.port=0"));
+        args.addAll(settings);
+
+        Run run = cakeday(args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(run.output())
+                .containsOnlyOnce("APPLICATION FAILED TO START")
+                .contains(named)
+                .doesNotContain("Tomcat started")
+                .doesNotContain(SECRET)
+                .doesNotContain("hooks.example.com");
+    }
+
+    static final String SECRET = "s3cr3t-4f1c9";
+
+    static Stream<Arguments> misconfiguredChannels() {
+        return Stream.of(
+                Arguments.of(
+                        "an unknown provider",
+                        List.of("--cakeday.mail.provider=pigeon"),
+                        "cakeday.mail.provider"),
+                Arguments.of(
+                        "resend without its key",
+                        List.of(
+                                "--cakeday.mail.provider=resend",
+                                "--cakeday.mail.from=greetings@example.com"),
+                        "cakeday.mail.resend.api-key is required"),
+                Arguments.of(
+                        "postmark without a sender",
+                        List.of(
+                                "--cakeday.mail.provider=postmark",
+                                "--cakeday.mail.postmark.server-token=" + SECRET),
+                        "cakeday.mail.from is required"),
+                Arguments.of(
+                        "sendgrid with a sender that is no address",
+                        List.of(
+                                "--cakeday.mail.provider=sendgrid",
+                                "--cakeday.mail.sendgrid.api-key=" + SECRET,
+                                "--cakeday.mail.from=not an address"),
+                        "cakeday.mail.from must be one email address"),
+                Arguments.of(
+                        "smtp without a server",
+                        List.of(
+                                "--cakeday.mail.provider=smtp",
+                                "--cakeday.mail.from=greetings@example.com",
+                                "--spring.mail.password=" + SECRET),
+                        "spring.mail.host is required"),
+                Arguments.of(
+                        "a webhook secret of the wrong form",
+                        List.of(
+                                "--cakeday.mail.provider=webhook",
+                                "--cakeday.mail.webhook.url=https://hooks.example.com/" + SECRET,
+                                "--cakeday.mail.webhook.secret=" + SECRET),
+                        "cakeday.mail.webhook.secret"));
     }
 
     @Test
