@@ -35,6 +35,8 @@ public class ProviderGate {
     private static final Logger log = LoggerFactory.getLogger(ProviderGate.class);
 
     private final Channel channel;
+    // A tag of every call, so that a switch of channel shows on the dashboard.
+    private final String channelName;
     private final CircuitBreaker breaker;
     private final RateLimiter rateLimiter;
     private final Duration openWait;
@@ -48,6 +50,7 @@ public class ProviderGate {
     // message naming the property, before the channel is looked for.
     public ProviderGate(MailProperties properties, Channel channel, MeterRegistry meters) {
         this.channel = channel;
+        this.channelName = properties.provider().setting();
         this.meters = meters;
         MailProperties.CircuitBreaker settings = properties.circuitBreaker();
         this.openWait = settings.openWait();
@@ -184,7 +187,8 @@ public class ProviderGate {
                         outcome(result),
                         outcome ->
                                 Timer.builder("cakeday.provider.calls")
-                                        .description("Calls to the email provider, by outcome")
+                                        .description("Calls to the channel, by channel and outcome")
+                                        .tag("channel", channelName)
                                         .tag("outcome", outcome)
                                         .register(meters))
                 .record(elapsed, TimeUnit.NANOSECONDS);

@@ -88,6 +88,7 @@ class ProviderGateTest {
                 .isEqualTo(1);
         assertThat(
                         meters.get("cakeday.provider.calls")
+                                .tag("channel", "http")
                                 .tag("outcome", "unavailable")
                                 .timer()
                                 .count())
