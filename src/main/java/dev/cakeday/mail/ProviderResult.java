@@ -2,15 +2,18 @@ package dev.cakeday.mail;
 
 import java.time.Duration;
 
-/** What the provider made of one send request. */
+/**
+ * What the provider made of one send request. A {@code status} is the HTTP status on the channels
+ * that call an API, and the SMTP reply code on the {@code smtp} channel.
+ */
 public sealed interface ProviderResult {
 
-    /** 2xx: the provider took the mail. */
+    /** HTTP 2xx, or SMTP 250 after the message: the provider took the mail. */
     record Delivered(String messageId) implements ProviderResult {}
 
     /**
-     * 400, 413, 422 and the other 4xx that judge the mail itself: the provider will never take it;
-     * do not retry.
+     * 400, 413, 422 and the other HTTP 4xx that judge the mail itself, or an SMTP 5xx to the
+     * recipient or the message: the provider will never take it; do not retry.
      */
     record Rejected(int status, String reason) implements ProviderResult {}
 
@@ -24,13 +27,14 @@ public sealed interface ProviderResult {
         Duration retryAfter();
     }
 
-    /** 408, 429, 5xx, a timeout or a connection error. */
+    /** HTTP 408, 429, 5xx, an SMTP 4xx, a timeout or a connection error. */
     record Unavailable(String reason, Duration retryAfter) implements Retryable {}
 
     /**
-     * A redirect, 401, 403, 404, 405, 406 or 415: the request never reached a provider that judged
-     * the mail, because Cakeday is set up wrong (URL, key). Not the greeting's fault: retried like
-     * {@link Unavailable} until max-lateness while an operator fixes it, and alerted on.
+     * A redirect, HTTP 401, 403, 404, 405, 406 or 415, or an SMTP server refusing the login or the
+     * sender: the request never reached a provider that judged the mail, because Cakeday is set up
+     * wrong (URL, key, credentials, from address). Not the greeting's fault: retried like {@link
+     * Unavailable} until max-lateness while an operator fixes it, and alerted on.
      */
     record Misconfigured(int status, String reason) implements Retryable {
         @Override

@@ -1,0 +1,130 @@
+package dev.cakeday.mail.smtp;
+
+import dev.cakeday.mail.Emails;
+import dev.cakeday.mail.ProviderResult;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+
+/**
+ * How a failed SMTP exchange reads as a {@link ProviderResult}. SMTP has no status per request as
+ * HTTP has: what a reply code means depends on the command it answers, which Angus Mail tells by
+ * the type of the exception it chains.
+ */
+final class SmtpFailures {
+
+    private static final int MAX_REASON_LENGTH = 500;
+    // RFC 4954: authentication required, mechanism too weak, credentials invalid, encryption
+    // required for the mechanism. About the login, whichever command they answer.
+    private static final Set<Integer> AUTHENTICATION = Set.of(530, 534, 535, 538);
+    // An AuthenticationFailedException whose message does not start with a reply code.
+    private static final int NO_REPLY_CODE = 0;
+
+    private SmtpFailures() {}
+
+    /** What the server refused, as the reason names it. */
+    private enum Refused {
+        LOGIN("login refused"),
+        SENDER("sender refused"),
+        RECIPIENT("recipient refused"),
+        SENDING("sending refused");
+
+        final String words;
+
+        Refused(String words) {
+            this.words = words;
+        }
+    }
+
+    private record Reply(Refused refused, int code, String said) {}
+
+    /**
+     * The result of a failed send to {@code recipient}. The recipient is masked in the reason as
+     * the logs mask it, and the password, should a server ever echo it, is blanked.
+     */
+    static ProviderResult classify(MessagingException failure, String recipient, String password) {
+        Reply reply = reply(failure);
+        if (reply == null) {
+            return new ProviderResult.Unavailable(
+                    reason(describe(failure), recipient, password), null);
+        }
+        String reason = reason(reply.refused().words + ": " + reply.said(), recipient, password);
+        int code = reply.code();
+        if (reply.refused() == Refused.LOGIN || AUTHENTICATION.contains(code)) {
+            return new ProviderResult.Misconfigured(code, reason);
+        }
+        if (code >= 500 && code <= 599) {
+            // A sender refused for good is Cakeday's from address, the same for every greeting.
+            return reply.refused() == Refused.SENDER
+                    ? new ProviderResult.Misconfigured(code, reason)
+                    : new ProviderResult.Rejected(code, reason);
+        }
+        // 4xx, and replies no client should get: temporary as far as Cakeday can tell.
+        return new ProviderResult.Unavailable(reason, null);
+    }
+
+    /**
+     * The reply that says most: Angus Mail reports a refused recipient as a SendFailedException
+     * chaining one SMTPAddressFailedException per address, and a refused sender as an
+     * SMTPSendFailedException chaining an SMTPSenderFailedException.
+     */
+    private static Reply reply(MessagingException failure) {
+        Reply sending = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AuthenticationFailedException) {
+                return new Reply(Refused.LOGIN, leadingCode(t.getMessage()), said(t));
+            }
+            if (t instanceof SMTPSenderFailedException e) {
+                return new Reply(Refused.SENDER, e.getReturnCode(), said(e));
+            }
+            if (t instanceof SMTPAddressFailedException e) {
+                return new Reply(Refused.RECIPIENT, e.getReturnCode(), said(e));
+            }
+            if (sending == null && t instanceof SMTPSendFailedException e) {
+                sending = new Reply(Refused.SENDING, e.getReturnCode(), said(e));
+            }
+        }
+        return sending;
+    }
+
+    private static int leadingCode(String said) {
+        if (said != null
+                && said.length() >= 3
+                && said.substring(0, 3).chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(said.substring(0, 3));
+        }
+        return NO_REPLY_CODE;
+    }
+
+    /** The server's reply as one line (multi-line replies arrive joined by newlines). */
+    private static String said(Throwable t) {
+        return t.getMessage() == null ? "" : t.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** No reply to read: every exception of the chain, such as the connect error and its cause. */
+    private static String describe(MessagingException failure) {
+        List<String> parts = new ArrayList<>();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            parts.add(t.getClass().getSimpleName() + ": " + said(t));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String reason(String text, String recipient, String password) {
+        String reason = text;
+        if (recipient != null && !recipient.isEmpty()) {
+            reason = reason.replace(recipient, Emails.mask(recipient));
+        }
+        if (password != null && !password.isEmpty()) {
+            reason = reason.replace(password, "***");
+        }
+        return reason.length() > MAX_REASON_LENGTH
+                ? reason.substring(0, MAX_REASON_LENGTH) + "…"
+                : reason;
+    }
+}

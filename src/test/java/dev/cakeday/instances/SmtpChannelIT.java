@@ -1,0 +1,177 @@
+package dev.cakeday.instances;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.cakeday.support.Api;
+import dev.cakeday.support.ServiceProcess;
+import dev.cakeday.support.TestDatabase;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The packaged service on the {@code smtp} channel, as an operator runs it: its own process, a real
+ * SMTP server (GreenMail, in this JVM) reached over TCP, a user created through the API.
+ */
+class SmtpChannelIT {
+
+    static final String RECIPIENT = "smtp-zoe@example.com";
+    // Long enough for the instance to start and the user to be created before the send time.
+    static final Duration LEAD = Duration.ofSeconds(90);
+
+    static TestDatabase db;
+    static JdbcClient jdbc;
+    static GreenMail greenMail;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.get();
+        jdbc = JdbcClient.create(new DriverManagerDataSource(db.url(), db.user(), db.password()));
+        greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        greenMail.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        greenMail.stop();
+    }
+
+    @Test
+    void aUserCreatedThroughTheApiIsGreetedByMailAtTheSendTime() throws Exception {
+        Instant due = Instant.now().plus(LEAD).truncatedTo(ChronoUnit.SECONDS);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        if (!LocalDate.ofInstant(due, ZoneOffset.UTC).equals(today)) {
+            throw new IllegalStateException(
+                    "too close to midnight UTC for a greeting due today; run again in a few"
+                            + " minutes");
+        }
+        try (ServiceProcess service =
+                ServiceProcess.start(
+                        "smtp-1",
+                        Map.of(
+                                "spring.datasource.url",
+                                db.url(),
+                                "spring.datasource.username",
+                                db.user(),
+                                "spring.datasource.password",
+                                db.password(),
+                                "cakeday.mail.provider",
+                                "smtp",
+                                "spring.mail.host",
+                                "127.0.0.1",
+                                "spring.mail.port",
+                                String.valueOf(greenMail.getSmtp().getPort()),
+                                "cakeday.mail.from",
+                                "greetings@cakeday.example",
+                                "cakeday.mail.from-name",
+                                "Cakeday",
+                                "cakeday.greeting.send-time",
+                                LocalTime.ofInstant(due, ZoneOffset.UTC).toString(),
+                                "db-scheduler.polling-interval",
+                                "500ms"))) {
+            service.awaitReady(LEAD.minusSeconds(15));
+            Api api = new Api(URI.create(service.baseUrl()).getPort());
+
+            Api.Response created =
+                    api.postJson(
+                            "/user",
+                            Api.json(
+                                    Map.of(
+                                            "firstName", "Zoë",
+                                            "lastName", "Ñúñez",
+                                            "email", RECIPIENT,
+                                            "birthday", today.withYear(1990).toString(),
+                                            "timezone", "UTC")));
+
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(Instant.now()).as("the user exists before the send time").isBefore(due);
+            String userId = created.json().get("id").asString();
+            String greetingId = userId + ":BIRTHDAY:" + today;
+
+            sleepUntil(due.minusSeconds(1));
+            assertThat(received()).as("nothing before the send time").isEmpty();
+            MimeMessage mail = awaitMail(due.plusSeconds(30));
+
+            assertThat(mail.getSubject()).isEqualTo("Happy birthday, Zoë!");
+            assertThat(mail.getContent()).isEqualTo("Hey, Zoë Ñúñez it's your birthday");
+            InternetAddress to = (InternetAddress) mail.getRecipients(Message.RecipientType.TO)[0];
+            assertThat(to.getPersonal()).isEqualTo("Zoë Ñúñez");
+            assertThat(((InternetAddress) mail.getFrom()[0]).toUnicodeString())
+                    .isEqualTo("Cakeday <greetings@cakeday.example>");
+            assertThat(mail.getSentDate().toInstant())
+                    .as("sent at the send time")
+                    .isAfterOrEqualTo(due);
+            String messageId = "<greeting." + greetingId.replace(':', '.') + "@cakeday.example>";
+            assertThat(mail.getHeader("Message-ID")).containsExactly(messageId);
+            assertThat(
+                            jdbc.sql(
+                                            "SELECT status, provider_message_id FROM greetings WHERE id = ?")
+                                    .param(greetingId)
+                                    .query()
+                                    .singleRow())
+                    .containsEntry("status", "SENT")
+                    .containsEntry("provider_message_id", messageId);
+            assertThat(received()).as("still one mail").hasSize(1);
+        }
+    }
+
+    /** The mails GreenMail took for the recipient. */
+    static List<MimeMessage> received() {
+        return Arrays.stream(greenMail.getReceivedMessages())
+                .filter(SmtpChannelIT::isForRecipient)
+                .toList();
+    }
+
+    static boolean isForRecipient(MimeMessage mail) {
+        try {
+            return Arrays.stream(mail.getAllRecipients())
+                    .anyMatch(
+                            address -> ((InternetAddress) address).getAddress().equals(RECIPIENT));
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static MimeMessage awaitMail(Instant deadline) {
+        while (Instant.now().isBefore(deadline)) {
+            List<MimeMessage> mails = received();
+            if (!mails.isEmpty()) {
+                assertThat(mails).as("one mail").hasSize(1);
+                return mails.get(0);
+            }
+            sleepUntil(Instant.now().plusMillis(200));
+        }
+        throw new AssertionError("no mail for " + RECIPIENT + " by " + deadline);
+    }
+
+    static void sleepUntil(Instant instant) {
+        long millis = Duration.between(Instant.now(), instant).toMillis();
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package dev.cakeday.mail.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.cakeday.mail.ChannelSettingException;
+import dev.cakeday.mail.MailProperties;
+import dev.cakeday.mail.OutgoingGreeting;
+import dev.cakeday.mail.ProviderResult;
+import jakarta.mail.Message;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+
+/**
+ * The smtp channel as Spring Boot wires it from {@code spring.mail.*} and {@code cakeday.mail.*},
+ * against real SMTP servers on this machine: GreenMail, which takes every mail, and a scripted peer
+ * for the refusals GreenMail never gives.
+ */
+class SmtpChannelTest {
+
+    static final String WRONG_PASSWORD = "wrong-horse-battery-staple";
+    static final OutgoingGreeting ZOE =
+            new OutgoingGreeting(
+                    "00000000-0000-0000-0000-000000000042:BIRTHDAY:2026-12-02",
+                    "BIRTHDAY",
+                    LocalDate.of(2026, 12, 2),
+                    UUID.fromString("00000000-0000-0000-0000-000000000042"),
+                    "Zoë",
+                    "Ñúñez",
+                    "zoe@example.com",
+                    "en",
+                    "Happy birthday, Zoë!",
+                    "Hey, Zoë Ñúñez it's your birthday",
+                    Instant.parse("2026-12-02T09:00:00Z"));
+    static final String ZOE_MESSAGE_ID =
+            "<greeting.00000000-0000-0000-0000-000000000042.BIRTHDAY.2026-12-02@cakeday.example>";
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(MailProperties.class)
+    @Import(SmtpChannel.class)
+    static class Wiring {
+        @Bean
+        Clock clock() {
+            return Clock.fixed(Instant.parse("2026-12-02T09:00:00Z"), ZoneOffset.UTC);
+        }
+    }
+
+    final ApplicationContextRunner context =
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(MailSenderAutoConfiguration.class))
+                    .withUserConfiguration(Wiring.class)
+                    .withPropertyValues(
+                            "cakeday.mail.provider=smtp",
+                            "cakeday.mail.from=greetings@cakeday.example",
+                            "cakeday.mail.from-name=Cakeday Grüße",
+                            "cakeday.mail.connect-timeout=1s",
+                            "cakeday.mail.read-timeout=1s");
+
+    GreenMail greenMail;
+
+    @BeforeEach
+    void startGreenMail() {
+        greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        greenMail.start();
+    }
+
+    @AfterEach
+    void stopGreenMail() {
+        greenMail.stop();
+    }
+
+    /** The channel wired to the SMTP server on {@code port}, with these settings besides. */
+    ProviderResult send(OutgoingGreeting greeting, int port, String... settings) {
+        AtomicReference<ProviderResult> result = new AtomicReference<>();
+        context.withPropertyValues("spring.mail.host=127.0.0.1", "spring.mail.port=" + port)
+                .withPropertyValues(settings)
+                .run(started -> result.set(started.getBean(SmtpChannel.class).send(greeting)));
+        return result.get();
+    }
+
+    int greenMailPort() {
+        return greenMail.getSmtp().getPort();
+    }
+
+    @Test
+    void sendsOnePlainTextUtf8MailFromTheSenderToTheRecipientByName() throws Exception {
+        ProviderResult result = send(ZOE, greenMailPort());
+
+        assertThat(result).isEqualTo(new ProviderResult.Delivered(ZOE_MESSAGE_ID));
+        assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+        MimeMessage received = greenMail.getReceivedMessages()[0];
+        InternetAddress from = (InternetAddress) received.getFrom()[0];
+        assertThat(from.getAddress()).isEqualTo("greetings@cakeday.example");
+        assertThat(from.getPersonal()).isEqualTo("Cakeday Grüße");
+        InternetAddress to = (InternetAddress) received.getRecipients(Message.RecipientType.TO)[0];
+        assertThat(to.getAddress()).isEqualTo("zoe@example.com");
+        assertThat(to.getPersonal()).isEqualTo("Zoë Ñúñez");
+        assertThat(received.getHeader("To")[0])
+                .as("the name encoded, as a header must be ASCII")
+                .startsWith("=?UTF-8?");
+        assertThat(received.getSubject()).isEqualTo("Happy birthday, Zoë!");
+        assertThat(received.getContentType()).startsWith("text/plain").contains("UTF-8");
+        assertThat(received.getContent()).isEqualTo("Hey, Zoë Ñúñez it's your birthday");
+        assertThat(received.getHeader("Message-ID")).containsExactly(ZOE_MESSAGE_ID);
+        assertThat(received.getSentDate()).isEqualTo(Instant.parse("2026-12-02T09:00:00Z"));
+    }
+
+    @Test
+    void aGreetingSentAgainCarriesTheSameMessageId() throws Exception {
+        send(ZOE, greenMailPort());
+        send(ZOE, greenMailPort());
+
+        assertThat(greenMail.waitForIncomingEmail(5_000, 2)).isTrue();
+        assertThat(greenMail.getReceivedMessages())
+                .extracting(received -> received.getHeader("Message-ID")[0])
+                .containsExactly(ZOE_MESSAGE_ID, ZOE_MESSAGE_ID);
+    }
+
+    @Test
+    void aRecipientTheServerRefusesIsRejectedForGoodWithTheAddressMasked() {
+        try (ScriptedSmtpServer server =
+                ScriptedSmtpServer.answering("RCPT", "550 5.1.1 <zoe@example.com>: no such user")) {
+            ProviderResult result = send(ZOE, server.port());
+
+            assertThat(result)
+                    .isEqualTo(
+                            new ProviderResult.Rejected(
+                                    550,
+                                    "recipient refused: 550 5.1.1 <z***@example.com>: no such"
+                                            + " user"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} answered {1}: {2}")
+    @CsvSource({
+        "RCPT, 451 4.3.0 try again later, Unavailable",
+        "RCPT, 530 5.7.0 authentication required, Misconfigured",
+        "MAIL, 550 5.7.1 sender not allowed, Misconfigured",
+        "MAIL, 421 4.3.2 shutting down, Unavailable",
+        "., 554 5.7.1 message refused as spam, Rejected",
+        "., 452 4.3.1 insufficient storage, Unavailable",
+        "greeting, 554 5.3.2 no service here, Unavailable",
+    })
+    void eachRefusalReadsByItsCodeAndTheCommandItAnswers(
+            String command, String reply, String expected) {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.answering(command, reply)) {
+            ProviderResult result = send(ZOE, server.port());
+
+            assertThat(result.getClass().getSimpleName()).isEqualTo(expected);
+            assertThat(result.toString()).contains(reply.substring(0, 3));
+        }
+    }
+
+    @Test
+    void aServerThatIsDownIsUnavailable() {
+        ProviderResult result = send(ZOE, closedPort());
+
+        assertThat(result).isInstanceOf(ProviderResult.Unavailable.class);
+        assertThat(((ProviderResult.Unavailable) result).reason())
+                .contains("ConnectException: Connection refused");
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsUnavailableAfterTheReadTimeout() {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.silent()) {
+            long started = System.nanoTime();
+            ProviderResult result = send(ZOE, server.port());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(result).isInstanceOf(ProviderResult.Unavailable.class);
+            assertThat(((ProviderResult.Unavailable) result).reason())
+                    .contains("SocketTimeoutException");
+            assertThat(took).as("cakeday.mail.read-timeout=1s").isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsMisconfiguredAndTheReasonNeverShowsIt() {
+        greenMail.setUser("greetings@cakeday.example", "cakeday", "the-right-password");
+
+        ProviderResult result =
+                send(
+                        ZOE,
+                        greenMailPort(),
+                        "spring.mail.username=cakeday",
+                        "spring.mail.password=" + WRONG_PASSWORD);
+
+        assertThat(result).isInstanceOf(ProviderResult.Misconfigured.class);
+        ProviderResult.Misconfigured misconfigured = (ProviderResult.Misconfigured) result;
+        assertThat(misconfigured.status()).isEqualTo(535);
+        assertThat(misconfigured.reason())
+                .startsWith("login refused: 535")
+                .doesNotContain(WRONG_PASSWORD);
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void theRightLoginDelivers() {
+        greenMail.setUser("greetings@cakeday.example", "cakeday", "the-right-password");
+
+        ProviderResult result =
+                send(
+                        ZOE,
+                        greenMailPort(),
+                        "spring.mail.username=cakeday",
+                        "spring.mail.password=the-right-password");
+
+        assertThat(result).isInstanceOf(ProviderResult.Delivered.class);
+        assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+    }
+
+    @Test
+    void timeoutsComeFromCakedaySettingsUnlessSetInSpringMailProperties() {
+        context.withPropertyValues(
+                        "spring.mail.host=127.0.0.1",
+                        "spring.mail.properties.mail.smtp.timeout=7000")
+                .run(
+                        started -> {
+                            Properties settings =
+                                    started.getBean(JavaMailSenderImpl.class)
+                                            .getJavaMailProperties();
+                            assertThat(settings.getProperty("mail.smtp.connectiontimeout"))
+                                    .isEqualTo("1000");
+                            assertThat(settings.getProperty("mail.smtp.timeout")).isEqualTo("7000");
+                            assertThat(settings.getProperty("mail.smtp.writetimeout"))
+                                    .isEqualTo("1000");
+                        });
+        context.withPropertyValues("spring.mail.host=127.0.0.1", "spring.mail.protocol=smtps")
+                .run(
+                        started -> {
+                            Properties settings =
+                                    started.getBean(JavaMailSenderImpl.class)
+                                            .getJavaMailProperties();
+                            assertThat(settings.getProperty("mail.smtps.connectiontimeout"))
+                                    .isEqualTo("1000");
+                            assertThat(settings.getProperty("mail.smtps.timeout"))
+                                    .isEqualTo("1000");
+                            assertThat(settings.getProperty("mail.smtps.writetimeout"))
+                                    .isEqualTo("1000");
+                        });
+    }
+
+    @Test
+    void withoutSpringMailHostTheStartStopsNamingIt() {
+        context.run(
+                started ->
+                        assertStartStoppedNaming(started.getStartupFailure(), "spring.mail.host"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"''", "Cakeday <greetings@cakeday.example>", "not an address"})
+    void withoutAUsableFromTheStartStopsNamingIt(String from) {
+        context.withPropertyValues("spring.mail.host=127.0.0.1", "cakeday.mail.from=" + from)
+                .run(
+                        started ->
+                                assertStartStoppedNaming(
+                                        started.getStartupFailure(), "cakeday.mail.from"));
+    }
+
+    static void assertStartStoppedNaming(Throwable failure, String property) {
+        assertThat(failure)
+                .rootCause()
+                .isInstanceOf(ChannelSettingException.class)
+                .hasMessageStartingWith(property + " ")
+                .hasMessageEndingWith("(cakeday.mail.provider=smtp)");
+    }
+
+    static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
