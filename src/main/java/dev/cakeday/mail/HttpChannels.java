@@ -14,6 +14,10 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * What the channels that call an HTTP API share: one way to build the client, and one reading of
@@ -82,6 +86,43 @@ public final class HttpChannels {
     /** The body as text; empty when there is none. */
     public static String text(ResponseBody body) throws IOException {
         return body == null ? "" : body.string();
+    }
+
+    /**
+     * The body as JSON; a missing node when there is none or it is not JSON, so that its fields
+     * read as absent.
+     */
+    public static JsonNode tree(JsonMapper json, String body) {
+        if (body == null || body.isBlank()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return json.readTree(body);
+        } catch (JacksonException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /**
+     * The provider took the mail: its message id is read from the answer's {@code idField}, and a
+     * body cut short or unreadable loses only the id, never the delivery.
+     */
+    public static ProviderResult.Delivered delivered(
+            Response response, JsonMapper json, String idField) {
+        try {
+            return new ProviderResult.Delivered(
+                    tree(json, text(response.body())).path(idField).stringValue(null));
+        } catch (IOException e) {
+            return new ProviderResult.Delivered(null);
+        }
+    }
+
+    /**
+     * As {@link #reason(int, String)}, with the credential replaced before the text is cut, should
+     * the provider repeat what it was sent: reasons go to the log and the greeting's row.
+     */
+    public static String reason(int code, String said, String secret) {
+        return reason(code, said == null ? null : said.replace(secret, "(hidden)"));
     }
 
     /** "HTTP {code}: {what the provider said}", cut to a length a log row can hold. */
