@@ -28,9 +28,10 @@ public sealed interface ProviderResult {
     record Unavailable(String reason, Duration retryAfter) implements Retryable {}
 
     /**
-     * A redirect, 401, 403, 404, 405, 406 or 415: the request never reached a provider that judged
-     * the mail, because Cakeday is set up wrong (URL, key). Not the greeting's fault: retried like
-     * {@link Unavailable} until max-lateness while an operator fixes it, and alerted on.
+     * A redirect, 401, 403, 404, 405, 406 or 415 (and 410 from a webhook receiver, whose endpoint
+     * is gone): the request never reached a provider that judged the mail, because Cakeday is set
+     * up wrong (URL, key). Not the greeting's fault: retried like {@link Unavailable} until
+     * max-lateness while an operator fixes it, and alerted on.
      */
     record Misconfigured(int status, String reason) implements Retryable {
         @Override
