@@ -31,10 +31,12 @@ public sealed interface ProviderResult {
     record Unavailable(String reason, Duration retryAfter) implements Retryable {}
 
     /**
-     * A redirect, HTTP 401, 403, 404, 405, 406 or 415, or an SMTP server refusing the login or the
-     * sender: the request never reached a provider that judged the mail, because Cakeday is set up
-     * wrong (URL, key, credentials, from address). Not the greeting's fault: retried like {@link
-     * Unavailable} until max-lateness while an operator fixes it, and alerted on.
+     * A redirect, HTTP 401, 403, 404, 405, 406 or 415 (and 410 from a webhook receiver, whose
+     * endpoint is gone), a provider's answer that its key or sender is not set up, or an SMTP
+     * server refusing the login or the sender: the request never reached a provider that judged the
+     * mail, because Cakeday is set up wrong (URL, key, credentials, from address). Not the
+     * greeting's fault: retried like {@link Unavailable} until max-lateness while an operator fixes
+     * it, and alerted on.
      */
     record Misconfigured(int status, String reason) implements Retryable {
         @Override

@@ -1,0 +1,166 @@
+package dev.cakeday.mail.webhook;
+
+import static dev.cakeday.mail.MailProperties.Provider.WEBHOOK;
+
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.EmptyWebhookSecretException;
+import com.standardwebhooks.exceptions.WebhookSigningException;
+import dev.cakeday.mail.Channel;
+import dev.cakeday.mail.ChannelSettingException;
+import dev.cakeday.mail.HttpChannels;
+import dev.cakeday.mail.MailProperties;
+import dev.cakeday.mail.OutgoingGreeting;
+import dev.cakeday.mail.ProviderResult;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@code webhook} channel: each greeting is POSTed to the operator's own system as a {@link
+ * GreetingEvent}, signed as Standard Webhooks says ({@code webhook-id}, {@code webhook-timestamp},
+ * {@code webhook-signature}), so that any of its libraries can verify it. The {@code webhook-id} is
+ * the greeting's id on every attempt: the receiver de-duplicates on it.
+ */
+@Component
+@ConditionalOnProperty(name = "cakeday.mail.provider", havingValue = "webhook")
+public class WebhookChannel implements Channel {
+
+    static final String URL = "cakeday.mail.webhook.url";
+    static final String SECRET = "cakeday.mail.webhook.secret";
+    private static final String SECRET_PREFIX = "whsec_";
+    // Standard Webhooks asks for at least 24 random bytes.
+    private static final int MIN_SECRET_BYTES = 24;
+
+    private final OkHttpClient http;
+    private final HttpUrl url;
+    private final Webhook signer;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    public WebhookChannel(
+            MailProperties mail, WebhookProperties webhook, JsonMapper json, Clock clock) {
+        this.url = url(webhook.url());
+        this.signer = signer(webhook.secret());
+        this.http = HttpChannels.client(mail);
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public ProviderResult send(OutgoingGreeting greeting) {
+        // Serialized once: the signature covers these very characters, sent as UTF-8.
+        String payload = json.writeValueAsString(GreetingEvent.of(greeting));
+        long timestamp = clock.instant().getEpochSecond();
+        Request request =
+                new Request.Builder()
+                        .url(url)
+                        .header("webhook-id", greeting.id())
+                        .header("webhook-timestamp", Long.toString(timestamp))
+                        .header("webhook-signature", sign(greeting.id(), timestamp, payload))
+                        .post(
+                                RequestBody.create(
+                                        payload.getBytes(StandardCharsets.UTF_8),
+                                        HttpChannels.JSON))
+                        .build();
+        try (Response response = http.newCall(request).execute()) {
+            if (response.isSuccessful()) {
+                // Receivers answer as they like; the id they can look the greeting up by is ours.
+                return new ProviderResult.Delivered(greeting.id());
+            }
+            String reason = HttpChannels.reason(response.code(), said(response));
+            if (response.code() == 410) {
+                // Gone: the receiver removed this endpoint. Every greeting would meet the same
+                // answer, so it is the URL that is wrong, not the greeting: retried and alerted on
+                // until an operator points the channel elsewhere, never failed one by one.
+                return new ProviderResult.Misconfigured(410, reason);
+            }
+            return HttpChannels.classify(response, reason, clock);
+        } catch (IOException e) {
+            return HttpChannels.unanswered(e);
+        }
+    }
+
+    private String sign(String id, long timestamp, String payload) {
+        try {
+            return signer.sign(id, timestamp, payload);
+        } catch (WebhookSigningException e) {
+            throw new IllegalStateException("HmacSHA256 refused the webhook secret", e);
+        }
+    }
+
+    /** What the receiver said; a body that cannot be read leaves the status to speak alone. */
+    private static String said(Response response) {
+        try {
+            return HttpChannels.text(response.body());
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The URL, absolute http or https; problems are told without repeating it. */
+    private static HttpUrl url(String setting) {
+        String value = ChannelSettingException.required(WEBHOOK, URL, setting);
+        HttpUrl url = absolute(value) ? HttpUrl.parse(value) : null;
+        if (url == null) {
+            throw new ChannelSettingException(
+                    WEBHOOK, URL, "must be an absolute http:// or https:// URL");
+        }
+        return url;
+    }
+
+    /**
+     * Whether java.net.URI reads a scheme and a host: OkHttp alone would take "http:host" or
+     * "http:///path" for URLs. Its exception is dropped, as its message quotes the URL.
+     */
+    private static boolean absolute(String value) {
+        try {
+            URI uri = new URI(value);
+            return uri.isAbsolute() && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** The signer of the secret {@code whsec_} and base64; problems never repeat any of it. */
+    private static Webhook signer(String setting) {
+        String value = ChannelSettingException.required(WEBHOOK, SECRET, setting);
+        if (!value.startsWith(SECRET_PREFIX)) {
+            throw new ChannelSettingException(
+                    WEBHOOK, SECRET, "must start with " + SECRET_PREFIX + ", followed by base64");
+        }
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(value.substring(SECRET_PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            // Not chained: its message quotes a character of the secret.
+            throw new ChannelSettingException(
+                    WEBHOOK, SECRET, "must be " + SECRET_PREFIX + " followed by valid base64");
+        }
+        if (key.length < MIN_SECRET_BYTES) {
+            throw new ChannelSettingException(
+                    WEBHOOK,
+                    SECRET,
+                    "must hold at least "
+                            + MIN_SECRET_BYTES
+                            + " random bytes after "
+                            + SECRET_PREFIX
+                            + " (Standard Webhooks)");
+        }
+        try {
+            return new Webhook(key);
+        } catch (EmptyWebhookSecretException e) {
+            throw new IllegalStateException("the key was checked not to be empty", e);
+        }
+    }
+}
