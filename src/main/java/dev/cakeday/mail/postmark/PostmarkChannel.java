@@ -33,6 +33,7 @@ public class PostmarkChannel implements Channel {
 
     private static final MailProperties.Provider POSTMARK = MailProperties.Provider.POSTMARK;
     private static final int MAINTENANCE = 100;
+    private static final int INVALID_REQUEST = 300;
     // Bad or missing token (10), sender signature not found (400) or not confirmed (401), not
     // allowed to send: no credits left (405), account pending (412), account may not send (413),
     // message stream not found (1235): our account or settings, the same for every greeting.
@@ -105,7 +106,7 @@ public class PostmarkChannel implements Channel {
         String message = error.path("Message").stringValue(null);
         String said = "ErrorCode " + errorCode + (message == null ? "" : ": " + message);
         String reason = HttpChannels.reason(code, said, serverToken);
-        if (OUR_SETUP.contains(errorCode)) {
+        if (OUR_SETUP.contains(errorCode) || aboutOurSender(errorCode, message)) {
             return new ProviderResult.Misconfigured(code, reason);
         }
         if (errorCode == MAINTENANCE) {
@@ -115,6 +116,14 @@ public class PostmarkChannel implements Channel {
         // The rest judge the mail (300 invalid request, 406 inactive recipient: 422, rejected) or
         // are plain HTTP: 401 bad token, 429, 5xx.
         return HttpChannels.classify(response, reason, clock);
+    }
+
+    /**
+     * Postmark also answers 300 when the From address is no confirmed sender signature: read as the
+     * mail's fault, every greeting would be FAILED for our setup, so the message decides.
+     */
+    private static boolean aboutOurSender(int errorCode, String message) {
+        return errorCode == INVALID_REQUEST && message != null && message.contains("'From'");
     }
 
     private record Email(

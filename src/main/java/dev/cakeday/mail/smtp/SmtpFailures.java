@@ -6,6 +6,7 @@ import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -59,8 +60,9 @@ final class SmtpFailures {
             return new ProviderResult.Misconfigured(code, reason);
         }
         if (code >= 500 && code <= 599) {
-            // A sender refused for good is Cakeday's from address, the same for every greeting.
-            return reply.refused() == Refused.SENDER
+            // A sender refused for good is Cakeday's from address, and a refused relay is a
+            // missing login or an instance the server does not trust: the same for every greeting.
+            return reply.refused() == Refused.SENDER || refusesToRelay(reply)
                     ? new ProviderResult.Misconfigured(code, reason)
                     : new ProviderResult.Rejected(code, reason);
         }
@@ -90,6 +92,15 @@ final class SmtpFailures {
             }
         }
         return sending;
+    }
+
+    /**
+     * "554 5.7.1 Relay access denied" (Postfix), "550 relay not permitted" (Exim), "Unable to
+     * relay" (Exchange): the server answers a recipient, but about this client.
+     */
+    private static boolean refusesToRelay(Reply reply) {
+        return reply.refused() == Refused.RECIPIENT
+                && reply.said().toLowerCase(Locale.ROOT).contains("relay");
     }
 
     private static int leadingCode(String said) {

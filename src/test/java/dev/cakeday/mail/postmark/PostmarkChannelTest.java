@@ -181,6 +181,19 @@ class PostmarkChannelTest {
                         TestMail.outcome(outcome, status, "HTTP " + status + ": Service says no"));
     }
 
+    /** Postmark answers 300 also for a From address that is no confirmed sender signature. */
+    @Test
+    void anInvalidRequestAboutTheFromAddressIsOurSetupNotTheMail() {
+        String said =
+                "Invalid 'From' address: 'greetings@example.com' is not a verified sender"
+                        + " signature.";
+        server.enqueue(error(422, 300, said));
+
+        assertThat(send())
+                .isEqualTo(
+                        new ProviderResult.Misconfigured(422, "HTTP 422: ErrorCode 300: " + said));
+    }
+
     @Test
     void theInactiveRecipientAnswerIsRejectedForGood() {
         server.enqueue(

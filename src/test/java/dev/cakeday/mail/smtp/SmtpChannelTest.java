@@ -160,6 +160,8 @@ class SmtpChannelTest {
     @CsvSource({
         "RCPT, 451 4.3.0 try again later, Unavailable",
         "RCPT, 530 5.7.0 authentication required, Misconfigured",
+        "RCPT, 554 5.7.1 <zoe@example.com>: Relay access denied, Misconfigured",
+        "RCPT, 550 5.7.1 message content refused, Rejected",
         "MAIL, 550 5.7.1 sender not allowed, Misconfigured",
         "MAIL, 421 4.3.2 shutting down, Unavailable",
         "., 554 5.7.1 message refused as spam, Rejected",
