@@ -110,8 +110,9 @@ public final class HttpChannels {
     public static ProviderResult.Delivered delivered(
             Response response, JsonMapper json, String idField) {
         try {
+            JsonNode id = tree(json, text(response.body())).path(idField);
             return new ProviderResult.Delivered(
-                    tree(json, text(response.body())).path(idField).stringValue(null));
+                    id.isValueNode() && !id.isNull() ? id.asString() : null);
         } catch (IOException e) {
             return new ProviderResult.Delivered(null);
         }

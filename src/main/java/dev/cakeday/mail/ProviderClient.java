@@ -7,10 +7,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,43 +46,26 @@ public class ProviderClient implements Channel {
                         .build();
         try (Response response = http.newCall(request).execute()) {
             if (response.isSuccessful()) {
-                return new ProviderResult.Delivered(messageId(response.body()));
+                return HttpChannels.delivered(response, json, "messageId");
             }
-            String said = HttpChannels.text(response.body());
+            String answer = HttpChannels.text(response.body());
             return HttpChannels.classify(
-                    response, HttpChannels.reason(response.code(), said(said)), clock);
+                    response, HttpChannels.reason(response.code(), said(answer)), clock);
         } catch (IOException e) {
             return HttpChannels.unanswered(e);
         }
     }
 
-    /**
-     * The provider took the mail: a body cut short or unreadable loses only the message id, never
-     * the delivery.
-     */
-    private String messageId(ResponseBody body) {
-        try {
-            return field(HttpChannels.text(body), "messageId");
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
+    /** The provider's own words: its {@code error} or {@code message} field, else the body. */
     private String said(String body) {
-        String said = field(body, "error");
-        if (said == null) {
-            said = field(body, "message");
+        JsonNode answer = HttpChannels.tree(json, body);
+        for (String field : new String[] {"error", "message"}) {
+            JsonNode said = answer.path(field);
+            if (said.isValueNode() && !said.isNull()) {
+                return said.asString();
+            }
         }
-        return said == null ? body : said;
-    }
-
-    private String field(String body, String name) {
-        try {
-            JsonNode node = json.readTree(body).get(name);
-            return node == null || !node.isValueNode() ? null : node.asString();
-        } catch (JacksonException e) {
-            return null;
-        }
+        return body;
     }
 
     private record SendEmail(String email, String message) {}
