@@ -26,4 +26,21 @@ public class ChannelSettingException extends RuntimeException {
         }
         return value.strip();
     }
+
+    /**
+     * A key or token, which goes into a header: set, and printable ASCII without spaces, so that a
+     * character pasted along with it stops the start rather than every send (where the HTTP client
+     * would repeat the value in its error).
+     */
+    public static String credential(
+            MailProperties.Provider provider, String property, String value) {
+        String credential = required(provider, property, value);
+        if (!credential.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            throw new ChannelSettingException(
+                    provider,
+                    property,
+                    "must be printable ASCII without spaces; look for a character pasted with it");
+        }
+        return credential;
+    }
 }

@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -75,6 +76,19 @@ public final class HttpChannels {
             return new ProviderResult.Misconfigured(code, reason);
         }
         return new ProviderResult.Rejected(code, reason);
+    }
+
+    /**
+     * An API's base URL as a setting gives it: absolute http or https, or the start stops naming
+     * the property.
+     */
+    public static HttpUrl url(MailProperties.Provider provider, String property, String value) {
+        HttpUrl url = HttpUrl.parse(ChannelSettingException.required(provider, property, value));
+        if (url == null) {
+            throw new ChannelSettingException(
+                    provider, property, "must be an absolute http or https URL");
+        }
+        return url;
     }
 
     /** A call that got no answer: temporary. */

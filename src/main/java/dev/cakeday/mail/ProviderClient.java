@@ -29,7 +29,11 @@ public class ProviderClient implements Channel {
 
     public ProviderClient(MailProperties properties, JsonMapper json, Clock clock) {
         this.http = HttpChannels.client(properties);
-        HttpUrl base = HttpUrl.get(properties.baseUrl().toString());
+        HttpUrl base =
+                HttpChannels.url(
+                        properties.provider(),
+                        "cakeday.mail.base-url",
+                        properties.baseUrl().toString());
         this.sendUrl = base.newBuilder().addPathSegment("send-email").build();
         this.json = json;
         this.clock = clock;

@@ -9,6 +9,7 @@ import dev.cakeday.mail.resend.ResendProperties;
 import dev.cakeday.mail.sendgrid.SendGridChannel;
 import dev.cakeday.mail.sendgrid.SendGridProperties;
 import java.time.Clock;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -90,5 +91,64 @@ class EmailApiChannelsWiringTest {
                                                     + provider
                                                     + ")");
                         });
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "resend, cakeday.mail.resend.api-key",
+        "postmark, cakeday.mail.postmark.server-token",
+        "sendgrid, cakeday.mail.sendgrid.api-key",
+    })
+    void aCredentialWithAPastedCharacterStopsTheStartWithoutRepeatingIt(
+            String provider, String credential) {
+        for (String pasted : new String[] {"tok\u00e9secret", "token\u200bsecret", "tok secret"}) {
+            context.withPropertyValues(
+                            "cakeday.mail.provider=" + provider, credential + "=" + pasted)
+                    .run(
+                            started -> {
+                                assertThat(started).hasFailed();
+                                assertThat(started.getStartupFailure())
+                                        .rootCause()
+                                        .isInstanceOfSatisfying(
+                                                ChannelSettingException.class,
+                                                e -> assertThat(e.property()).isEqualTo(credential))
+                                        .message()
+                                        .contains("printable ASCII")
+                                        .doesNotContain("secret");
+                            });
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "resend, cakeday.mail.resend.api-key",
+        "postmark, cakeday.mail.postmark.server-token",
+        "sendgrid, cakeday.mail.sendgrid.api-key",
+    })
+    void aBaseUrlThatIsNoHttpUrlStopsTheStartNamingIt(String provider, String credential) {
+        String baseUrl = "cakeday.mail." + provider + ".base-url";
+        context.withPropertyValues(
+                        "cakeday.mail.provider=" + provider,
+                        credential + "=key",
+                        baseUrl + "=api.example.com/v1")
+                .run(
+                        started -> {
+                            assertThat(started).hasFailed();
+                            assertThat(started.getStartupFailure())
+                                    .rootCause()
+                                    .isInstanceOfSatisfying(
+                                            ChannelSettingException.class,
+                                            e -> assertThat(e.property()).isEqualTo(baseUrl));
+                        });
+    }
+
+    @Test
+    void theSettingsOfAChannelNotChosenAreNotChecked() {
+        context.withPropertyValues(
+                        "cakeday.mail.provider=resend",
+                        "cakeday.mail.resend.api-key=key",
+                        "cakeday.mail.sendgrid.base-url=::: not a url",
+                        "cakeday.mail.postmark.server-token=tok\u00e9n")
+                .run(started -> assertThat(started).hasNotFailed().hasSingleBean(Channel.class));
     }
 }

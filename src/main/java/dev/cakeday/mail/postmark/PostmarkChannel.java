@@ -50,7 +50,7 @@ public class PostmarkChannel implements Channel {
     public PostmarkChannel(
             MailProperties mail, PostmarkProperties properties, JsonMapper json, Clock clock) {
         this.serverToken =
-                ChannelSettingException.required(
+                ChannelSettingException.credential(
                         POSTMARK, "cakeday.mail.postmark.server-token", properties.serverToken());
         this.messageStream =
                 ChannelSettingException.required(
@@ -60,7 +60,7 @@ public class PostmarkChannel implements Channel {
         this.sender = Sender.of(mail);
         this.http = HttpChannels.client(mail);
         this.sendUrl =
-                HttpUrl.get(properties.baseUrl().toString())
+                HttpChannels.url(POSTMARK, "cakeday.mail.postmark.base-url", properties.baseUrl())
                         .newBuilder()
                         .addPathSegment("email")
                         .build();

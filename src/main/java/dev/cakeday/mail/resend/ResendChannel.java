@@ -41,12 +41,12 @@ public class ResendChannel implements Channel {
     public ResendChannel(
             MailProperties mail, ResendProperties properties, JsonMapper json, Clock clock) {
         this.apiKey =
-                ChannelSettingException.required(
+                ChannelSettingException.credential(
                         RESEND, "cakeday.mail.resend.api-key", properties.apiKey());
         this.sender = Sender.of(mail);
         this.http = HttpChannels.client(mail);
         this.sendUrl =
-                HttpUrl.get(properties.baseUrl().toString())
+                HttpChannels.url(RESEND, "cakeday.mail.resend.base-url", properties.baseUrl())
                         .newBuilder()
                         .addPathSegment("emails")
                         .build();

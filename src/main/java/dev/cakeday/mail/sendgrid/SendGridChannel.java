@@ -45,13 +45,13 @@ public class SendGridChannel implements Channel {
     public SendGridChannel(
             MailProperties mail, SendGridProperties properties, JsonMapper json, Clock clock) {
         this.apiKey =
-                ChannelSettingException.required(
+                ChannelSettingException.credential(
                         SENDGRID, "cakeday.mail.sendgrid.api-key", properties.apiKey());
         Sender sender = Sender.of(mail);
         this.from = new Address(sender.address(), sender.name());
         this.http = HttpChannels.client(mail);
         this.sendUrl =
-                HttpUrl.get(properties.baseUrl().toString())
+                HttpChannels.url(SENDGRID, "cakeday.mail.sendgrid.base-url", properties.baseUrl())
                         .newBuilder()
                         .addPathSegments("v3/mail/send")
                         .build();

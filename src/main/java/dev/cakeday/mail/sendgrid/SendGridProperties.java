@@ -1,18 +1,19 @@
 package dev.cakeday.mail.sendgrid;
 
-import java.net.URI;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The {@code sendgrid} channel under {@code cakeday.mail.sendgrid.*}; read only when it is chosen.
+ * The {@code sendgrid} channel under {@code cakeday.mail.sendgrid.*}; checked only when it is
+ * chosen.
  *
  * @param apiKey the API key ({@code SG.…}), sent as a bearer token
- * @param baseUrl SendGrid's API
+ * @param baseUrl SendGrid's API; text, checked by the channel, so that a bad one stops only an
+ *     instance that uses it
  */
 @ConfigurationProperties("cakeday.mail.sendgrid")
 public record SendGridProperties(
-        String apiKey, @DefaultValue("https://api.sendgrid.com") URI baseUrl) {
+        String apiKey, @DefaultValue("https://api.sendgrid.com") String baseUrl) {
 
     @Override
     public String toString() {

@@ -8,7 +8,6 @@ import dev.cakeday.mail.ChannelSettingException;
 import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.mail.TestMail;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,8 +56,7 @@ class PostmarkChannelTest {
     PostmarkChannel channel(String serverToken, String messageStream, String from) {
         return new PostmarkChannel(
                 TestMail.settings(MailProperties.Provider.POSTMARK, from, "Cakeday"),
-                new PostmarkProperties(
-                        serverToken, messageStream, URI.create(server.url("/").toString())),
+                new PostmarkProperties(serverToken, messageStream, server.url("/").toString()),
                 JSON,
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }

@@ -8,7 +8,6 @@ import dev.cakeday.mail.ChannelSettingException;
 import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.mail.TestMail;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +55,7 @@ class ResendChannelTest {
     ResendChannel channel(String apiKey, String from, String fromName) {
         return new ResendChannel(
                 TestMail.settings(MailProperties.Provider.RESEND, from, fromName),
-                new ResendProperties(apiKey, URI.create(server.url("/").toString())),
+                new ResendProperties(apiKey, server.url("/").toString()),
                 JSON,
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }

@@ -8,7 +8,6 @@ import dev.cakeday.mail.ChannelSettingException;
 import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.mail.TestMail;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +55,7 @@ class SendGridChannelTest {
     SendGridChannel channel(String apiKey, String from, String fromName) {
         return new SendGridChannel(
                 TestMail.settings(MailProperties.Provider.SENDGRID, from, fromName),
-                new SendGridProperties(apiKey, URI.create(server.url("/").toString())),
+                new SendGridProperties(apiKey, server.url("/").toString()),
                 JSON,
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
