@@ -66,10 +66,46 @@ public class SmtpChannel implements Channel {
         setUnlessSet(settings, prefix + "connectiontimeout", properties.connectTimeout());
         setUnlessSet(settings, prefix + "timeout", properties.readTimeout());
         setUnlessSet(settings, prefix + "writetimeout", properties.readTimeout());
+        // Once the server took the mail, waiting for its answer to QUIT only lengthens the window
+        // in which a shutdown could end the send before SENT is written.
+        settings.putIfAbsent(prefix + "quitwait", "false");
+        requireLoginSettings(server, settings, prefix);
         // Setting them again drops a session made from the settings before.
         server.setJavaMailProperties(settings);
         this.server = server;
         this.clock = clock;
+    }
+
+    /**
+     * A login needs both its halves, and never travels in clear text beyond this host: with a
+     * username, the connection must be TLS from the first byte or STARTTLS must be required.
+     */
+    private static void requireLoginSettings(
+            JavaMailSenderImpl server, Properties settings, String prefix) {
+        boolean user = blankAsNull(server.getUsername()) != null;
+        boolean password = blankAsNull(server.getPassword()) != null;
+        if (user != password) {
+            throw new ChannelSettingException(
+                    MailProperties.Provider.SMTP,
+                    user ? "spring.mail.password" : "spring.mail.username",
+                    "is required with " + (user ? "spring.mail.username" : "spring.mail.password"));
+        }
+        boolean encrypted =
+                server.getProtocol() != null && server.getProtocol().equals("smtps")
+                        || "true".equals(settings.getProperty(prefix + "ssl.enable"))
+                        || "true".equals(settings.getProperty(prefix + "starttls.required"));
+        if (user && !encrypted && !isLoopback(server.getHost())) {
+            throw new ChannelSettingException(
+                    MailProperties.Provider.SMTP,
+                    "spring.mail.properties.mail.smtp.starttls.required",
+                    "must be true (or spring.mail.protocol smtps) for a login to "
+                            + server.getHost()
+                            + ": the password would cross the network in clear text");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("::1");
     }
 
     private static void setUnlessSet(Properties settings, String name, Duration value) {

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
@@ -23,6 +25,13 @@ final class SmtpFailures {
     // RFC 4954: authentication required, mechanism too weak, credentials invalid, encryption
     // required for the mechanism. About the login, whichever command they answer.
     private static final Set<Integer> AUTHENTICATION = Set.of(530, 534, 535, 538);
+    // "550 5.1.1 ...": the class 5, then subject and detail.
+    private static final Pattern ENHANCED_CODE =
+            Pattern.compile("^\\d{3}[ -]5\\.(\\d{1,3})\\.(\\d{1,3})(?:\\s|$)");
+    private static final Set<Integer> MAIL_ADDRESS_DETAILS = Set.of(1, 2, 3, 6, 10);
+    // Words of refusals about the client or its sender, from servers that give no enhanced code.
+    private static final List<String> SETUP_WORDS =
+            List.of("relay", "sender", "client host", "authenticat", "not permitted");
     // An AuthenticationFailedException whose message does not start with a reply code.
     private static final int NO_REPLY_CODE = 0;
 
@@ -60,11 +69,9 @@ final class SmtpFailures {
             return new ProviderResult.Misconfigured(code, reason);
         }
         if (code >= 500 && code <= 599) {
-            // A sender refused for good is Cakeday's from address, and a refused relay is a
-            // missing login or an instance the server does not trust: the same for every greeting.
-            return reply.refused() == Refused.SENDER || refusesToRelay(reply)
-                    ? new ProviderResult.Misconfigured(code, reason)
-                    : new ProviderResult.Rejected(code, reason);
+            return aboutThisMail(reply)
+                    ? new ProviderResult.Rejected(code, reason)
+                    : new ProviderResult.Misconfigured(code, reason);
         }
         // 4xx, and replies no client should get: temporary as far as Cakeday can tell.
         return new ProviderResult.Unavailable(reason, null);
@@ -95,12 +102,30 @@ final class SmtpFailures {
     }
 
     /**
-     * "554 5.7.1 Relay access denied" (Postfix), "550 relay not permitted" (Exim), "Unable to
-     * relay" (Exchange): the server answers a recipient, but about this client.
+     * Whether a refusal for good judges this mail (its recipient, its size, its content), so that
+     * it is FAILED, rather than Cakeday's setup (the sender, a login, a relay, a policy about this
+     * client), which every greeting would meet and which is retried and alerted on instead. Servers
+     * often answer the recipient for a setup fault ("553 5.7.1 Sender address rejected", "554 5.7.1
+     * Relay access denied"), so the enhanced status code (RFC 3463) decides where there is one: bad
+     * mailbox addresses (5.1.1, 5.1.2, 5.1.3, 5.1.6, 5.1.10), mailbox status (5.2.x), a message too
+     * big (5.3.4) and media or content (5.6.x) judge the mail; security and policy (5.7.x) and the
+     * rest do not. Without one, the words do.
      */
-    private static boolean refusesToRelay(Reply reply) {
-        return reply.refused() == Refused.RECIPIENT
-                && reply.said().toLowerCase(Locale.ROOT).contains("relay");
+    private static boolean aboutThisMail(Reply reply) {
+        if (reply.refused() == Refused.SENDER || reply.refused() == Refused.LOGIN) {
+            return false;
+        }
+        Matcher enhanced = ENHANCED_CODE.matcher(reply.said());
+        if (enhanced.find()) {
+            int subject = Integer.parseInt(enhanced.group(1));
+            int detail = Integer.parseInt(enhanced.group(2));
+            return subject == 1 && MAIL_ADDRESS_DETAILS.contains(detail)
+                    || subject == 2
+                    || subject == 3 && detail == 4
+                    || subject == 6;
+        }
+        String said = reply.said().toLowerCase(Locale.ROOT);
+        return SETUP_WORDS.stream().noneMatch(said::contains);
     }
 
     private static int leadingCode(String said) {

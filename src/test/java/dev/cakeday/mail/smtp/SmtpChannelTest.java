@@ -161,10 +161,17 @@ class SmtpChannelTest {
         "RCPT, 451 4.3.0 try again later, Unavailable",
         "RCPT, 530 5.7.0 authentication required, Misconfigured",
         "RCPT, 554 5.7.1 <zoe@example.com>: Relay access denied, Misconfigured",
-        "RCPT, 550 5.7.1 message content refused, Rejected",
+        "RCPT, 553 5.7.1 <greetings@cakeday.example>: Sender address rejected, Misconfigured",
+        "RCPT, 554 5.7.1 Client host rejected: 10.5.1.2, Misconfigured",
+        "RCPT, 552 5.2.2 mailbox full, Rejected",
+        "RCPT, 550 no such user here, Rejected",
+        "RCPT, 550 relaying denied, Misconfigured",
+        "., 550 5.7.60 client does not have permissions to send as this sender, Misconfigured",
+        "., 552 5.3.4 message too big, Rejected",
+        "., 554 5.6.0 message content invalid, Rejected",
         "MAIL, 550 5.7.1 sender not allowed, Misconfigured",
         "MAIL, 421 4.3.2 shutting down, Unavailable",
-        "., 554 5.7.1 message refused as spam, Rejected",
+        "., 554 5.7.1 message refused as spam, Misconfigured",
         "., 452 4.3.1 insufficient storage, Unavailable",
         "greeting, 554 5.3.2 no service here, Unavailable",
     })
@@ -282,6 +289,52 @@ class SmtpChannelTest {
                         started ->
                                 assertStartStoppedNaming(
                                         started.getStartupFailure(), "cakeday.mail.from"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "a username without its password, spring.mail.username=cakeday, spring.mail.password",
+        "a password without its username, spring.mail.password=pw-4f1c9, spring.mail.username",
+    })
+    void aLoginNeedsBothItsHalves(String what, String setting, String named) {
+        context.withPropertyValues(
+                        "spring.mail.host=127.0.0.1",
+                        "cakeday.mail.from=greetings@cakeday.example",
+                        setting)
+                .run(started -> assertStartStoppedNaming(started.getStartupFailure(), named));
+    }
+
+    @Test
+    void aLoginToAnotherHostWithoutTlsStopsTheStartAndTheRightSettingsStartIt() {
+        ApplicationContextRunner login =
+                context.withPropertyValues(
+                        "spring.mail.host=smtp.example.com",
+                        "spring.mail.username=cakeday",
+                        "spring.mail.password=pw-4f1c9",
+                        "cakeday.mail.from=greetings@cakeday.example");
+
+        login.run(
+                started -> {
+                    assertStartStoppedNaming(
+                            started.getStartupFailure(),
+                            "spring.mail.properties.mail.smtp.starttls.required");
+                    assertThat(started.getStartupFailure())
+                            .rootCause()
+                            .message()
+                            .doesNotContain("pw-4f1c9");
+                });
+        login.withPropertyValues("spring.mail.properties.mail.smtp.starttls.required=true")
+                .run(
+                        started ->
+                                assertThat(started)
+                                        .hasNotFailed()
+                                        .hasSingleBean(SmtpChannel.class));
+        login.withPropertyValues("spring.mail.protocol=smtps")
+                .run(
+                        started ->
+                                assertThat(started)
+                                        .hasNotFailed()
+                                        .hasSingleBean(SmtpChannel.class));
     }
 
     static void assertStartStoppedNaming(Throwable failure, String property) {
