@@ -17,6 +17,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
+import java.util.StringJoiner;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -38,20 +40,27 @@ public class WebhookChannel implements Channel {
 
     static final String URL = "cakeday.mail.webhook.url";
     static final String SECRET = "cakeday.mail.webhook.secret";
+    static final String PREVIOUS_SECRET = "cakeday.mail.webhook.previous-secret";
     private static final String SECRET_PREFIX = "whsec_";
     // Standard Webhooks asks for at least 24 random bytes.
     private static final int MIN_SECRET_BYTES = 24;
 
     private final OkHttpClient http;
     private final HttpUrl url;
-    private final Webhook signer;
+    // The secret's signer first, then the previous secret's while a rotation is under way.
+    private final List<Webhook> signers;
     private final JsonMapper json;
     private final Clock clock;
 
     public WebhookChannel(
             MailProperties mail, WebhookProperties webhook, JsonMapper json, Clock clock) {
         this.url = url(webhook.url());
-        this.signer = signer(webhook.secret());
+        this.signers =
+                webhook.previousSecret() == null || webhook.previousSecret().isBlank()
+                        ? List.of(signer(SECRET, webhook.secret()))
+                        : List.of(
+                                signer(SECRET, webhook.secret()),
+                                signer(PREVIOUS_SECRET, webhook.previousSecret()));
         this.http = HttpChannels.client(mail);
         this.json = json;
         this.clock = clock;
@@ -91,12 +100,20 @@ public class WebhookChannel implements Channel {
         }
     }
 
+    /**
+     * One signature per secret, space-separated as the specification allows, so that a receiver
+     * holding either the new or the previous secret verifies the greeting during a rotation.
+     */
     private String sign(String id, long timestamp, String payload) {
-        try {
-            return signer.sign(id, timestamp, payload);
-        } catch (WebhookSigningException e) {
-            throw new IllegalStateException("HmacSHA256 refused the webhook secret", e);
+        StringJoiner signatures = new StringJoiner(" ");
+        for (Webhook signer : signers) {
+            try {
+                signatures.add(signer.sign(id, timestamp, payload));
+            } catch (WebhookSigningException e) {
+                throw new IllegalStateException("HmacSHA256 refused the webhook secret", e);
+            }
         }
+        return signatures.toString();
     }
 
     /** What the receiver said; a body that cannot be read leaves the status to speak alone. */
@@ -133,11 +150,11 @@ public class WebhookChannel implements Channel {
     }
 
     /** The signer of the secret {@code whsec_} and base64; problems never repeat any of it. */
-    private static Webhook signer(String setting) {
-        String value = ChannelSettingException.required(WEBHOOK, SECRET, setting);
+    private static Webhook signer(String property, String setting) {
+        String value = ChannelSettingException.required(WEBHOOK, property, setting);
         if (!value.startsWith(SECRET_PREFIX)) {
             throw new ChannelSettingException(
-                    WEBHOOK, SECRET, "must start with " + SECRET_PREFIX + ", followed by base64");
+                    WEBHOOK, property, "must start with " + SECRET_PREFIX + ", followed by base64");
         }
         byte[] key;
         try {
@@ -145,12 +162,12 @@ public class WebhookChannel implements Channel {
         } catch (IllegalArgumentException e) {
             // Not chained: its message quotes a character of the secret.
             throw new ChannelSettingException(
-                    WEBHOOK, SECRET, "must be " + SECRET_PREFIX + " followed by valid base64");
+                    WEBHOOK, property, "must be " + SECRET_PREFIX + " followed by valid base64");
         }
         if (key.length < MIN_SECRET_BYTES) {
             throw new ChannelSettingException(
                     WEBHOOK,
-                    SECRET,
+                    property,
                     "must hold at least "
                             + MIN_SECRET_BYTES
                             + " random bytes after "

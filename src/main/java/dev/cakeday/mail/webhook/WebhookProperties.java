@@ -8,12 +8,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param url where each greeting is POSTed; kept as text, as it may hold a token of its own, and
  *     checked without repeating it
  * @param secret the signing secret, {@code whsec_} and base64
+ * @param previousSecret while a secret is rotated, the one before it: each greeting is then signed
+ *     with both
  */
 @ConfigurationProperties("cakeday.mail.webhook")
-public record WebhookProperties(String url, String secret) {
+public record WebhookProperties(String url, String secret, String previousSecret) {
 
     @Override
     public String toString() {
-        return "WebhookProperties[url=(hidden), secret=(hidden)]";
+        return "WebhookProperties[url=(hidden), secret=(hidden), previousSecret=(hidden)]";
     }
 }

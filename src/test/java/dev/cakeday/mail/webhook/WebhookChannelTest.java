@@ -82,7 +82,7 @@ class WebhookChannelTest {
     }
 
     static WebhookChannel channel(String url, String secret, Clock clock) {
-        return new WebhookChannel(mail(), new WebhookProperties(url, secret), JSON, clock);
+        return new WebhookChannel(mail(), new WebhookProperties(url, secret, null), JSON, clock);
     }
 
     static MailProperties mail() {
@@ -228,6 +228,66 @@ class WebhookChannelTest {
                                                 .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> verify(otherSecret, headers, body))
                 .isInstanceOf(WebhookVerificationException.class);
+    }
+
+    /**
+     * A rotation: with the previous secret set, each greeting carries one signature per secret, so
+     * a receiver still on the old secret and one already on the new both verify it, and a third
+     * secret still does not.
+     */
+    @Test
+    void duringARotationEitherSecretVerifies() throws Exception {
+        String previous =
+                "whsec_"
+                        + Base64.getEncoder()
+                                .encodeToString(
+                                        "the secret before, 32 bytes long"
+                                                .getBytes(StandardCharsets.UTF_8));
+        WebhookChannel rotating =
+                new WebhookChannel(
+                        mail(),
+                        new WebhookProperties(receiverUrl(), SECRET, previous),
+                        JSON,
+                        Clock.fixed(NOW, ZoneOffset.UTC));
+        receiver.enqueue(answer(204, ""));
+
+        assertThat(rotating.send(zoe())).isEqualTo(new ProviderResult.Delivered(ID));
+
+        RecordedRequest request = received();
+        String body = request.getBody().utf8();
+        Map<String, List<String>> headers = request.getHeaders().toMultimap();
+        assertThat(request.getHeaders().get("webhook-signature").split(" "))
+                .hasSize(2)
+                .allMatch(signature -> signature.startsWith("v1,"));
+        verify(SECRET, headers, body);
+        verify(previous, headers, body);
+        String other =
+                "whsec_"
+                        + Base64.getEncoder()
+                                .encodeToString(
+                                        "another secret, thirty-two bytes"
+                                                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> verify(other, headers, body))
+                .isInstanceOf(WebhookVerificationException.class);
+    }
+
+    @Test
+    void aPreviousSecretOfTheWrongFormIsNamedWithoutItsValue() {
+        assertThatThrownBy(
+                        () ->
+                                new WebhookChannel(
+                                        mail(),
+                                        new WebhookProperties(
+                                                receiverUrl(), SECRET, "s3cr3t-4f1c9"),
+                                        JSON,
+                                        Clock.systemUTC()))
+                .isInstanceOfSatisfying(
+                        ChannelSettingException.class,
+                        e ->
+                                assertThat(e.property())
+                                        .isEqualTo("cakeday.mail.webhook.previous-secret"))
+                .message()
+                .doesNotContain("s3cr3t");
     }
 
     static Map<String, List<String>> replaced(
