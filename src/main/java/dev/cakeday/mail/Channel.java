@@ -12,4 +12,13 @@ public interface Channel {
      * de-duplicate does.
      */
     ProviderResult send(OutgoingGreeting greeting);
+
+    /**
+     * Whether sending a greeting again under its id can never deliver it twice (the provider
+     * de-duplicates on the key, or the receiver on the id). Without it, each re-send after an
+     * attempt of unknown outcome is counted as uncertain.
+     */
+    default boolean deduplicates() {
+        return true;
+    }
 }

@@ -1,12 +1,17 @@
 package dev.cakeday.mail;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
@@ -91,10 +96,22 @@ public final class HttpChannels {
         return url;
     }
 
-    /** A call that got no answer: temporary. */
+    /**
+     * A call that got no answer: temporary. Unless it failed to connect, the request may have
+     * reached the provider, which may have taken the mail.
+     */
     public static ProviderResult unanswered(IOException e) {
         return new ProviderResult.Unavailable(
-                e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+                e.getClass().getSimpleName() + ": " + e.getMessage(), null, !neverConnected(e));
+    }
+
+    private static boolean neverConnected(IOException e) {
+        return e instanceof ConnectException
+                || e instanceof UnknownHostException
+                || e instanceof NoRouteToHostException
+                || e instanceof SocketTimeoutException
+                        && e.getMessage() != null
+                        && e.getMessage().toLowerCase(Locale.ROOT).contains("connect");
     }
 
     /** The body as text; empty when there is none. */

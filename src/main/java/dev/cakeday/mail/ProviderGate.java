@@ -195,6 +195,16 @@ public class ProviderGate {
         return result;
     }
 
+    /**
+     * Whether a retry after {@code result} may deliver the greeting twice: the attempt's outcome is
+     * unknown, and the channel cannot de-duplicate the re-send.
+     */
+    public boolean mayDuplicate(ProviderResult result) {
+        return result instanceof ProviderResult.Unavailable unavailable
+                && unavailable.outcomeUnknown()
+                && !channel.deduplicates();
+    }
+
     public CircuitBreaker.State state() {
         return breaker.getState();
     }

@@ -27,8 +27,19 @@ public sealed interface ProviderResult {
         Duration retryAfter();
     }
 
-    /** HTTP 408, 429, 5xx, an SMTP 4xx, a timeout or a connection error. */
-    record Unavailable(String reason, Duration retryAfter) implements Retryable {}
+    /**
+     * HTTP 408, 429, 5xx, an SMTP 4xx, a timeout or a connection error. {@code outcomeUnknown}: the
+     * request went out and no answer came back (a read timeout, a dropped connection), so the
+     * provider may have taken the mail.
+     */
+    record Unavailable(String reason, Duration retryAfter, boolean outcomeUnknown)
+            implements Retryable {
+
+        /** An answer that says the mail was not taken. */
+        public Unavailable(String reason, Duration retryAfter) {
+            this(reason, retryAfter, false);
+        }
+    }
 
     /**
      * A redirect, HTTP 401, 403, 404, 405, 406 or 415 (and 410 from a webhook receiver, whose

@@ -233,7 +233,8 @@ class GreetingPlannerTest extends GreetingTestSupport {
                                 now,
                                 now))
                 .isFalse();
-        assertThat(greetingLog.retryLater(id, 1, "late", now.plusSeconds(30), now)).isFalse();
+        assertThat(greetingLog.retryLater(id, 1, "late", now.plusSeconds(30), now, false))
+                .isFalse();
         assertThat(greetingLog.startAttempt(id, 1, now, now)).as("never reopened").isEmpty();
         assertThat(greetingLog.delivered(id, "msg-2", now, 3))
                 .isEqualTo(new GreetingLogRepository.Settled(false, true));
@@ -274,12 +275,14 @@ class GreetingPlannerTest extends GreetingTestSupport {
                 .as("the instance that took over")
                 .contains(new GreetingLogRepository.Attempt(2, 1));
         assertThat(greetingLog.startAttempt(id, 0, now, now)).as("a second attempt #1").isEmpty();
-        assertThat(greetingLog.retryLater(id, 2, "503 for the newer attempt", retryOfTheNewer, now))
+        assertThat(
+                        greetingLog.retryLater(
+                                id, 2, "503 for the newer attempt", retryOfTheNewer, now, false))
                 .isTrue();
 
         assertThat(
                         greetingLog.retryLater(
-                                id, 1, "timeout of the older one", now.plusSeconds(5), now))
+                                id, 1, "timeout of the older one", now.plusSeconds(5), now, false))
                 .isFalse();
         assertThat(
                         greetingLog.close(
@@ -317,7 +320,7 @@ class GreetingPlannerTest extends GreetingTestSupport {
         Instant now = CLOCK.instant();
         greetingLog.startAttempt(id, 0, now, now);
         greetingLog.startAttempt(id, 1, now, now);
-        assertThat(greetingLog.retryLater(id, 2, "503", now.plusSeconds(600), now)).isTrue();
+        assertThat(greetingLog.retryLater(id, 2, "503", now.plusSeconds(600), now, false)).isTrue();
 
         assertThat(greetingLog.delivered(id, "msg-of-attempt-1", now, 1).sent()).isTrue();
 
@@ -327,5 +330,24 @@ class GreetingPlannerTest extends GreetingTestSupport {
         assertThat(greetingLog.startAttempt(id, 2, now, now))
                 .as("the retry finds it sent")
                 .isEmpty();
+    }
+
+    /**
+     * A retry planned after an attempt of unknown outcome, on a channel without a key, is counted
+     * once as uncertain, and the re-send it leads to is not counted a second time.
+     */
+    @Test
+    void aRetryAfterAnUnknownOutcomeIsCountedOnce() {
+        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 15));
+        Instant now = CLOCK.instant();
+        greetingLog.startAttempt(id, 0, now, now);
+        assertThat(greetingLog.retryLater(id, 1, "SocketTimeoutException", now, now, true))
+                .isTrue();
+
+        assertThatGreeting(id.toString()).hasUncertainAttempts(1);
+        assertThat(greetingLog.startAttempt(id, 1, now, now))
+                .contains(new GreetingLogRepository.Attempt(2, 1));
+        assertThat(greetingLog.retryLater(id, 2, "HTTP 503", now, now, false)).isTrue();
+        assertThatGreeting(id.toString()).hasUncertainAttempts(1);
     }
 }

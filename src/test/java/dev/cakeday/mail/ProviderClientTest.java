@@ -287,12 +287,17 @@ class ProviderClientTest {
     }
 
     @Test
-    void aProviderThatHangsPastTheReadTimeoutIsTemporary() {
+    void aProviderThatHangsPastTheReadTimeoutIsTemporaryWithItsOutcomeUnknown() {
         server.enqueue(
                 new MockResponse.Builder().code(200).headersDelay(2, TimeUnit.SECONDS).build());
 
         assertThat(client.send(greeting("k", "a@example.com", "m")))
-                .isInstanceOf(ProviderResult.Unavailable.class);
+                .isInstanceOfSatisfying(
+                        ProviderResult.Unavailable.class,
+                        unavailable ->
+                                assertThat(unavailable.outcomeUnknown())
+                                        .as("the provider read the request and may have sent it")
+                                        .isTrue());
     }
 
     @Test
@@ -302,7 +307,9 @@ class ProviderClientTest {
         server.enqueue(answer(200, "{\"messageId\":\"msg-1\"}"));
 
         assertThat(client.send(greeting("k", "a@example.com", "m")))
-                .isInstanceOf(ProviderResult.Unavailable.class);
+                .isInstanceOfSatisfying(
+                        ProviderResult.Unavailable.class,
+                        unavailable -> assertThat(unavailable.outcomeUnknown()).isTrue());
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
@@ -341,7 +348,11 @@ class ProviderClientTest {
         assertThat(client.send(greeting("k", "a@example.com", "m")))
                 .isInstanceOfSatisfying(
                         ProviderResult.Unavailable.class,
-                        unavailable ->
-                                assertThat(unavailable.reason()).contains("ConnectException"));
+                        unavailable -> {
+                            assertThat(unavailable.reason()).contains("ConnectException");
+                            assertThat(unavailable.outcomeUnknown())
+                                    .as("nothing reached the provider")
+                                    .isFalse();
+                        });
     }
 }

@@ -181,4 +181,51 @@ class ProviderGateTest {
                                 .count())
                 .isEqualTo(deferred);
     }
+
+    /**
+     * A retry may deliver twice only when the attempt's outcome is unknown and the channel has no
+     * key to de-duplicate the re-send by.
+     */
+    @Test
+    void aRetryMayDuplicateOnlyAfterAnUnknownOutcomeOnAChannelWithoutAKey() {
+        ProviderResult lost = new ProviderResult.Unavailable("SocketTimeoutException", null, true);
+        ProviderResult refused = new ProviderResult.Unavailable("ConnectException", null, false);
+        ProviderGate keyless = gateOver(new KeylessChannel(lost));
+        ProviderGate keyed = gate(0, Duration.ofSeconds(30));
+
+        assertThat(keyless.mayDuplicate(lost)).isTrue();
+        assertThat(keyless.mayDuplicate(refused)).isFalse();
+        assertThat(keyless.mayDuplicate(new ProviderResult.Misconfigured(401, "no"))).isFalse();
+        assertThat(keyed.mayDuplicate(lost))
+                .as("the http channel sends an Idempotency-Key")
+                .isFalse();
+    }
+
+    /** A channel that cannot de-duplicate, answering every greeting alike. */
+    record KeylessChannel(ProviderResult answer) implements Channel {
+        @Override
+        public ProviderResult send(OutgoingGreeting greeting) {
+            return answer;
+        }
+
+        @Override
+        public boolean deduplicates() {
+            return false;
+        }
+    }
+
+    ProviderGate gateOver(Channel channel) {
+        MailProperties properties =
+                new MailProperties(
+                        MailProperties.Provider.SMTP,
+                        URI.create(server.url("/").toString()),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        0,
+                        10,
+                        new MailProperties.CircuitBreaker(50, 10, 4, Duration.ofSeconds(30)),
+                        null,
+                        null);
+        return new ProviderGate(properties, channel, meters);
+    }
 }

@@ -387,8 +387,18 @@ public class GreetingDelivery {
                     error);
             return DONE;
         }
-        if (!greetingLog.retryLater(id, send.attempt(), error, next, now)) {
+        boolean uncertain = provider.mayDuplicate(result);
+        if (!greetingLog.retryLater(id, send.attempt(), error, next, now, uncertain)) {
             return movedOnAfterSend(id, now);
+        }
+        if (uncertain) {
+            metrics.uncertainAttempt();
+            log.warn(
+                    "greeting={} outcome=RESEND_UNCERTAIN attempt={} next={}: no answer came back,"
+                            + " and this channel has no idempotency key; the re-send may deliver twice",
+                    id,
+                    send.attempt(),
+                    next);
         }
         // A misconfiguration needs an operator: it is logged as a warning (and alerted on through
         // its meter).

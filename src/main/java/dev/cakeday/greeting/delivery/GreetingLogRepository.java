@@ -60,7 +60,8 @@ public class GreetingLogRepository {
 
     static final String RECORD_RETRY =
             """
-            UPDATE greetings SET last_error = :error, next_attempt_at = :next, updated_at = :now
+            UPDATE greetings SET last_error = :error, next_attempt_at = :next, updated_at = :now,
+                uncertain_attempts = uncertain_attempts + :uncertain
             WHERE id = :id AND status = 'SENDING' AND attempts = :attempt""";
 
     static final String CLOSE =
@@ -168,14 +169,25 @@ public class GreetingLogRepository {
                 .single();
     }
 
-    /** RETRY: attempt {@code attempt} failed for now; the next is planned at {@code next}. */
-    public boolean retryLater(GreetingId id, int attempt, String error, Instant next, Instant now) {
+    /**
+     * RETRY: attempt {@code attempt} failed for now; the next is planned at {@code next}. {@code
+     * uncertain}: that next attempt may deliver twice (the outcome of this one is unknown and the
+     * channel cannot de-duplicate), and is counted as such now.
+     */
+    public boolean retryLater(
+            GreetingId id,
+            int attempt,
+            String error,
+            Instant next,
+            Instant now,
+            boolean uncertain) {
         return jdbc.sql(RECORD_RETRY)
                         .param("id", id.toString())
                         .param("attempt", attempt)
                         .param("error", error)
                         .param("next", at(next))
                         .param("now", at(now))
+                        .param("uncertain", uncertain ? 1 : 0)
                         .update()
                 == 1;
     }

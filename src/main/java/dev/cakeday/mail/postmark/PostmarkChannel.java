@@ -68,6 +68,12 @@ public class PostmarkChannel implements Channel {
         this.clock = clock;
     }
 
+    /** No idempotency key: a re-send after a lost answer can deliver twice. */
+    @Override
+    public boolean deduplicates() {
+        return false;
+    }
+
     @Override
     public ProviderResult send(OutgoingGreeting greeting) {
         Email email =

@@ -59,6 +59,12 @@ public class SendGridChannel implements Channel {
         this.clock = clock;
     }
 
+    /** No idempotency key: a re-send after a lost answer can deliver twice. */
+    @Override
+    public boolean deduplicates() {
+        return false;
+    }
+
     @Override
     public ProviderResult send(OutgoingGreeting greeting) {
         Address to = new Address(greeting.email(), greeting.fullName());

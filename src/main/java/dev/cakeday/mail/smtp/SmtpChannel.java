@@ -119,10 +119,17 @@ public class SmtpChannel implements Channel {
      * folds every failure into one exception whose reply code must be dug out, and reports a failed
      * QUIT after the server took the mail as a failure, which would send it again.
      */
+    /** No idempotency key: a re-send after a lost answer can deliver twice. */
+    @Override
+    public boolean deduplicates() {
+        return false;
+    }
+
     @Override
     public ProviderResult send(OutgoingGreeting greeting) {
         String messageId = messageId(greeting);
         Transport transport = null;
+        boolean connected = false;
         try {
             MimeMessage message = message(greeting, messageId);
             transport = server.getSession().getTransport(protocol);
@@ -131,9 +138,10 @@ public class SmtpChannel implements Channel {
                     server.getPort(),
                     blankAsNull(server.getUsername()),
                     blankAsNull(server.getPassword()));
+            connected = true;
             transport.sendMessage(message, message.getAllRecipients());
         } catch (MessagingException e) {
-            return SmtpFailures.classify(e, greeting.email(), server.getPassword());
+            return SmtpFailures.classify(e, connected, greeting.email(), server.getPassword());
         } finally {
             close(transport);
         }

@@ -55,13 +55,16 @@ final class SmtpFailures {
 
     /**
      * The result of a failed send to {@code recipient}. The recipient is masked in the reason as
-     * the logs mask it, and the password, should a server ever echo it, is blanked.
+     * the logs mask it, and the password, should a server ever echo it, is blanked. {@code
+     * connected}: the failure came while the message was being sent, so a connection that broke
+     * without a reply may have broken after the server took the mail.
      */
-    static ProviderResult classify(MessagingException failure, String recipient, String password) {
+    static ProviderResult classify(
+            MessagingException failure, boolean connected, String recipient, String password) {
         Reply reply = reply(failure);
         if (reply == null) {
             return new ProviderResult.Unavailable(
-                    reason(describe(failure), recipient, password), null);
+                    reason(describe(failure), recipient, password), null, connected);
         }
         String reason = reason(reply.refused().words + ": " + reply.said(), recipient, password);
         int code = reply.code();

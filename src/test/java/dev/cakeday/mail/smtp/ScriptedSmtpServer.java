@@ -72,6 +72,13 @@ final class ScriptedSmtpServer implements AutoCloseable {
         return new ScriptedSmtpServer(replies);
     }
 
+    /** A server that takes the whole message and then never answers it. */
+    static ScriptedSmtpServer silentAfterTheMessage() {
+        Map<String, String> replies = new HashMap<>(ACCEPTING);
+        replies.remove(END_OF_DATA);
+        return new ScriptedSmtpServer(replies);
+    }
+
     /** A server that accepts connections and never says a word. */
     static ScriptedSmtpServer silent() {
         Map<String, String> replies = new HashMap<>(ACCEPTING);
@@ -111,6 +118,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 do {
                     data = in.readLine();
                 } while (data != null && !data.equals("."));
+                if (!replies.containsKey(END_OF_DATA)) {
+                    while (in.read() != -1) {}
+                    return;
+                }
                 reply(out, END_OF_DATA);
             }
             if (command.equals("QUIT")) {

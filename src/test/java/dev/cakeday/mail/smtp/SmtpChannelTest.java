@@ -186,10 +186,25 @@ class SmtpChannelTest {
     }
 
     @Test
+    void aServerThatTookTheMessageAndNeverAnsweredLeavesTheOutcomeUnknown() {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.silentAfterTheMessage()) {
+            ProviderResult result = send(ZOE, server.port());
+
+            assertThat(result)
+                    .isInstanceOfSatisfying(
+                            ProviderResult.Unavailable.class,
+                            unavailable -> assertThat(unavailable.outcomeUnknown()).isTrue());
+        }
+    }
+
+    @Test
     void aServerThatIsDownIsUnavailable() {
         ProviderResult result = send(ZOE, closedPort());
 
         assertThat(result).isInstanceOf(ProviderResult.Unavailable.class);
+        assertThat(((ProviderResult.Unavailable) result).outcomeUnknown())
+                .as("nothing reached a server")
+                .isFalse();
         assertThat(((ProviderResult.Unavailable) result).reason())
                 .contains("ConnectException: Connection refused");
     }
@@ -205,6 +220,9 @@ class SmtpChannelTest {
             assertThat(((ProviderResult.Unavailable) result).reason())
                     .contains("SocketTimeoutException");
             assertThat(took).as("cakeday.mail.read-timeout=1s").isLessThan(Duration.ofSeconds(5));
+            assertThat(((ProviderResult.Unavailable) result).outcomeUnknown())
+                    .as("no message went out before the greeting")
+                    .isFalse();
         }
     }
 
