@@ -8,6 +8,9 @@ import dev.cakeday.mail.resend.ResendChannel;
 import dev.cakeday.mail.resend.ResendProperties;
 import dev.cakeday.mail.sendgrid.SendGridChannel;
 import dev.cakeday.mail.sendgrid.SendGridProperties;
+import dev.cakeday.mail.smtp.SmtpChannel;
+import dev.cakeday.mail.webhook.WebhookChannel;
+import dev.cakeday.mail.webhook.WebhookProperties;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +32,8 @@ class EmailApiChannelsWiringTest {
         MailProperties.class,
         ResendProperties.class,
         PostmarkProperties.class,
-        SendGridProperties.class
+        SendGridProperties.class,
+        WebhookProperties.class
     })
     static class Settings {
 
@@ -48,6 +52,11 @@ class EmailApiChannelsWiringTest {
             new ApplicationContextRunner()
                     .withUserConfiguration(
                             Settings.class,
+                            // Every channel, so that one answering another's name would show.
+                            ProviderClient.class,
+                            OutboxChannel.class,
+                            SmtpChannel.class,
+                            WebhookChannel.class,
                             ResendChannel.class,
                             PostmarkChannel.class,
                             SendGridChannel.class)
