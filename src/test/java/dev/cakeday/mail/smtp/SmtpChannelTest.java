@@ -261,6 +261,40 @@ class SmtpChannelTest {
         assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
     }
 
+    /**
+     * TLS from the first byte (smtps) with a login, as a relay beyond this host needs. GreenMail's
+     * own certificate is trusted for the test only: by default, the JDK's trust store and the
+     * server's identity decide.
+     */
+    @Test
+    void aLoginOverTlsDelivers() {
+        GreenMail tls = new GreenMail(ServerSetupTest.SMTPS.dynamicPort());
+        tls.start();
+        try {
+            tls.setUser("greetings@cakeday.example", "cakeday", "the-right-password");
+
+            ProviderResult result =
+                    send(
+                            ZOE,
+                            tls.getSmtps().getPort(),
+                            "spring.mail.protocol=smtps",
+                            "spring.mail.properties.mail.smtps.ssl.trust=127.0.0.1",
+                            // GreenMail's certificate names no host; a real one is checked.
+                            "spring.mail.properties.mail.smtps.ssl.checkserveridentity=false",
+                            "spring.mail.username=cakeday",
+                            "spring.mail.password=the-right-password");
+
+            assertThat(result).isEqualTo(new ProviderResult.Delivered(ZOE_MESSAGE_ID));
+            assertThat(tls.waitForIncomingEmail(5_000, 1)).isTrue();
+            send(ZOE, tls.getSmtps().getPort(), "spring.mail.protocol=smtp");
+            assertThat(tls.getReceivedMessages())
+                    .as("plain text to a TLS port delivers nothing")
+                    .hasSize(1);
+        } finally {
+            tls.stop();
+        }
+    }
+
     @Test
     void timeoutsComeFromCakedaySettingsUnlessSetInSpringMailProperties() {
         context.withPropertyValues(
