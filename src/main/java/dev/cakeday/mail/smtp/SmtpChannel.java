@@ -114,17 +114,17 @@ public class SmtpChannel implements Channel {
         }
     }
 
-    /**
-     * Sends over a connection of its own, rather than through {@link JavaMailSenderImpl#send}: that
-     * folds every failure into one exception whose reply code must be dug out, and reports a failed
-     * QUIT after the server took the mail as a failure, which would send it again.
-     */
     /** No idempotency key: a re-send after a lost answer can deliver twice. */
     @Override
     public boolean deduplicates() {
         return false;
     }
 
+    /**
+     * Sends over a connection of its own, rather than through {@link JavaMailSenderImpl#send}: that
+     * folds every failure into one exception whose reply code must be dug out, and reports a failed
+     * QUIT after the server took the mail as a failure, which would send it again.
+     */
     @Override
     public ProviderResult send(OutgoingGreeting greeting) {
         String messageId = messageId(greeting);
