@@ -41,8 +41,12 @@ public final class HttpChannels {
 
     private HttpChannels() {}
 
-    /** A client with every timeout set, sized for the sending threads, following no redirect. */
-    public static OkHttpClient client(MailProperties properties) {
+    /**
+     * A client with every timeout set, sized for the sending threads, following no redirect. {@code
+     * keyed}: the API de-duplicates on the greeting's key, so a request that failed on a stale
+     * connection may be sent again at once.
+     */
+    public static OkHttpClient client(MailProperties properties, boolean keyed) {
         return new OkHttpClient.Builder()
                 .connectTimeout(properties.connectTimeout())
                 .readTimeout(properties.readTimeout())
@@ -59,10 +63,11 @@ public final class HttpChannels {
                 // credentials.
                 .followRedirects(false)
                 // A pooled connection the provider (or a proxy) closed while it sat idle fails on
-                // reuse before the provider reads the request; OkHttp then resends it once on a
-                // new connection (and once after a 408), with the same idempotency key. It never
-                // resends after a read timeout.
-                .retryOnConnectionFailure(true)
+                // reuse, usually before the provider reads the request; OkHttp then resends it once
+                // on a new connection (and once after a 408), with the same idempotency key. It
+                // never resends after a read timeout. Without a key that resend could deliver
+                // twice, uncounted: such a failure is left to the retry rules instead.
+                .retryOnConnectionFailure(keyed)
                 .build();
     }
 

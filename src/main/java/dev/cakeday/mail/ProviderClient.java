@@ -28,7 +28,7 @@ public class ProviderClient implements Channel {
     private final Clock clock;
 
     public ProviderClient(MailProperties properties, JsonMapper json, Clock clock) {
-        this.http = HttpChannels.client(properties);
+        this.http = HttpChannels.client(properties, true);
         HttpUrl base =
                 HttpChannels.url(
                         properties.provider(),

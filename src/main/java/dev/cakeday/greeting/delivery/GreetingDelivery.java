@@ -202,7 +202,8 @@ public class GreetingDelivery {
             metrics.uncertainAttempt();
             log.warn(
                     "greeting={} outcome=RESEND_UNCERTAIN attempt={} uncertain={}: the previous attempt never recorded"
-                            + " its outcome; a provider that ignores the Idempotency-Key may deliver twice",
+                            + " its outcome; a channel without an idempotency key, or a provider that"
+                            + " ignores it, may deliver twice",
                     id,
                     attempt.get().number(),
                     attempt.get().uncertain());

@@ -58,7 +58,7 @@ public class PostmarkChannel implements Channel {
                         "cakeday.mail.postmark.message-stream",
                         properties.messageStream());
         this.sender = Sender.of(mail);
-        this.http = HttpChannels.client(mail);
+        this.http = HttpChannels.client(mail, false);
         this.sendUrl =
                 HttpChannels.url(POSTMARK, "cakeday.mail.postmark.base-url", properties.baseUrl())
                         .newBuilder()

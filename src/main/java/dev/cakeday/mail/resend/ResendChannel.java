@@ -44,7 +44,7 @@ public class ResendChannel implements Channel {
                 ChannelSettingException.credential(
                         RESEND, "cakeday.mail.resend.api-key", properties.apiKey());
         this.sender = Sender.of(mail);
-        this.http = HttpChannels.client(mail);
+        this.http = HttpChannels.client(mail, true);
         this.sendUrl =
                 HttpChannels.url(RESEND, "cakeday.mail.resend.base-url", properties.baseUrl())
                         .newBuilder()

@@ -49,7 +49,7 @@ public class SendGridChannel implements Channel {
                         SENDGRID, "cakeday.mail.sendgrid.api-key", properties.apiKey());
         Sender sender = Sender.of(mail);
         this.from = new Address(sender.address(), sender.name());
-        this.http = HttpChannels.client(mail);
+        this.http = HttpChannels.client(mail, false);
         this.sendUrl =
                 HttpChannels.url(SENDGRID, "cakeday.mail.sendgrid.base-url", properties.baseUrl())
                         .newBuilder()

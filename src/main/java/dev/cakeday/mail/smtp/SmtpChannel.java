@@ -105,7 +105,10 @@ public class SmtpChannel implements Channel {
     }
 
     private static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("::1");
+        return host.equals("localhost")
+                || host.startsWith("127.")
+                || host.equals("::1")
+                || host.equals("[::1]");
     }
 
     private static void setUnlessSet(Properties settings, String name, Duration value) {

@@ -28,7 +28,8 @@ final class SmtpFailures {
     // "550 5.1.1 ...": the class 5, then subject and detail.
     private static final Pattern ENHANCED_CODE =
             Pattern.compile("^\\d{3}[ -]5\\.(\\d{1,3})\\.(\\d{1,3})(?:\\s|$)");
-    private static final Set<Integer> MAIL_ADDRESS_DETAILS = Set.of(1, 2, 3, 6, 10);
+    private static final Set<Integer> MAIL_ADDRESS_DETAILS = Set.of(1, 2, 3, 4, 6, 10);
+    private static final Set<Integer> SENDER_DETAILS = Set.of(7, 8);
     // Words of refusals about the client or its sender, from servers that give no enhanced code.
     private static final List<String> SETUP_WORDS =
             List.of("relay", "sender", "client host", "authenticat", "not permitted");
@@ -97,7 +98,10 @@ final class SmtpFailures {
             if (t instanceof SMTPAddressFailedException e) {
                 return new Reply(Refused.RECIPIENT, e.getReturnCode(), said(e));
             }
-            if (sending == null && t instanceof SMTPSendFailedException e) {
+            // A return code of -1 is no reply at all: the server closed the connection.
+            if (sending == null
+                    && t instanceof SMTPSendFailedException e
+                    && e.getReturnCode() > 0) {
                 sending = new Reply(Refused.SENDING, e.getReturnCode(), said(e));
             }
         }
@@ -109,23 +113,30 @@ final class SmtpFailures {
      * it is FAILED, rather than Cakeday's setup (the sender, a login, a relay, a policy about this
      * client), which every greeting would meet and which is retried and alerted on instead. Servers
      * often answer the recipient for a setup fault ("553 5.7.1 Sender address rejected", "554 5.7.1
-     * Relay access denied"), so the enhanced status code (RFC 3463) decides where there is one: bad
-     * mailbox addresses (5.1.1, 5.1.2, 5.1.3, 5.1.6, 5.1.10), mailbox status (5.2.x), a message too
-     * big (5.3.4) and media or content (5.6.x) judge the mail; security and policy (5.7.x) and the
-     * rest do not. Without one, the words do.
+     * Relay access denied"), so the enhanced status code (RFC 3463) decides where it is clear:
+     * security and policy (5.7.x) and the sender's address (5.1.7, 5.1.8) are setup; bad
+     * destination addresses (5.1.1 to 5.1.4, 5.1.6, 5.1.10), mailbox status (5.2.x), a message too
+     * big (5.3.4), an unroutable destination (5.4.4) and media or content (5.6.x) judge the mail.
+     * Otherwise the words do.
      */
     private static boolean aboutThisMail(Reply reply) {
-        if (reply.refused() == Refused.SENDER || reply.refused() == Refused.LOGIN) {
+        if (reply.refused() == Refused.SENDER) {
             return false;
         }
         Matcher enhanced = ENHANCED_CODE.matcher(reply.said());
         if (enhanced.find()) {
             int subject = Integer.parseInt(enhanced.group(1));
             int detail = Integer.parseInt(enhanced.group(2));
-            return subject == 1 && MAIL_ADDRESS_DETAILS.contains(detail)
+            if (subject == 7 || subject == 1 && SENDER_DETAILS.contains(detail)) {
+                return false;
+            }
+            if (subject == 1 && MAIL_ADDRESS_DETAILS.contains(detail)
                     || subject == 2
                     || subject == 3 && detail == 4
-                    || subject == 6;
+                    || subject == 4 && detail == 4
+                    || subject == 6) {
+                return true;
+            }
         }
         String said = reply.said().toLowerCase(Locale.ROOT);
         return SETUP_WORDS.stream().noneMatch(said::contains);

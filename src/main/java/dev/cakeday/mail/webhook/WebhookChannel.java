@@ -61,7 +61,7 @@ public class WebhookChannel implements Channel {
                         : List.of(
                                 signer(SECRET, webhook.secret()),
                                 signer(PREVIOUS_SECRET, webhook.previousSecret()));
-        this.http = HttpChannels.client(mail);
+        this.http = HttpChannels.client(mail, true);
         this.json = json;
         this.clock = clock;
     }

@@ -219,11 +219,19 @@ class SendGridChannelTest {
     }
 
     @Test
-    void aDroppedConnectionIsTemporary() {
+    void aDroppedConnectionIsTemporaryWithItsOutcomeUnknownAndIsNotResentAtOnce() {
         server.enqueue(
                 new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        server.enqueue(new MockResponse.Builder().code(202).build());
 
-        assertThat(send()).isInstanceOf(ProviderResult.Unavailable.class);
+        assertThat(send())
+                .isInstanceOfSatisfying(
+                        ProviderResult.Unavailable.class,
+                        unavailable ->
+                                assertThat(unavailable.outcomeUnknown())
+                                        .as("SendGrid read the request and may have sent it")
+                                        .isTrue());
+        assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
     @ParameterizedTest

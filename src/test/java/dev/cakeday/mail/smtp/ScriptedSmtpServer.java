@@ -27,6 +27,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
     /** The reply to the end of the message, the line holding only a dot. */
     static final String END_OF_DATA = ".";
 
+    /** Instead of a reply: close the connection. */
+    private static final String HANG_UP = "hang up";
+
     private static final Map<String, String> ACCEPTING =
             Map.of(
                     GREETING,
@@ -79,6 +82,13 @@ final class ScriptedSmtpServer implements AutoCloseable {
         return new ScriptedSmtpServer(replies);
     }
 
+    /** A server that takes the whole message and then closes the connection without a word. */
+    static ScriptedSmtpServer hangingUpAfterTheMessage() {
+        Map<String, String> replies = new HashMap<>(ACCEPTING);
+        replies.put(END_OF_DATA, HANG_UP);
+        return new ScriptedSmtpServer(replies);
+    }
+
     /** A server that accepts connections and never says a word. */
     static ScriptedSmtpServer silent() {
         Map<String, String> replies = new HashMap<>(ACCEPTING);
@@ -120,6 +130,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 } while (data != null && !data.equals("."));
                 if (!replies.containsKey(END_OF_DATA)) {
                     while (in.read() != -1) {}
+                    return;
+                }
+                if (HANG_UP.equals(replies.get(END_OF_DATA))) {
                     return;
                 }
                 reply(out, END_OF_DATA);

@@ -169,6 +169,10 @@ class SmtpChannelTest {
         "., 550 5.7.60 client does not have permissions to send as this sender, Misconfigured",
         "., 552 5.3.4 message too big, Rejected",
         "., 554 5.6.0 message content invalid, Rejected",
+        "RCPT, 550 5.4.1 Recipient address rejected: Access denied, Rejected",
+        "RCPT, 550 5.4.4 unrouteable address, Rejected",
+        "RCPT, 550 5.4.1 relay access denied, Misconfigured",
+        "RCPT, 553 5.1.8 sender domain does not exist, Misconfigured",
         "MAIL, 550 5.7.1 sender not allowed, Misconfigured",
         "MAIL, 421 4.3.2 shutting down, Unavailable",
         "., 554 5.7.1 message refused as spam, Misconfigured",
@@ -188,6 +192,18 @@ class SmtpChannelTest {
     @Test
     void aServerThatTookTheMessageAndNeverAnsweredLeavesTheOutcomeUnknown() {
         try (ScriptedSmtpServer server = ScriptedSmtpServer.silentAfterTheMessage()) {
+            ProviderResult result = send(ZOE, server.port());
+
+            assertThat(result)
+                    .isInstanceOfSatisfying(
+                            ProviderResult.Unavailable.class,
+                            unavailable -> assertThat(unavailable.outcomeUnknown()).isTrue());
+        }
+    }
+
+    @Test
+    void aServerThatHangsUpAfterTheMessageLeavesTheOutcomeUnknown() {
+        try (ScriptedSmtpServer server = ScriptedSmtpServer.hangingUpAfterTheMessage()) {
             ProviderResult result = send(ZOE, server.port());
 
             assertThat(result)
@@ -286,10 +302,12 @@ class SmtpChannelTest {
 
             assertThat(result).isEqualTo(new ProviderResult.Delivered(ZOE_MESSAGE_ID));
             assertThat(tls.waitForIncomingEmail(5_000, 1)).isTrue();
-            send(ZOE, tls.getSmtps().getPort(), "spring.mail.protocol=smtp");
-            assertThat(tls.getReceivedMessages())
-                    .as("plain text to a TLS port delivers nothing")
-                    .hasSize(1);
+            assertThat(send(ZOE, tls.getSmtps().getPort(), "spring.mail.protocol=smtp"))
+                    .as("plain text to the TLS port: no greeting from the server, nothing sent")
+                    .isInstanceOfSatisfying(
+                            ProviderResult.Unavailable.class,
+                            unavailable -> assertThat(unavailable.outcomeUnknown()).isFalse());
+            assertThat(tls.getReceivedMessages()).hasSize(1);
         } finally {
             tls.stop();
         }
