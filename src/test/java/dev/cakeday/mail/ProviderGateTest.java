@@ -201,19 +201,6 @@ class ProviderGateTest {
                 .isFalse();
     }
 
-    /** A channel that cannot de-duplicate, answering every greeting alike. */
-    record KeylessChannel(ProviderResult answer) implements Channel {
-        @Override
-        public ProviderResult send(OutgoingGreeting greeting) {
-            return answer;
-        }
-
-        @Override
-        public boolean deduplicates() {
-            return false;
-        }
-    }
-
     ProviderGate gateOver(Channel channel) {
         MailProperties properties =
                 new MailProperties(
