@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import tools.jackson.core.JacksonException;
@@ -89,16 +92,45 @@ public final class HttpChannels {
     }
 
     /**
-     * An API's base URL as a setting gives it: absolute http or https, or the start stops naming
-     * the property.
+     * A URL as a setting gives it: absolute http or https with a host, or the start stops naming
+     * the property, never repeating the value (a webhook's URL may hold a token).
      */
     public static HttpUrl url(MailProperties.Provider provider, String property, String value) {
-        HttpUrl url = HttpUrl.parse(ChannelSettingException.required(provider, property, value));
+        String setting = ChannelSettingException.required(provider, property, value);
+        HttpUrl url = absolute(setting) ? HttpUrl.parse(setting) : null;
         if (url == null) {
             throw new ChannelSettingException(
-                    provider, property, "must be an absolute http or https URL");
+                    provider, property, "must be an absolute http:// or https:// URL");
         }
         return url;
+    }
+
+    /**
+     * Whether java.net.URI reads a scheme and a host: OkHttp alone would take "http:host" or
+     * "http:///path" for URLs. Its exception is dropped, as its message quotes the URL.
+     */
+    private static boolean absolute(String value) {
+        try {
+            URI uri = new URI(value);
+            return uri.isAbsolute() && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** How a channel reads an answer it got. */
+    @FunctionalInterface
+    public interface Answer {
+        ProviderResult read(Response response);
+    }
+
+    /** Sends {@code request} and reads its answer; a call that got none is temporary. */
+    public static ProviderResult call(OkHttpClient http, Request request, Answer answer) {
+        try (Response response = http.newCall(request).execute()) {
+            return answer.read(response);
+        } catch (IOException e) {
+            return unanswered(e);
+        }
     }
 
     /**
@@ -119,9 +151,17 @@ public final class HttpChannels {
                         && e.getMessage().toLowerCase(Locale.ROOT).contains("connect");
     }
 
-    /** The body as text; empty when there is none. */
-    public static String text(ResponseBody body) throws IOException {
-        return body == null ? "" : body.string();
+    /**
+     * The body as text; empty when there is none or it cannot be read: the status was received, and
+     * speaks alone.
+     */
+    public static String text(Response response) {
+        ResponseBody body = response.body();
+        try {
+            return body == null ? "" : body.string();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /**
@@ -145,13 +185,9 @@ public final class HttpChannels {
      */
     public static ProviderResult.Delivered delivered(
             Response response, JsonMapper json, String idField) {
-        try {
-            JsonNode id = tree(json, text(response.body())).path(idField);
-            return new ProviderResult.Delivered(
-                    id.isValueNode() && !id.isNull() ? id.asString() : null);
-        } catch (IOException e) {
-            return new ProviderResult.Delivered(null);
-        }
+        JsonNode id = tree(json, text(response)).path(idField);
+        return new ProviderResult.Delivered(
+                id.isValueNode() && !id.isNull() ? id.asString() : null);
     }
 
     /**

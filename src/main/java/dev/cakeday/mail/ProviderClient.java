@@ -1,6 +1,5 @@
 package dev.cakeday.mail;
 
-import java.io.IOException;
 import java.time.Clock;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -48,16 +47,17 @@ public class ProviderClient implements Channel {
                         .header("Idempotency-Key", greeting.id())
                         .post(RequestBody.create(body, HttpChannels.JSON))
                         .build();
-        try (Response response = http.newCall(request).execute()) {
-            if (response.isSuccessful()) {
-                return HttpChannels.delivered(response, json, "messageId");
-            }
-            String answer = HttpChannels.text(response.body());
-            return HttpChannels.classify(
-                    response, HttpChannels.reason(response.code(), said(answer)), clock);
-        } catch (IOException e) {
-            return HttpChannels.unanswered(e);
+        return HttpChannels.call(http, request, this::answer);
+    }
+
+    private ProviderResult answer(Response response) {
+        if (response.isSuccessful()) {
+            return HttpChannels.delivered(response, json, "messageId");
         }
+        return HttpChannels.classify(
+                response,
+                HttpChannels.reason(response.code(), said(HttpChannels.text(response))),
+                clock);
     }
 
     /** The provider's own words: its {@code error} or {@code message} field, else the body. */

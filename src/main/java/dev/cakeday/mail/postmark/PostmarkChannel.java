@@ -8,7 +8,6 @@ import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.mail.Sender;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
 import okhttp3.HttpUrl;
@@ -43,7 +42,8 @@ public class PostmarkChannel implements Channel {
     private final HttpUrl sendUrl;
     private final String serverToken;
     private final String messageStream;
-    private final Sender sender;
+    // Formatted once: every greeting has the same sender.
+    private final String from;
     private final JsonMapper json;
     private final Clock clock;
 
@@ -57,7 +57,7 @@ public class PostmarkChannel implements Channel {
                         POSTMARK,
                         "cakeday.mail.postmark.message-stream",
                         properties.messageStream());
-        this.sender = Sender.of(mail);
+        this.from = Sender.of(mail).display();
         this.http = HttpChannels.client(mail, false);
         this.sendUrl =
                 HttpChannels.url(POSTMARK, "cakeday.mail.postmark.base-url", properties.baseUrl())
@@ -78,11 +78,7 @@ public class PostmarkChannel implements Channel {
     public ProviderResult send(OutgoingGreeting greeting) {
         Email email =
                 new Email(
-                        sender.display(),
-                        greeting.email(),
-                        greeting.subject(),
-                        greeting.text(),
-                        messageStream);
+                        from, greeting.email(), greeting.subject(), greeting.text(), messageStream);
         Request request =
                 new Request.Builder()
                         .url(sendUrl)
@@ -90,14 +86,13 @@ public class PostmarkChannel implements Channel {
                         .header("X-Postmark-Server-Token", serverToken)
                         .post(RequestBody.create(json.writeValueAsBytes(email), HttpChannels.JSON))
                         .build();
-        try (Response response = http.newCall(request).execute()) {
-            if (response.isSuccessful()) {
-                return HttpChannels.delivered(response, json, "MessageID");
-            }
-            return failed(response, HttpChannels.text(response.body()));
-        } catch (IOException e) {
-            return HttpChannels.unanswered(e);
-        }
+        return HttpChannels.call(http, request, this::answer);
+    }
+
+    private ProviderResult answer(Response response) {
+        return response.isSuccessful()
+                ? HttpChannels.delivered(response, json, "MessageID")
+                : failed(response, HttpChannels.text(response));
     }
 
     private ProviderResult failed(Response response, String body) {

@@ -7,7 +7,6 @@ import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.mail.Sender;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import okhttp3.HttpUrl;
@@ -34,7 +33,8 @@ public class ResendChannel implements Channel {
     private final OkHttpClient http;
     private final HttpUrl sendUrl;
     private final String apiKey;
-    private final Sender sender;
+    // Formatted once: every greeting has the same sender.
+    private final String from;
     private final JsonMapper json;
     private final Clock clock;
 
@@ -43,7 +43,7 @@ public class ResendChannel implements Channel {
         this.apiKey =
                 ChannelSettingException.credential(
                         RESEND, "cakeday.mail.resend.api-key", properties.apiKey());
-        this.sender = Sender.of(mail);
+        this.from = Sender.of(mail).display();
         this.http = HttpChannels.client(mail, true);
         this.sendUrl =
                 HttpChannels.url(RESEND, "cakeday.mail.resend.base-url", properties.baseUrl())
@@ -57,11 +57,7 @@ public class ResendChannel implements Channel {
     @Override
     public ProviderResult send(OutgoingGreeting greeting) {
         SendEmail email =
-                new SendEmail(
-                        sender.display(),
-                        List.of(greeting.email()),
-                        greeting.subject(),
-                        greeting.text());
+                new SendEmail(from, List.of(greeting.email()), greeting.subject(), greeting.text());
         Request request =
                 new Request.Builder()
                         .url(sendUrl)
@@ -69,14 +65,13 @@ public class ResendChannel implements Channel {
                         .header("Idempotency-Key", greeting.id())
                         .post(RequestBody.create(json.writeValueAsBytes(email), HttpChannels.JSON))
                         .build();
-        try (Response response = http.newCall(request).execute()) {
-            if (response.isSuccessful()) {
-                return HttpChannels.delivered(response, json, "id");
-            }
-            return failed(response, HttpChannels.text(response.body()));
-        } catch (IOException e) {
-            return HttpChannels.unanswered(e);
-        }
+        return HttpChannels.call(http, request, this::answer);
+    }
+
+    private ProviderResult answer(Response response) {
+        return response.isSuccessful()
+                ? HttpChannels.delivered(response, json, "id")
+                : failed(response, HttpChannels.text(response));
     }
 
     private ProviderResult failed(Response response, String body) {

@@ -8,7 +8,6 @@ import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.mail.Sender;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,14 +79,13 @@ public class SendGridChannel implements Channel {
                         .header("Authorization", "Bearer " + apiKey)
                         .post(RequestBody.create(json.writeValueAsBytes(mail), HttpChannels.JSON))
                         .build();
-        try (Response response = http.newCall(request).execute()) {
-            if (response.isSuccessful()) {
-                return new ProviderResult.Delivered(response.header("X-Message-Id"));
-            }
-            return failed(response, HttpChannels.text(response.body()));
-        } catch (IOException e) {
-            return HttpChannels.unanswered(e);
-        }
+        return HttpChannels.call(http, request, this::answer);
+    }
+
+    private ProviderResult answer(Response response) {
+        return response.isSuccessful()
+                ? new ProviderResult.Delivered(response.header("X-Message-Id"))
+                : failed(response, HttpChannels.text(response));
     }
 
     private ProviderResult failed(Response response, String body) {

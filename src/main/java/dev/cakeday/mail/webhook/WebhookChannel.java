@@ -11,9 +11,6 @@ import dev.cakeday.mail.HttpChannels;
 import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderResult;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -54,7 +51,7 @@ public class WebhookChannel implements Channel {
 
     public WebhookChannel(
             MailProperties mail, WebhookProperties webhook, JsonMapper json, Clock clock) {
-        this.url = url(webhook.url());
+        this.url = HttpChannels.url(WEBHOOK, URL, webhook.url());
         this.signers =
                 webhook.previousSecret() == null || webhook.previousSecret().isBlank()
                         ? List.of(signer(SECRET, webhook.secret()))
@@ -82,22 +79,22 @@ public class WebhookChannel implements Channel {
                                         payload.getBytes(StandardCharsets.UTF_8),
                                         HttpChannels.JSON))
                         .build();
-        try (Response response = http.newCall(request).execute()) {
-            if (response.isSuccessful()) {
-                // Receivers answer as they like; the id they can look the greeting up by is ours.
-                return new ProviderResult.Delivered(greeting.id());
-            }
-            String reason = HttpChannels.reason(response.code(), said(response));
-            if (response.code() == 410) {
-                // Gone: the receiver removed this endpoint. Every greeting would meet the same
-                // answer, so it is the URL that is wrong, not the greeting: retried and alerted on
-                // until an operator points the channel elsewhere, never failed one by one.
-                return new ProviderResult.Misconfigured(410, reason);
-            }
-            return HttpChannels.classify(response, reason, clock);
-        } catch (IOException e) {
-            return HttpChannels.unanswered(e);
+        return HttpChannels.call(http, request, response -> answer(response, greeting.id()));
+    }
+
+    private ProviderResult answer(Response response, String greetingId) {
+        if (response.isSuccessful()) {
+            // Receivers answer as they like; the id they can look the greeting up by is ours.
+            return new ProviderResult.Delivered(greetingId);
         }
+        String reason = HttpChannels.reason(response.code(), HttpChannels.text(response));
+        if (response.code() == 410) {
+            // Gone: the receiver removed this endpoint. Every greeting would meet the same
+            // answer, so it is the URL that is wrong, not the greeting: retried and alerted on
+            // until an operator points the channel elsewhere, never failed one by one.
+            return new ProviderResult.Misconfigured(410, reason);
+        }
+        return HttpChannels.classify(response, reason, clock);
     }
 
     /**
@@ -114,39 +111,6 @@ public class WebhookChannel implements Channel {
             }
         }
         return signatures.toString();
-    }
-
-    /** What the receiver said; a body that cannot be read leaves the status to speak alone. */
-    private static String said(Response response) {
-        try {
-            return HttpChannels.text(response.body());
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    /** The URL, absolute http or https; problems are told without repeating it. */
-    private static HttpUrl url(String setting) {
-        String value = ChannelSettingException.required(WEBHOOK, URL, setting);
-        HttpUrl url = absolute(value) ? HttpUrl.parse(value) : null;
-        if (url == null) {
-            throw new ChannelSettingException(
-                    WEBHOOK, URL, "must be an absolute http:// or https:// URL");
-        }
-        return url;
-    }
-
-    /**
-     * Whether java.net.URI reads a scheme and a host: OkHttp alone would take "http:host" or
-     * "http:///path" for URLs. Its exception is dropped, as its message quotes the URL.
-     */
-    private static boolean absolute(String value) {
-        try {
-            URI uri = new URI(value);
-            return uri.isAbsolute() && uri.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
     }
 
     /** The signer of the secret {@code whsec_} and base64; problems never repeat any of it. */
