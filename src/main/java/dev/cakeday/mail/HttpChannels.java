@@ -36,7 +36,6 @@ import tools.jackson.databind.node.MissingNode;
 public final class HttpChannels {
 
     public static final MediaType JSON = MediaType.get("application/json");
-    private static final int MAX_REASON_LENGTH = 500;
     private static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
     // Answers about Cakeday's request (where it went, its credentials, its form), not about the
     // mail.
@@ -204,12 +203,7 @@ public final class HttpChannels {
         if (text.isEmpty()) {
             return "HTTP " + code;
         }
-        return "HTTP "
-                + code
-                + ": "
-                + (text.length() > MAX_REASON_LENGTH
-                        ? text.substring(0, MAX_REASON_LENGTH) + "…"
-                        : text);
+        return "HTTP " + code + ": " + ProviderResult.shortened(text);
     }
 
     /** Retry-After as delay-seconds or an HTTP date; null when absent or unreadable. */

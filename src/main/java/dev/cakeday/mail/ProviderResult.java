@@ -8,6 +8,16 @@ import java.time.Duration;
  */
 public sealed interface ProviderResult {
 
+    /** The longest reason a log row keeps. */
+    int MAX_REASON_LENGTH = 500;
+
+    /** {@code reason} cut to {@link #MAX_REASON_LENGTH}, marked where it was cut. */
+    static String shortened(String reason) {
+        return reason.length() > MAX_REASON_LENGTH
+                ? reason.substring(0, MAX_REASON_LENGTH) + "…"
+                : reason;
+    }
+
     /** HTTP 2xx, or SMTP 250 after the message: the provider took the mail. */
     record Delivered(String messageId) implements ProviderResult {}
 

@@ -202,17 +202,7 @@ class ProviderGateTest {
     }
 
     ProviderGate gateOver(Channel channel) {
-        MailProperties properties =
-                new MailProperties(
-                        MailProperties.Provider.SMTP,
-                        URI.create(server.url("/").toString()),
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(1),
-                        0,
-                        10,
-                        new MailProperties.CircuitBreaker(50, 10, 4, Duration.ofSeconds(30)),
-                        null,
-                        null);
-        return new ProviderGate(properties, channel, meters);
+        return new ProviderGate(
+                TestMail.settings(MailProperties.Provider.SMTP, null, null), channel, meters);
     }
 }

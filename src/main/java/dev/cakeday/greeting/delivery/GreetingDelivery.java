@@ -35,7 +35,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class GreetingDelivery {
 
     private static final Logger log = LoggerFactory.getLogger(GreetingDelivery.class);
-    private static final int MAX_ERROR_LENGTH = 500;
 
     /** What to do with the greeting's row once the handler returns. */
     public sealed interface Next {
@@ -248,9 +247,7 @@ public class GreetingDelivery {
                         id,
                         GreetingTransition.EXPIRED,
                         state.map(GreetingLogRepository.State::attempts).orElse(0),
-                        reason.length() > MAX_ERROR_LENGTH
-                                ? reason.substring(0, MAX_ERROR_LENGTH) + "…"
-                                : reason,
+                        ProviderResult.shortened(reason),
                         scheduledFor,
                         now);
         if (closed) {

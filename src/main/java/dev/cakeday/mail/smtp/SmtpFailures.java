@@ -21,7 +21,6 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
  */
 final class SmtpFailures {
 
-    private static final int MAX_REASON_LENGTH = 500;
     // RFC 4954: authentication required, mechanism too weak, credentials invalid, encryption
     // required for the mechanism. About the login, whichever command they answer.
     private static final Set<Integer> AUTHENTICATION = Set.of(530, 534, 535, 538);
@@ -173,8 +172,6 @@ final class SmtpFailures {
         if (password != null && !password.isEmpty()) {
             reason = reason.replace(password, "***");
         }
-        return reason.length() > MAX_REASON_LENGTH
-                ? reason.substring(0, MAX_REASON_LENGTH) + "…"
-                : reason;
+        return ProviderResult.shortened(reason);
     }
 }

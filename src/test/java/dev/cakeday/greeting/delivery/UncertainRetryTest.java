@@ -11,14 +11,13 @@ import dev.cakeday.mail.KeylessChannel;
 import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.ProviderGate;
 import dev.cakeday.mail.ProviderResult;
+import dev.cakeday.mail.TestMail;
 import dev.cakeday.support.Api;
 import dev.cakeday.support.GreetingAssert;
 import dev.cakeday.support.IntegrationTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -70,7 +69,8 @@ class UncertainRetryTest extends IntegrationTest {
         Instant due = ZonedDateTime.of(date, LocalTime.of(9, 0), ZoneOffset.UTC).toInstant();
         ProviderGate gate =
                 new ProviderGate(
-                        keyless(),
+                        TestMail.settings(
+                                MailProperties.Provider.SMTP, "greetings@example.com", null),
                         new KeylessChannel(
                                 new ProviderResult.Unavailable(
                                         "SocketTimeoutException: Read timed out",
@@ -144,18 +144,5 @@ class UncertainRetryTest extends IntegrationTest {
 
     double uncertainMeter() {
         return meters.get("cakeday.greeting.uncertain.attempts").counter().count();
-    }
-
-    static MailProperties keyless() {
-        return new MailProperties(
-                MailProperties.Provider.SMTP,
-                URI.create("http://localhost:9"),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1),
-                0,
-                10,
-                new MailProperties.CircuitBreaker(50, 100, 50, Duration.ofSeconds(30)),
-                "greetings@example.com",
-                null);
     }
 }

@@ -13,6 +13,7 @@ import dev.cakeday.mail.ChannelSettingException;
 import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderResult;
+import dev.cakeday.mail.TestMail;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,16 +87,7 @@ class WebhookChannelTest {
     }
 
     static MailProperties mail() {
-        return new MailProperties(
-                MailProperties.Provider.WEBHOOK,
-                null,
-                Duration.ofSeconds(1),
-                Duration.ofMillis(500),
-                0,
-                10,
-                new MailProperties.CircuitBreaker(50, 20, 10, Duration.ofSeconds(30)),
-                null,
-                null);
+        return TestMail.settings(MailProperties.Provider.WEBHOOK, null, null);
     }
 
     static MockResponse answer(int code, String body) {
