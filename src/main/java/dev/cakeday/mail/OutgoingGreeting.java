@@ -1,5 +1,6 @@
 package dev.cakeday.mail;
 
+import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
@@ -12,8 +13,11 @@ import java.util.UUID;
  *     idempotency key of channels that de-duplicate
  * @param occasion the occasion's name, such as {@code BIRTHDAY}
  * @param date the occasion's date this year, in the user's zone
- * @param locale the language tag of {@code subject} and {@code text}
+ * @param locale the language tag of {@code subject}, {@code text} and {@code html}
+ * @param html the message as HTML for the email channels that send it, or null: text only
  * @param dueAt the instant the greeting was due
+ * @param unsubscribe the one-click unsubscribe link (RFC 8058) email channels put in their headers,
+ *     or null when unsubscribe links are not configured
  */
 public record OutgoingGreeting(
         String id,
@@ -26,7 +30,9 @@ public record OutgoingGreeting(
         String locale,
         String subject,
         String text,
-        Instant dueAt) {
+        String html,
+        Instant dueAt,
+        URI unsubscribe) {
 
     /** The recipient's name as a mail header shows it. */
     public String fullName() {

@@ -21,6 +21,8 @@ public final class TestGreetings {
                 "en",
                 "Happy birthday, Ada!",
                 text,
-                Instant.parse("2026-12-02T09:00:00Z"));
+                null,
+                Instant.parse("2026-12-02T09:00:00Z"),
+                null);
     }
 }

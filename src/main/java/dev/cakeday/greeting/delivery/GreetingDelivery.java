@@ -220,7 +220,9 @@ public class GreetingDelivery {
                         occasions.language(),
                         occasions.subject(occasion.get(), user.get()),
                         occasions.message(occasion.get(), user.get()),
-                        dueAt));
+                        null,
+                        dueAt,
+                        null));
     }
 
     /**

@@ -57,7 +57,9 @@ class SmtpChannelTest {
                     "en",
                     "Happy birthday, Zoë!",
                     "Hey, Zoë Ñúñez it's your birthday",
-                    Instant.parse("2026-12-02T09:00:00Z"));
+                    null,
+                    Instant.parse("2026-12-02T09:00:00Z"),
+                    null);
     static final String ZOE_MESSAGE_ID =
             "<greeting.00000000-0000-0000-0000-000000000042.BIRTHDAY.2026-12-02@cakeday.example>";
 

@@ -112,7 +112,9 @@ class WebhookChannelTest {
                 "es",
                 "¡Feliz cumpleaños, Zoë!",
                 "Hola Zoë Ñúñez, ¡feliz cumpleaños! 🎂",
-                Instant.parse("2026-12-02T08:00:00Z"));
+                null,
+                Instant.parse("2026-12-02T08:00:00Z"),
+                null);
     }
 
     RecordedRequest received() throws InterruptedException {
