@@ -57,7 +57,13 @@ class GreetingController {
     }
 
     record UserGreetings(
-            UUID userId, List<GreetingLogEntry> history, List<PendingGreeting> pending) {}
+            UUID userId,
+            @Schema(
+                            description =
+                                    "Occasions the user opted out of, or [\"ALL\"]: none of their greetings is planned or sent")
+                    List<String> optOut,
+            List<GreetingLogEntry> history,
+            List<PendingGreeting> pending) {}
 
     @Operation(
             summary = "A user's greetings",
@@ -81,6 +87,9 @@ class GreetingController {
                         .flatMap(occasion -> calendar.idsAround(user, occasion, now).stream())
                         .toList();
         return new UserGreetings(
-                id, greetingLog.history(id, HISTORY_LIMIT), pendingGreetings.find(ids));
+                id,
+                user.optOut(),
+                greetingLog.history(id, HISTORY_LIMIT),
+                pendingGreetings.find(ids));
     }
 }

@@ -1,6 +1,7 @@
 package dev.cakeday.greeting;
 
 import dev.cakeday.greeting.calendar.LeapDayPolicy;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.Locale;
@@ -18,10 +19,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param planAt time of day (UTC) of the daily planning run
  * @param retryInitial first retry delay after a temporary provider failure; it doubles per attempt
  * @param retryMax cap of the retry delay
- * @param templates message templates by occasion name, overriding each occasion's default
- * @param subjects subject templates by occasion name, overriding each occasion's default
- * @param defaultLocale the language the templates are written in, as channels that hand greetings
- *     on tell it
+ * @param subjects subject templates of the default locale by occasion name
+ * @param templates message templates of the default locale by occasion name (ICU MessageFormat)
+ * @param defaultLocale the language of users who have none, and of the templates set here
+ * @param templatesDir a directory of {@code {tag}.properties} template files that override or add
+ *     to the bundled ones, or null
  * @param planOnStartup whether an instance plans once at start-up, besides the daily run (the
  *     commands switch it off)
  */
@@ -37,6 +39,7 @@ public record GreetingProperties(
         Map<String, String> templates,
         Map<String, String> subjects,
         @DefaultValue("en") Locale defaultLocale,
+        Path templatesDir,
         @DefaultValue("true") boolean planOnStartup) {
 
     public GreetingProperties {

@@ -15,6 +15,12 @@ public class ChannelSettingException extends RuntimeException {
         this.property = property;
     }
 
+    /** A mail setting that every channel shares, such as the unsubscribe links. */
+    public ChannelSettingException(String property, String problem) {
+        super(property + " " + problem);
+        this.property = property;
+    }
+
     public String property() {
         return property;
     }

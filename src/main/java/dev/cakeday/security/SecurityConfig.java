@@ -96,9 +96,13 @@ class SecurityConfig {
         return http.build();
     }
 
-    /** The allow-list: health and info always, metrics and the API docs unless switched off. */
+    /**
+     * The allow-list: health, info and the unsubscribe links (whose HMAC is their authority)
+     * always, metrics and the API docs unless switched off.
+     */
     private static RequestMatcher openPaths(ApiProperties properties) {
-        List<String> paths = new ArrayList<>(List.of("/actuator/health/**", "/actuator/info"));
+        List<String> paths =
+                new ArrayList<>(List.of("/actuator/health/**", "/actuator/info", "/unsubscribe/*"));
         if (properties.publicMetrics()) {
             paths.add("/actuator/prometheus");
         }

@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
 
 /** The {@code users} table. */
@@ -22,12 +23,15 @@ import org.springframework.stereotype.Repository;
 class UserRepository {
 
     static final String COLUMNS =
-            "id, first_name, last_name, email, birthday, timezone, anniversary, created_at, updated_at";
+            "id, first_name, last_name, email, birthday, timezone, anniversary, locale, opt_out, created_at,"
+                    + " updated_at";
 
     static final String INSERT =
             """
-            INSERT INTO users (first_name, last_name, email, birthday, timezone, anniversary, created_at, updated_at)
-            VALUES (:firstName, :lastName, :email, :birthday, :timezone, :anniversary, :now, :now)
+            INSERT INTO users (first_name, last_name, email, birthday, timezone, anniversary, locale, opt_out,
+                               created_at, updated_at)
+            VALUES (:firstName, :lastName, :email, :birthday, :timezone, :anniversary, :locale,
+                    coalesce(CAST(:optOut AS text[]), '{}'), :now, :now)
             RETURNING """
                     + " "
                     + COLUMNS;
@@ -48,8 +52,21 @@ class UserRepository {
             """
             UPDATE users
             SET first_name = :firstName, last_name = :lastName, email = :email, birthday = :birthday,
-                timezone = :timezone, anniversary = :anniversary, updated_at = :now
+                timezone = :timezone, anniversary = :anniversary, locale = :locale,
+                opt_out = coalesce(CAST(:optOut AS text[]), opt_out), updated_at = :now
             WHERE id = :id
+            RETURNING """
+                    + " "
+                    + COLUMNS;
+
+    /** Adds an occasion (or ALL) to the opt-out; changes nothing when it is covered already. */
+    static final String OPT_OUT =
+            """
+            UPDATE users
+            SET opt_out = CASE WHEN CAST(:scope AS text) = 'ALL' THEN ARRAY['ALL']
+                               ELSE array(SELECT DISTINCT unnest(opt_out || CAST(:scope AS text)) ORDER BY 1) END,
+                updated_at = :now
+            WHERE id = :id AND NOT (opt_out && ARRAY['ALL', CAST(:scope AS text)])
             RETURNING """
                     + " "
                     + COLUMNS;
@@ -96,6 +113,16 @@ class UserRepository {
         }
     }
 
+    /** The user after the opt-out, or empty when there is no such user or nothing changed. */
+    Optional<User> optOut(UUID id, String scope, Instant now) {
+        return jdbc.sql(OPT_OUT)
+                .param("id", id)
+                .param("scope", scope)
+                .param("now", at(now))
+                .query(USER)
+                .optional();
+    }
+
     Optional<User> delete(UUID id) {
         return jdbc.sql(DELETE).param("id", id).query(USER).optional();
     }
@@ -106,7 +133,13 @@ class UserRepository {
                 .param("email", draft.email())
                 .param("birthday", draft.birthday())
                 .param("timezone", draft.timezone().getId())
-                .param("anniversary", draft.anniversary(), Types.DATE);
+                .param("anniversary", draft.anniversary(), Types.DATE)
+                .param("locale", draft.locale(), Types.VARCHAR)
+                .param(
+                        "optOut",
+                        draft.optOut() == null
+                                ? null
+                                : new SqlArrayValue("text", draft.optOut().toArray()));
     }
 
     private static OffsetDateTime at(Instant instant) {
@@ -122,6 +155,8 @@ class UserRepository {
                 rs.getObject("birthday", LocalDate.class),
                 ZoneId.of(rs.getString("timezone")),
                 rs.getObject("anniversary", LocalDate.class),
+                rs.getString("locale"),
+                List.of((String[]) rs.getArray("opt_out").getArray()),
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("updated_at")));
     }

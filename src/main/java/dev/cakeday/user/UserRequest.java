@@ -2,7 +2,9 @@ package dev.cakeday.user;
 
 import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
 
 /**
  * The JSON body of {@code POST /user} and {@code PUT /user/{id}}. Every field arrives as text so
@@ -41,4 +43,20 @@ public record UserRequest(
                         example = "2015-06-20",
                         format = "date",
                         nullable = true)
-                String anniversary) {}
+                String anniversary,
+        @Schema(
+                        description =
+                                "Optional BCP 47 language tag of the user's greetings, stored in canonical form;"
+                                        + " absent: cakeday.greeting.default-locale",
+                        example = "pt-BR",
+                        nullable = true)
+                String locale,
+        @ArraySchema(
+                        arraySchema =
+                                @Schema(
+                                        description =
+                                                "Occasions the user wants no greetings for (BIRTHDAY, ANNIVERSARY), or [\"ALL\"];"
+                                                        + " [] opts back in. Absent on PUT: the current opt-out is kept",
+                                        nullable = true),
+                        schema = @Schema(example = "ANNIVERSARY"))
+                List<String> optOut) {}

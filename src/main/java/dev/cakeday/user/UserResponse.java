@@ -15,6 +15,9 @@ record UserResponse(
         LocalDate birthday,
         String timezone,
         LocalDate anniversary,
+        @Schema(description = "BCP 47 tag of the greetings' language; null: the default locale")
+                String locale,
+        @Schema(description = "Occasions the user opted out of, or [\"ALL\"]") List<String> optOut,
         Instant createdAt,
         Instant updatedAt,
         @Schema(description = "Per occasion, the next greeting not yet in a final state")
@@ -29,6 +32,8 @@ record UserResponse(
                 user.birthday(),
                 user.timezone().getId(),
                 user.anniversary(),
+                user.locale(),
+                user.optOut(),
                 user.createdAt(),
                 user.updatedAt(),
                 upcoming);

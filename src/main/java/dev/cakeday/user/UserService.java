@@ -11,7 +11,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** User writes and reads, each in one transaction. */
 @Service
-class UserService {
+public class UserService {
 
     private final UserRepository users;
     private final UserValidator validator;
@@ -55,6 +55,26 @@ class UserService {
         User after = users.update(id, draft, now);
         events.publishEvent(new UserEvents.Replaced(before, after, now));
         return after;
+    }
+
+    /**
+     * Opts the user out of an occasion (or {@link User#ALL}), as a replacement that changed only
+     * the opt-out would: their pending greetings of it are cancelled. Nothing happens, and nothing
+     * is told, when the user does not exist or is opted out already.
+     */
+    @Transactional
+    public void optOut(UUID id, String scope) {
+        users.findForUpdate(id)
+                .ifPresent(
+                        before -> {
+                            Instant now = now();
+                            users.optOut(id, scope, now)
+                                    .ifPresent(
+                                            after ->
+                                                    events.publishEvent(
+                                                            new UserEvents.Replaced(
+                                                                    before, after, now)));
+                        });
     }
 
     @Transactional

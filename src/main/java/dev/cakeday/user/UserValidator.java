@@ -7,8 +7,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.util.ArrayList;
+import java.util.IllformedLocaleException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -34,10 +37,14 @@ public class UserValidator {
     private static final ZoneId EARLIEST_ZONE = ZoneId.of("Etc/GMT-14");
     private static final Set<String> REGION_IDS = ZoneId.getAvailableZoneIds();
 
-    private final Clock clock;
+    static final int MAX_LOCALE_LENGTH = 64;
 
-    public UserValidator(Clock clock) {
+    private final Clock clock;
+    private final OccasionNames occasions;
+
+    public UserValidator(Clock clock, OccasionNames occasions) {
         this.clock = clock;
+        this.occasions = occasions;
     }
 
     UserDraft validate(UserRequest request) {
@@ -63,10 +70,64 @@ public class UserValidator {
         LocalDate birthday = date("birthday", request.birthday(), true, today, violations);
         LocalDate anniversary =
                 date("anniversary", request.anniversary(), false, today, violations);
+        String locale = locale(request.locale(), violations);
+        List<String> optOut = optOut(request.optOut(), violations);
         if (violations.size() > before) {
             return null;
         }
-        return new UserDraft(firstName, lastName, email, birthday, zone, anniversary);
+        return new UserDraft(
+                firstName, lastName, email, birthday, zone, anniversary, locale, optOut);
+    }
+
+    /**
+     * The canonical form of a well-formed BCP 47 tag that names a language, or null when absent.
+     */
+    private static String locale(String value, List<FieldViolation> violations) {
+        if (value == null) {
+            return null;
+        }
+        String tag = value.strip();
+        try {
+            if (tag.isEmpty() || tag.length() > MAX_LOCALE_LENGTH) {
+                throw new IllformedLocaleException();
+            }
+            Locale locale = new Locale.Builder().setLanguageTag(tag).build();
+            if (locale.getLanguage().isEmpty()) {
+                throw new IllformedLocaleException();
+            }
+            return locale.toLanguageTag();
+        } catch (IllformedLocaleException e) {
+            violations.add(
+                    new FieldViolation(
+                            "locale",
+                            "must be a BCP 47 language tag such as de, pt-BR or zh-Hant-TW"));
+            return null;
+        }
+    }
+
+    /**
+     * Upper-case occasion names, sorted, without repeats; {@link User#ALL} alone when it is listed.
+     */
+    private List<String> optOut(List<String> value, List<FieldViolation> violations) {
+        if (value == null) {
+            return null;
+        }
+        Set<String> known = occasions.names();
+        TreeSet<String> names = new TreeSet<>();
+        for (String entry : value) {
+            String name = entry == null ? "" : entry.strip().toUpperCase(Locale.ROOT);
+            if (!name.equals(User.ALL) && !known.contains(name)) {
+                violations.add(
+                        new FieldViolation(
+                                "optOut",
+                                "must list only occasions ("
+                                        + String.join(", ", new TreeSet<>(known))
+                                        + ") or ALL"));
+                return null;
+            }
+            names.add(name);
+        }
+        return names.contains(User.ALL) ? List.of(User.ALL) : List.copyOf(names);
     }
 
     private static String name(String field, String value, List<FieldViolation> violations) {

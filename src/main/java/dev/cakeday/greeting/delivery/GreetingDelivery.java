@@ -5,12 +5,15 @@ import dev.cakeday.greeting.GreetingMetrics;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
 import dev.cakeday.greeting.calendar.OwedSince;
 import dev.cakeday.greeting.calendar.SendInstant;
+import dev.cakeday.greeting.message.GreetingTemplates;
+import dev.cakeday.greeting.message.RenderedGreeting;
 import dev.cakeday.greeting.occasion.Occasion;
 import dev.cakeday.greeting.occasion.OccasionRegistry;
 import dev.cakeday.mail.Emails;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderGate;
 import dev.cakeday.mail.ProviderResult;
+import dev.cakeday.unsubscribe.UnsubscribeLinks;
 import dev.cakeday.user.User;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,10 +62,13 @@ public class GreetingDelivery {
     private static final Next DONE = new Next.Done();
     private static final Next REMOVED = new Next.Removed();
     private static final Step FINISHED = new Step.Finished();
+    static final String OPTED_OUT = "opted out";
 
     private final GreetingLogRepository greetingLog;
     private final DeliveryFactsRepository facts;
     private final OccasionRegistry occasions;
+    private final GreetingTemplates templates;
+    private final UnsubscribeLinks unsubscribeLinks;
     private final SendInstant sendInstant;
     private final GreetingCalendar calendar;
     private final RetryPolicy retryPolicy;
@@ -75,6 +81,8 @@ public class GreetingDelivery {
             GreetingLogRepository greetingLog,
             DeliveryFactsRepository facts,
             OccasionRegistry occasions,
+            GreetingTemplates templates,
+            UnsubscribeLinks unsubscribeLinks,
             SendInstant sendInstant,
             GreetingCalendar calendar,
             RetryPolicy retryPolicy,
@@ -85,6 +93,8 @@ public class GreetingDelivery {
         this.greetingLog = greetingLog;
         this.facts = facts;
         this.occasions = occasions;
+        this.templates = templates;
+        this.unsubscribeLinks = unsubscribeLinks;
         this.sendInstant = sendInstant;
         this.calendar = calendar;
         this.retryPolicy = retryPolicy;
@@ -152,6 +162,9 @@ public class GreetingDelivery {
                     scheduledFor,
                     now);
         }
+        if (user.get().optedOutOf(id.occasion())) {
+            return skip(id, attempts, OPTED_OUT, scheduledFor, now);
+        }
         Optional<LocalDate> date = occasion.get().dateOf(user.get());
         if (date.isEmpty()
                 || !calendar.greetingDate(date.get(), id.date().getYear()).equals(id.date())) {
@@ -192,9 +205,21 @@ public class GreetingDelivery {
             log.warn("greeting={} outcome=EXPIRED due={}", id, dueAt);
             return FINISHED;
         }
+        RenderedGreeting words =
+                templates.render(
+                        id.occasion(),
+                        user.get().locale(),
+                        user.get().firstName(),
+                        user.get().lastName(),
+                        id.date(),
+                        date.get());
         Optional<GreetingLogRepository.Attempt> attempt =
                 greetingLog.startAttempt(id, attempts, dueAt, now);
         if (attempt.isEmpty()) {
+            // The opt-out committed between the read above and the write: no other attempt ran.
+            if (facts.load(id).user().map(u -> u.optedOutOf(id.occasion())).orElse(false)) {
+                return skip(id, attempts, OPTED_OUT, scheduledFor, now);
+            }
             return movedOn(id, now);
         }
         if (state.isPresent() && state.get().outcomeUnknown()) {
@@ -217,12 +242,12 @@ public class GreetingDelivery {
                         user.get().firstName(),
                         user.get().lastName(),
                         user.get().email(),
-                        occasions.language(),
-                        occasions.subject(occasion.get(), user.get()),
-                        occasions.message(occasion.get(), user.get()),
-                        null,
+                        words.locale(),
+                        words.subject(),
+                        words.text(),
+                        words.html(),
                         dueAt,
-                        null));
+                        unsubscribeLinks.link(user.get().id(), id.occasion()).orElse(null)));
     }
 
     /**

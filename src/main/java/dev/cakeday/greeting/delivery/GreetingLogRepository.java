@@ -26,10 +26,15 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class GreetingLogRepository {
 
+    /**
+     * ATTEMPT, unless the user opted out of the occasion: an opt-out that committed after the
+     * delivery's read, but before this write, still stops the send.
+     */
     static final String MARK_SENDING =
             """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
-            VALUES (:id, :userId, :occasion, :localDate, :dueAt, 'SENDING', 1, :now, :now)
+            SELECT :id, :userId, :occasion, :localDate, :dueAt, 'SENDING', 1, :now, :now
+            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = :userId AND u.opt_out && ARRAY['ALL', :occasion])
             ON CONFLICT (id) DO UPDATE
             SET status = 'SENDING', attempts = greetings.attempts + 1, due_at = EXCLUDED.due_at,
                 uncertain_attempts = greetings.uncertain_attempts
@@ -130,8 +135,8 @@ public class GreetingLogRepository {
     /**
      * ATTEMPT: records attempt {@code after + 1} about to be made (committed before the provider is
      * called); empty when the greeting is no longer SENDING at attempt {@code after} (0: no entry
-     * yet). A previous attempt still SENDING with no retry planned never recorded its outcome: it
-     * is counted as uncertain.
+     * yet), or when the user has opted out of the occasion. A previous attempt still SENDING with
+     * no retry planned never recorded its outcome: it is counted as uncertain.
      */
     public Optional<Attempt> startAttempt(GreetingId id, int after, Instant dueAt, Instant now) {
         return bind(jdbc.sql(MARK_SENDING), id, dueAt, now)

@@ -22,14 +22,4 @@ class Anniversary implements Occasion {
     public String usersColumn() {
         return "anniversary";
     }
-
-    @Override
-    public String defaultTemplate() {
-        return "Hey, {firstName} {lastName} happy anniversary";
-    }
-
-    @Override
-    public String defaultSubject() {
-        return "Happy anniversary, {firstName}!";
-    }
 }

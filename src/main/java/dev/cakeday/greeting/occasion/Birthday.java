@@ -22,14 +22,4 @@ class Birthday implements Occasion {
     public String usersColumn() {
         return "birthday";
     }
-
-    @Override
-    public String defaultTemplate() {
-        return "Hey, {firstName} {lastName} it's your birthday";
-    }
-
-    @Override
-    public String defaultSubject() {
-        return "Happy birthday, {firstName}!";
-    }
 }

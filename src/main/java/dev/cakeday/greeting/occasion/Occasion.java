@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * A dated occasion Cakeday greets users on. A new occasion is one more Spring bean implementing
- * this, with its default template; {@link OccasionRegistry} registers it.
+ * this, with its English subject and text in {@code greetings/en.properties}; {@link
+ * OccasionRegistry} registers it.
  */
 public interface Occasion {
 
@@ -18,10 +19,4 @@ public interface Occasion {
 
     /** The {@code users} column that holds this date, for set-based work such as a bulk import. */
     String usersColumn();
-
-    /** Message text; {@code {firstName}} and {@code {lastName}} are replaced. */
-    String defaultTemplate();
-
-    /** Subject, for the channels that send one; the same placeholders as the text. */
-    String defaultSubject();
 }

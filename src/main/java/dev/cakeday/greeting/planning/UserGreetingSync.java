@@ -53,7 +53,7 @@ class UserGreetingSync {
         User user = event.user();
         List<String> planned = new ArrayList<>();
         for (Occasion occasion : occasions.all()) {
-            occasion.dateOf(user)
+            greeted(user, occasion)
                     .ifPresent(
                             date -> {
                                 userOccasions.save(
@@ -69,8 +69,9 @@ class UserGreetingSync {
     }
 
     /**
-     * Only the occasions whose month-day or zone changed are re-planned (a corrected birth year
-     * changes no greeting); the others keep their rows, retries included.
+     * Only the occasions whose month-day, zone or opt-out changed are re-planned (a corrected birth
+     * year changes no greeting); the others keep their rows, retries included. An occasion opted
+     * out of loses its rows and its user_occasions row; one opted back into is owed from now on.
      */
     @EventListener
     void replaced(UserEvents.Replaced event) {
@@ -79,15 +80,17 @@ class UserGreetingSync {
         boolean zoneChanged = !before.timezone().equals(after.timezone());
         List<String> changed = new ArrayList<>();
         List<GreetingId> replaced = new ArrayList<>();
+        List<GreetingId> optedOut = new ArrayList<>();
         for (Occasion occasion : occasions.all()) {
-            Optional<LocalDate> oldDate = occasion.dateOf(before);
-            Optional<LocalDate> newDate = occasion.dateOf(after);
+            Optional<LocalDate> oldDate = greeted(before, occasion);
+            Optional<LocalDate> newDate = greeted(after, occasion);
             if (!zoneChanged
                     && Objects.equals(oldDate.map(MonthDay::from), newDate.map(MonthDay::from))) {
                 continue;
             }
             changed.add(occasion.name());
-            replaced.addAll(calendar.idsAround(before, occasion, event.at()));
+            (after.optedOutOf(occasion.name()) ? optedOut : replaced)
+                    .addAll(calendar.idsAround(before, occasion, event.at()));
             newDate.ifPresentOrElse(
                     date ->
                             userOccasions.save(
@@ -102,11 +105,18 @@ class UserGreetingSync {
             return;
         }
         planner.cancel(replaced);
+        planner.cancel(optedOut);
         plan(after, changed, event.at());
         planner.closeAbandoned(
                 replaced,
                 "replaced: the user changed this occasion's date or their time zone",
                 event.at());
+        planner.closeAbandoned(optedOut, "opted out", event.at());
+    }
+
+    /** The user's date of the occasion, unless they opted out of it. */
+    private static Optional<LocalDate> greeted(User user, Occasion occasion) {
+        return user.optedOutOf(occasion.name()) ? Optional.empty() : occasion.dateOf(user);
     }
 
     /**

@@ -39,8 +39,9 @@ class UserOccasionRepository {
             WHERE user_id = ANY(:userIds)""";
 
     /**
-     * The occasion for each user a bulk import created (in {@code imported_users}); owed_from is
-     * the import's local date in each zone, computed in Java like every other date of Cakeday.
+     * The occasion for each user a bulk import created (in {@code imported_users}) who has not
+     * opted out of it; owed_from is the import's local date in each zone, computed in Java like
+     * every other date of Cakeday.
      */
     static final String INSERT_IMPORTED =
             """
@@ -49,7 +50,7 @@ class UserOccasionRepository {
                    :owedSince, z.owed_from
             FROM imported_users u
             JOIN unnest(CAST(:zones AS text[]), CAST(:owedFroms AS date[])) AS z (zone, owed_from) ON z.zone = u.timezone
-            WHERE u.%1$s IS NOT NULL""";
+            WHERE u.%1$s IS NOT NULL AND NOT (u.opt_out && ARRAY['ALL', :occasion])""";
 
     private final JdbcClient jdbc;
 

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.MappingIterator;
@@ -30,7 +31,11 @@ abstract sealed class ImportReader {
 
     static final List<String> REQUIRED_COLUMNS =
             List.of("firstName", "lastName", "email", "birthday", "timezone");
-    static final String OPTIONAL_COLUMN = "anniversary";
+    static final List<String> OPTIONAL_COLUMNS = List.of("anniversary", "locale", "optOut");
+    private static final String COLUMNS =
+            String.join(",", REQUIRED_COLUMNS) + "[," + String.join("][,", OPTIONAL_COLUMNS) + "]";
+    // A CSV cell lists opted-out occasions separated by ';' or spaces: "BIRTHDAY;ANNIVERSARY".
+    private static final Pattern OPT_OUT_SEPARATOR = Pattern.compile("[;\\s]+");
     // An NDJSON line longer than this is refused as a row, without holding it in memory.
     static final int MAX_LINE_BYTES = 64 * 1024;
 
@@ -66,7 +71,7 @@ abstract sealed class ImportReader {
     private static final class Csv extends ImportReader {
 
         private final MappingIterator<String[]> records;
-        private final int[] columnOf = new int[REQUIRED_COLUMNS.size() + 1];
+        private final int[] columnOf = new int[REQUIRED_COLUMNS.size() + OPTIONAL_COLUMNS.size()];
         private final int width;
 
         Csv(CountingStream in) {
@@ -77,11 +82,7 @@ abstract sealed class ImportReader {
                                 .readValues(new InputStreamReader(in, StandardCharsets.UTF_8));
                 if (!records.hasNextValue()) {
                     throw new MalformedImportException(
-                            "the CSV is empty; its first line must be the header "
-                                    + String.join(",", REQUIRED_COLUMNS)
-                                    + "[,"
-                                    + OPTIONAL_COLUMN
-                                    + "]");
+                            "the CSV is empty; its first line must be the header " + COLUMNS);
                 }
                 String[] header = records.nextValue();
                 width = header.length;
@@ -95,15 +96,12 @@ abstract sealed class ImportReader {
             Map<String, Integer> positions = new HashMap<>();
             for (int i = 0; i < header.length; i++) {
                 String name = header[i].strip();
-                if (!REQUIRED_COLUMNS.contains(name) && !OPTIONAL_COLUMN.equals(name)) {
+                if (!REQUIRED_COLUMNS.contains(name) && !OPTIONAL_COLUMNS.contains(name)) {
                     throw new MalformedImportException(
                             "unknown column '"
                                     + name
                                     + "' in the header; the columns are "
-                                    + String.join(",", REQUIRED_COLUMNS)
-                                    + "[,"
-                                    + OPTIONAL_COLUMN
-                                    + "]");
+                                    + COLUMNS);
                 }
                 if (positions.put(name, i) != null) {
                     throw new MalformedImportException(
@@ -122,7 +120,10 @@ abstract sealed class ImportReader {
             for (int i = 0; i < REQUIRED_COLUMNS.size(); i++) {
                 columnOf[i] = positions.get(REQUIRED_COLUMNS.get(i));
             }
-            columnOf[REQUIRED_COLUMNS.size()] = positions.getOrDefault(OPTIONAL_COLUMN, -1);
+            for (int i = 0; i < OPTIONAL_COLUMNS.size(); i++) {
+                columnOf[REQUIRED_COLUMNS.size() + i] =
+                        positions.getOrDefault(OPTIONAL_COLUMNS.get(i), -1);
+            }
         }
 
         @Override
@@ -147,10 +148,20 @@ abstract sealed class ImportReader {
                                 field(record, 2),
                                 field(record, 3),
                                 field(record, 4),
-                                field(record, 5)));
+                                field(record, 5),
+                                field(record, 6),
+                                optOut(field(record, 7))));
             } catch (JacksonException e) {
                 throw malformed(e);
             }
+        }
+
+        private static List<String> optOut(String cell) {
+            return cell == null
+                    ? null
+                    : Arrays.stream(OPT_OUT_SEPARATOR.split(cell.strip()))
+                            .filter(name -> !name.isEmpty())
+                            .toList();
         }
 
         // CSV cannot tell an empty field from a missing one: both are absent.
@@ -225,9 +236,17 @@ abstract sealed class ImportReader {
                         e.getPath().isEmpty()
                                 ? null
                                 : e.getPath().get(e.getPath().size() - 1).getPropertyName();
+                if (field == null && e.getPath().size() > 1) {
+                    field = e.getPath().get(0).getPropertyName();
+                }
                 return field == null
                         ? ImportRow.unreadable(rows, "row", "must be a JSON object")
-                        : ImportRow.unreadable(rows, field, "must be a string");
+                        : ImportRow.unreadable(
+                                rows,
+                                field,
+                                field.equals("optOut")
+                                        ? "must be a list of occasion names"
+                                        : "must be a string");
             } catch (JacksonException e) {
                 return ImportRow.unreadable(
                         rows, "row", "is not valid JSON: " + e.getOriginalMessage());

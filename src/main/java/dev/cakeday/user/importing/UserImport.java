@@ -53,12 +53,14 @@ class UserImport {
                 birthday    date   NOT NULL,
                 timezone    text   NOT NULL,
                 anniversary date,
+                locale      text,
+                opt_out     text[],
                 error       text
             ) ON COMMIT DROP""";
 
     static final String COPY_STAGING =
             """
-            COPY user_import (row_no, first_name, last_name, email, birthday, timezone, anniversary)
+            COPY user_import (row_no, first_name, last_name, email, birthday, timezone, anniversary, locale, opt_out)
             FROM STDIN (FORMAT csv)""";
 
     static final String ANALYZE_STAGING = "ANALYZE user_import";
@@ -92,8 +94,10 @@ class UserImport {
     static final String INSERT_USERS =
             """
             WITH inserted AS (
-                INSERT INTO users (id, first_name, last_name, email, birthday, timezone, anniversary, created_at, updated_at)
-                SELECT id, first_name, last_name, email, birthday, timezone, anniversary, :now, :now
+                INSERT INTO users (id, first_name, last_name, email, birthday, timezone, anniversary, locale, opt_out,
+                                   created_at, updated_at)
+                SELECT id, first_name, last_name, email, birthday, timezone, anniversary, locale,
+                       coalesce(opt_out, '{}'), :now, :now
                 FROM user_import WHERE error IS NULL
                 ORDER BY lower(email)
                 ON CONFLICT DO NOTHING
@@ -267,6 +271,15 @@ class UserImport {
         quoted(out, draft.timezone().getId()).append(',');
         if (draft.anniversary() != null) {
             out.append(draft.anniversary());
+        }
+        out.append(',');
+        if (draft.locale() != null) {
+            quoted(out, draft.locale());
+        }
+        out.append(',');
+        if (draft.optOut() != null) {
+            // Occasion names are upper-case words: the array literal needs no quoting inside.
+            quoted(out, "{" + String.join(",", draft.optOut()) + "}");
         }
         out.append('\n');
     }

@@ -37,6 +37,7 @@ public class SendInstantTest {
                 Map.of(),
                 Map.of(),
                 Locale.ENGLISH,
+                null,
                 true);
     }
 

@@ -7,12 +7,14 @@ import dev.cakeday.greeting.GreetingId;
 import dev.cakeday.greeting.GreetingMetrics;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
 import dev.cakeday.greeting.calendar.SendInstant;
+import dev.cakeday.greeting.message.GreetingTemplates;
 import dev.cakeday.greeting.occasion.OccasionRegistry;
 import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.ProviderClient;
 import dev.cakeday.mail.ProviderGate;
 import dev.cakeday.support.FakeProvider;
 import dev.cakeday.support.IntegrationTest;
+import dev.cakeday.unsubscribe.UnsubscribeLinks;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -39,6 +41,8 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
     @Autowired GreetingLogRepository greetingLog;
     @Autowired DeliveryFactsRepository facts;
     @Autowired OccasionRegistry occasions;
+    @Autowired GreetingTemplates templates;
+    @Autowired UnsubscribeLinks unsubscribeLinks;
     @Autowired SendInstant sendInstant;
     @Autowired GreetingCalendar calendar;
     @Autowired RetryPolicy retryPolicy;
@@ -83,6 +87,8 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
                         greetingLog,
                         facts,
                         occasions,
+                        templates,
+                        unsubscribeLinks,
                         sendInstant,
                         calendar,
                         retryPolicy,

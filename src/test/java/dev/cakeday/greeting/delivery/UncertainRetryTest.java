@@ -6,6 +6,7 @@ import dev.cakeday.greeting.GreetingId;
 import dev.cakeday.greeting.GreetingMetrics;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
 import dev.cakeday.greeting.calendar.SendInstant;
+import dev.cakeday.greeting.message.GreetingTemplates;
 import dev.cakeday.greeting.occasion.OccasionRegistry;
 import dev.cakeday.mail.KeylessChannel;
 import dev.cakeday.mail.MailProperties;
@@ -15,6 +16,7 @@ import dev.cakeday.mail.TestMail;
 import dev.cakeday.support.Api;
 import dev.cakeday.support.GreetingAssert;
 import dev.cakeday.support.IntegrationTest;
+import dev.cakeday.unsubscribe.UnsubscribeLinks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -49,6 +51,8 @@ class UncertainRetryTest extends IntegrationTest {
     @Autowired GreetingLogRepository greetingLog;
     @Autowired DeliveryFactsRepository facts;
     @Autowired OccasionRegistry occasions;
+    @Autowired GreetingTemplates templates;
+    @Autowired UnsubscribeLinks unsubscribeLinks;
     @Autowired SendInstant sendInstants;
     @Autowired GreetingCalendar calendar;
     @Autowired RetryPolicy retryPolicy;
@@ -82,6 +86,8 @@ class UncertainRetryTest extends IntegrationTest {
                         greetingLog,
                         facts,
                         occasions,
+                        templates,
+                        unsubscribeLinks,
                         sendInstants,
                         calendar,
                         retryPolicy,

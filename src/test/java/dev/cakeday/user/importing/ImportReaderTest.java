@@ -79,7 +79,14 @@ class ImportReaderTest {
         assertThat(row.request())
                 .isEqualTo(
                         new UserRequest(
-                                null, "Lovelace", "a@example.com", "1990-12-10", "UTC", null));
+                                null,
+                                "Lovelace",
+                                "a@example.com",
+                                "1990-12-10",
+                                "UTC",
+                                null,
+                                null,
+                                null));
         assertThat(reader.next()).isNull();
     }
 

@@ -1,0 +1,296 @@
+package dev.cakeday.greeting.message;
+
+import com.ibm.icu.text.MessageFormat;
+import com.ibm.icu.util.Calendar;
+import com.ibm.icu.util.LocaleMatcher;
+import com.ibm.icu.util.TimeZone;
+import com.ibm.icu.util.ULocale;
+import dev.cakeday.greeting.GreetingProperties;
+import dev.cakeday.greeting.occasion.OccasionRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IllformedLocaleException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * The greeting templates of every language, in ICU MessageFormat, and the choice of one for a user.
+ *
+ * <p>Templates come from the bundles in {@code greetings/{tag}.properties}, then from the files of
+ * {@code cakeday.greeting.templates-dir} (same names and keys; each key overrides or adds), then
+ * from {@code cakeday.greeting.templates.*} and {@code subjects.*} for the default locale. Each is
+ * parsed and rendered with sample arguments here, at start-up, so that a greeting never fails on
+ * one.
+ *
+ * <p>A user's language is matched to the languages that have templates with CLDR's likely subtags
+ * ({@code pt} finds {@code pt-BR}, {@code zh-CN} finds {@code zh-Hans}, an unknown one the default
+ * locale); each part then falls back from the most specific tag to the least ({@code de-CH} →
+ * {@code de}), to the default locale, and to English, which has every occasion.
+ */
+@Component
+public class GreetingTemplates {
+
+    static final String BUNDLES = "classpath:greetings/*.properties";
+    static final String ROOT = "en";
+    static final Set<String> ARGUMENTS = Set.of("firstName", "lastName", "date", "years");
+    static final List<String> PARTS = List.of("subject", "text", "html");
+    private static final int[] SAMPLE_YEARS = {0, 1, 2, 3, 11, 21, 22, 100};
+    private static final int MAX_CACHED_CHAINS = 1_000;
+
+    /** By language tag, then key ({@code BIRTHDAY.text}). */
+    private final Map<String, Map<String, MessageFormat>> templates = new HashMap<>();
+
+    private final ULocale defaultLocale;
+    private final LocaleMatcher matcher;
+    private final Map<String, List<String>> chains = new ConcurrentHashMap<>();
+
+    GreetingTemplates(OccasionRegistry occasions, GreetingProperties properties)
+            throws IOException {
+        Set<String> occasionNames = occasions.names();
+        for (Resource bundle : new PathMatchingResourcePatternResolver().getResources(BUNDLES)) {
+            try (InputStream in = bundle.getInputStream()) {
+                load(occasionNames, "classpath:greetings/" + bundle.getFilename(), in);
+            }
+        }
+        if (properties.templatesDir() != null) {
+            loadDirectory(occasionNames, properties.templatesDir());
+        }
+        String defaultTag = properties.defaultLocale().toLanguageTag();
+        addFromProperties(occasionNames, defaultTag, "templates", "text", properties.templates());
+        addFromProperties(occasionNames, defaultTag, "subjects", "subject", properties.subjects());
+        for (String occasion : occasionNames) {
+            for (String part : List.of("subject", "text")) {
+                if (!templates.getOrDefault(ROOT, Map.of()).containsKey(occasion + "." + part)) {
+                    throw new GreetingTemplateException(
+                            "classpath:greetings/" + ROOT + ".properties",
+                            occasion + "." + part,
+                            "missing: English has every occasion's subject and text");
+                }
+            }
+        }
+        this.defaultLocale = ULocale.forLocale(properties.defaultLocale());
+        this.matcher =
+                LocaleMatcher.builder()
+                        .setSupportedULocales(
+                                templates.keySet().stream().map(ULocale::forLanguageTag).toList())
+                        .setDefaultULocale(defaultLocale)
+                        .build();
+    }
+
+    /**
+     * The greeting of the occasion so named on {@code date} for a user with this locale (null: the
+     * default); {@code since} is the occasion's original date, whose distance in years is {@code
+     * years}.
+     */
+    public RenderedGreeting render(
+            String occasion,
+            String locale,
+            String firstName,
+            String lastName,
+            LocalDate date,
+            LocalDate since) {
+        List<String> chain = chain(locale);
+        String textTag = find(chain, occasion + ".text");
+        String subjectTag = find(chain, occasion + ".subject");
+        ULocale language = ULocale.forLanguageTag(textTag);
+        Map<String, Object> arguments =
+                arguments(language, firstName, lastName, date, date.getYear() - since.getYear());
+        MessageFormat html = templates.get(textTag).get(occasion + ".html");
+        return new RenderedGreeting(
+                textTag,
+                format(templates.get(subjectTag).get(occasion + ".subject"), arguments),
+                format(templates.get(textTag).get(occasion + ".text"), arguments),
+                html == null
+                        ? null
+                        : format(
+                                html,
+                                arguments(
+                                        language,
+                                        HtmlUtils.htmlEscape(firstName),
+                                        HtmlUtils.htmlEscape(lastName),
+                                        date,
+                                        date.getYear() - since.getYear())));
+    }
+
+    /** The language tags that have templates. */
+    public Set<String> languages() {
+        return new TreeSet<>(templates.keySet());
+    }
+
+    private String find(List<String> chain, String key) {
+        for (String tag : chain) {
+            if (templates.getOrDefault(tag, Map.of()).containsKey(key)) {
+                return tag;
+            }
+        }
+        throw new IllegalStateException("no template " + key + " in " + chain);
+    }
+
+    private List<String> chain(String locale) {
+        String wanted = locale == null ? "" : locale;
+        List<String> chain = chains.get(wanted);
+        if (chain == null) {
+            chain = resolve(locale == null ? defaultLocale : ULocale.forLanguageTag(locale));
+            if (chains.size() < MAX_CACHED_CHAINS) {
+                chains.put(wanted, chain);
+            }
+        }
+        return chain;
+    }
+
+    private List<String> resolve(ULocale wanted) {
+        Set<String> chain = new LinkedHashSet<>();
+        for (ULocale start : List.of(matcher.getBestMatch(wanted), defaultLocale)) {
+            for (ULocale at = start;
+                    at != null && !at.getLanguage().isEmpty();
+                    at = at.getFallback()) {
+                chain.add(at.toLanguageTag());
+            }
+        }
+        chain.add(ROOT);
+        return List.copyOf(chain);
+    }
+
+    private static String format(MessageFormat template, Map<String, Object> arguments) {
+        // A MessageFormat is not safe to share between threads; a clone is cheaper than a parse.
+        return ((MessageFormat) template.clone()).format(arguments);
+    }
+
+    private static Map<String, Object> arguments(
+            ULocale language, String firstName, String lastName, LocalDate date, int years) {
+        // The date is a calendar day, not an instant: shown in GMT, where midnight is that day.
+        Calendar day = Calendar.getInstance(TimeZone.GMT_ZONE, language);
+        day.setTimeInMillis(date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+        return Map.of("firstName", firstName, "lastName", lastName, "date", day, "years", years);
+    }
+
+    private void loadDirectory(Set<String> occasions, Path directory) throws IOException {
+        if (!Files.isDirectory(directory) || !Files.isReadable(directory)) {
+            throw new GreetingTemplateException(
+                    "cakeday.greeting.templates-dir",
+                    null,
+                    directory + " is not a readable directory");
+        }
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(directory)) {
+            files =
+                    listed.filter(file -> file.getFileName().toString().endsWith(".properties"))
+                            .sorted()
+                            .toList();
+        }
+        for (Path file : files) {
+            try (InputStream in = Files.newInputStream(file)) {
+                load(occasions, file.toString(), in);
+            }
+        }
+    }
+
+    private void load(Set<String> occasions, String source, InputStream in) throws IOException {
+        String name = source.substring(source.lastIndexOf('/') + 1);
+        String tag = canonical(source, name.substring(0, name.length() - ".properties".length()));
+        Properties entries = new Properties();
+        try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            entries.load(reader);
+        } catch (IllegalArgumentException e) {
+            throw new GreetingTemplateException(source, null, e.getMessage());
+        }
+        for (String key : new TreeSet<>(entries.stringPropertyNames())) {
+            add(occasions, source, tag, key, entries.getProperty(key));
+        }
+    }
+
+    private void addFromProperties(
+            Set<String> occasions,
+            String tag,
+            String property,
+            String part,
+            Map<String, String> set) {
+        new TreeMap<>(set)
+                .forEach(
+                        (occasion, pattern) ->
+                                add(
+                                        occasions,
+                                        "cakeday.greeting." + property + "." + occasion,
+                                        tag,
+                                        occasion + "." + part,
+                                        pattern));
+    }
+
+    private void add(Set<String> occasions, String source, String tag, String key, String pattern) {
+        int dot = key.lastIndexOf('.');
+        String occasion = dot < 0 ? key : key.substring(0, dot);
+        String part = dot < 0 ? "" : key.substring(dot + 1);
+        if (!occasions.contains(occasion) || !PARTS.contains(part)) {
+            throw new GreetingTemplateException(
+                    source,
+                    key,
+                    "keys are {OCCASION}.subject, .text or .html, with an occasion among "
+                            + String.join(", ", new TreeSet<>(occasions)));
+        }
+        ULocale language = ULocale.forLanguageTag(tag);
+        MessageFormat template;
+        try {
+            template = new MessageFormat(pattern, language);
+        } catch (IllegalArgumentException e) {
+            throw new GreetingTemplateException(source, key, e.getMessage());
+        }
+        List<String> unknown = new ArrayList<>(template.getArgumentNames());
+        unknown.removeAll(ARGUMENTS);
+        if (!unknown.isEmpty()) {
+            throw new GreetingTemplateException(
+                    source,
+                    key,
+                    "unknown argument(s) "
+                            + unknown
+                            + "; the arguments are firstName, lastName, date and years");
+        }
+        for (int years : SAMPLE_YEARS) {
+            try {
+                format(
+                        template,
+                        arguments(language, "Ada", "Lovelace", LocalDate.of(2026, 12, 2), years));
+            } catch (RuntimeException e) {
+                throw new GreetingTemplateException(
+                        source, key, "cannot be rendered with years=" + years + ": " + e);
+            }
+        }
+        templates.computeIfAbsent(tag, t -> new HashMap<>()).put(key, template);
+    }
+
+    private static String canonical(String source, String name) {
+        try {
+            Locale locale = new Locale.Builder().setLanguageTag(name).build();
+            if (locale.getLanguage().isEmpty()) {
+                throw new IllformedLocaleException();
+            }
+            return locale.toLanguageTag();
+        } catch (IllformedLocaleException e) {
+            throw new GreetingTemplateException(
+                    source,
+                    null,
+                    "the file name must be a BCP 47 language tag such as de.properties or"
+                            + " pt-BR.properties");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.cakeday.unsubscribe;
+
+import dev.cakeday.user.UserService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The one-click unsubscribe of RFC 8058, open to anyone holding a link: the link's HMAC is the
+ * authority. {@code GET} only shows a confirm button, since mail scanners follow links; {@code
+ * POST} (the mailbox provider's one click, or the button) opts the user out. Every request gets the
+ * same page and status, whether the token verified, the user exists or was opted out already, so
+ * the page tells nothing about anyone.
+ */
+@RestController
+@Tag(name = "Unsubscribe", description = "One-click unsubscribe links (RFC 8058); no token needed")
+class UnsubscribeController {
+
+    private static final Logger log = LoggerFactory.getLogger(UnsubscribeController.class);
+
+    static final String CONFIRM_PAGE =
+            """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+            <title>Unsubscribe</title></head>
+            <body><h1>Unsubscribe from these greetings?</h1>
+            <form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">
+            <button type="submit">Unsubscribe</button></form></body></html>
+            """;
+
+    static final String DONE_PAGE =
+            """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+            <title>Unsubscribed</title></head>
+            <body><h1>Unsubscribed</h1>
+            <p>If this link was valid, you will receive no more of these greetings.</p></body></html>
+            """;
+
+    private final UnsubscribeLinks links;
+    private final UserService users;
+
+    UnsubscribeController(UnsubscribeLinks links, UserService users) {
+        this.links = links;
+        this.users = users;
+    }
+
+    @Operation(
+            summary = "Confirm page of an unsubscribe link",
+            description = "Shows a button that POSTs to the same URL; it unsubscribes nobody.")
+    @ApiResponse(responseCode = "200", description = "The page, for every token")
+    @GetMapping(path = "/unsubscribe/{token}", produces = MediaType.TEXT_HTML_VALUE)
+    ResponseEntity<String> confirm(@PathVariable String token) {
+        return page(CONFIRM_PAGE);
+    }
+
+    @Operation(
+            summary = "Unsubscribe (RFC 8058 one-click)",
+            description =
+                    "Opts the link's user out of the link's occasion (or of all). Idempotent; the same"
+                            + " page answers a valid, a replayed and a forged token.")
+    @ApiResponse(responseCode = "200", description = "The page, for every token")
+    @PostMapping(path = "/unsubscribe/{token}", produces = MediaType.TEXT_HTML_VALUE)
+    ResponseEntity<String> unsubscribe(@PathVariable String token) {
+        Optional<UnsubscribeRequest> request = links.verify(token);
+        if (request.isPresent()) {
+            users.optOut(request.get().userId(), request.get().scope());
+            log.info(
+                    "unsubscribe user={} scope={}: opted out",
+                    request.get().userId(),
+                    request.get().scope());
+        } else {
+            log.info("unsubscribe refused: the token does not verify");
+        }
+        return page(DONE_PAGE);
+    }
+
+    private static ResponseEntity<String> page(String html) {
+        return ResponseEntity.ok()
+                .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
+                .cacheControl(CacheControl.noStore())
+                .header("Referrer-Policy", "no-referrer")
+                .body(html);
+    }
+}
