@@ -1,11 +1,16 @@
 package dev.cakeday.mail;
 
+import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
 
 /** Greetings for channel tests, where only the id, the address and the text matter. */
 public final class TestGreetings {
+
+    /** A one-click unsubscribe link as a configured Cakeday would give one. */
+    public static final URI UNSUBSCRIBE =
+            URI.create("https://cakeday.example/unsubscribe?user=42&token=c2lnbmVk");
 
     private TestGreetings() {}
 
@@ -24,5 +29,41 @@ public final class TestGreetings {
                 null,
                 Instant.parse("2026-12-02T09:00:00Z"),
                 null);
+    }
+
+    /** {@code greeting} with an HTML version of its text. */
+    public static OutgoingGreeting withHtml(OutgoingGreeting greeting, String html) {
+        return new OutgoingGreeting(
+                greeting.id(),
+                greeting.occasion(),
+                greeting.date(),
+                greeting.userId(),
+                greeting.firstName(),
+                greeting.lastName(),
+                greeting.email(),
+                greeting.locale(),
+                greeting.subject(),
+                greeting.text(),
+                html,
+                greeting.dueAt(),
+                greeting.unsubscribe());
+    }
+
+    /** {@code greeting} with a one-click unsubscribe link. */
+    public static OutgoingGreeting withUnsubscribe(OutgoingGreeting greeting, URI link) {
+        return new OutgoingGreeting(
+                greeting.id(),
+                greeting.occasion(),
+                greeting.date(),
+                greeting.userId(),
+                greeting.firstName(),
+                greeting.lastName(),
+                greeting.email(),
+                greeting.locale(),
+                greeting.subject(),
+                greeting.text(),
+                greeting.html(),
+                greeting.dueAt(),
+                link);
     }
 }

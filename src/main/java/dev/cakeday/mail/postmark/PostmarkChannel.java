@@ -1,5 +1,6 @@
 package dev.cakeday.mail.postmark;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cakeday.mail.Channel;
 import dev.cakeday.mail.ChannelSettingException;
@@ -8,7 +9,9 @@ import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.mail.Sender;
+import dev.cakeday.mail.UnsubscribeHeaders;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -76,9 +79,19 @@ public class PostmarkChannel implements Channel {
 
     @Override
     public ProviderResult send(OutgoingGreeting greeting) {
+        List<Header> headers =
+                UnsubscribeHeaders.of(greeting.unsubscribe()).entrySet().stream()
+                        .map(header -> new Header(header.getKey(), header.getValue()))
+                        .toList();
         Email email =
                 new Email(
-                        from, greeting.email(), greeting.subject(), greeting.text(), messageStream);
+                        from,
+                        greeting.email(),
+                        greeting.subject(),
+                        greeting.text(),
+                        greeting.html(),
+                        headers,
+                        messageStream);
         Request request =
                 new Request.Builder()
                         .url(sendUrl)
@@ -132,5 +145,10 @@ public class PostmarkChannel implements Channel {
             @JsonProperty("To") String to,
             @JsonProperty("Subject") String subject,
             @JsonProperty("TextBody") String textBody,
+            @JsonProperty("HtmlBody") @JsonInclude(JsonInclude.Include.NON_NULL) String htmlBody,
+            @JsonProperty("Headers") @JsonInclude(JsonInclude.Include.NON_EMPTY)
+                    List<Header> headers,
             @JsonProperty("MessageStream") String messageStream) {}
+
+    private record Header(@JsonProperty("Name") String name, @JsonProperty("Value") String value) {}
 }

@@ -1,5 +1,6 @@
 package dev.cakeday.mail.resend;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.cakeday.mail.Channel;
 import dev.cakeday.mail.ChannelSettingException;
 import dev.cakeday.mail.HttpChannels;
@@ -7,8 +8,10 @@ import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.mail.Sender;
+import dev.cakeday.mail.UnsubscribeHeaders;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -57,7 +60,13 @@ public class ResendChannel implements Channel {
     @Override
     public ProviderResult send(OutgoingGreeting greeting) {
         SendEmail email =
-                new SendEmail(from, List.of(greeting.email()), greeting.subject(), greeting.text());
+                new SendEmail(
+                        from,
+                        List.of(greeting.email()),
+                        greeting.subject(),
+                        greeting.text(),
+                        greeting.html(),
+                        UnsubscribeHeaders.of(greeting.unsubscribe()));
         Request request =
                 new Request.Builder()
                         .url(sendUrl)
@@ -103,5 +112,11 @@ public class ResendChannel implements Channel {
         };
     }
 
-    private record SendEmail(String from, List<String> to, String subject, String text) {}
+    private record SendEmail(
+            String from,
+            List<String> to,
+            String subject,
+            String text,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String html,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> headers) {}
 }

@@ -8,10 +8,13 @@ import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.mail.Sender;
+import dev.cakeday.mail.UnsubscribeHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -67,12 +70,19 @@ public class SendGridChannel implements Channel {
     @Override
     public ProviderResult send(OutgoingGreeting greeting) {
         Address to = new Address(greeting.email(), greeting.fullName());
+        // SendGrid requires text/plain, when sent, to come first.
+        List<Content> content = new ArrayList<>();
+        content.add(new Content("text/plain", greeting.text()));
+        if (greeting.html() != null) {
+            content.add(new Content("text/html", greeting.html()));
+        }
         Mail mail =
                 new Mail(
                         List.of(new Personalization(List.of(to))),
                         from,
                         greeting.subject(),
-                        List.of(new Content("text/plain", greeting.text())));
+                        content,
+                        UnsubscribeHeaders.of(greeting.unsubscribe()));
         Request request =
                 new Request.Builder()
                         .url(sendUrl)
@@ -131,7 +141,8 @@ public class SendGridChannel implements Channel {
             List<Personalization> personalizations,
             Address from,
             String subject,
-            List<Content> content) {}
+            List<Content> content,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> headers) {}
 
     private record Personalization(List<Address> to) {}
 

@@ -6,16 +6,20 @@ import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderResult;
 import dev.cakeday.mail.Sender;
+import dev.cakeday.mail.UnsubscribeHeaders;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
+import java.util.Map;
 import java.util.Properties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -23,12 +27,14 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code smtp} channel: each greeting as one plain-text UTF-8 mail to the SMTP server Spring
- * Boot's mail support is set up for. The server and its security are Spring's settings: {@code
- * spring.mail.host} (required), {@code spring.mail.port}, {@code spring.mail.username} and {@code
- * spring.mail.password} (a login is made when both are set and the server offers AUTH), {@code
- * spring.mail.protocol=smtps} or {@code spring.mail.ssl.enabled=true} for TLS from the first byte,
- * and {@code spring.mail.properties.mail.smtp.starttls.enable} / {@code
+ * The {@code smtp} channel: each greeting as one UTF-8 mail to the SMTP server Spring Boot's mail
+ * support is set up for: plain text, or text and HTML as multipart/alternative when the greeting
+ * has an HTML version, with the one-click unsubscribe headers when it has a link. The server and
+ * its security are Spring's settings: {@code spring.mail.host} (required), {@code
+ * spring.mail.port}, {@code spring.mail.username} and {@code spring.mail.password} (a login is made
+ * when both are set and the server offers AUTH), {@code spring.mail.protocol=smtps} or {@code
+ * spring.mail.ssl.enabled=true} for TLS from the first byte, and {@code
+ * spring.mail.properties.mail.smtp.starttls.enable} / {@code
  * spring.mail.properties.mail.smtp.starttls.required} for STARTTLS. The sender is {@code
  * cakeday.mail.from} and {@code cakeday.mail.from-name}.
  *
@@ -165,10 +171,30 @@ public class SmtpChannel implements Channel {
         message.setFrom(sender.internetAddress());
         message.setRecipient(Message.RecipientType.TO, recipient(greeting));
         message.setSubject(greeting.subject(), UTF_8);
-        message.setText(greeting.text(), UTF_8);
+        if (greeting.html() == null) {
+            message.setText(greeting.text(), UTF_8);
+        } else {
+            message.setContent(alternative(greeting.text(), greeting.html()));
+        }
+        for (Map.Entry<String, String> header :
+                UnsubscribeHeaders.of(greeting.unsubscribe()).entrySet()) {
+            message.setHeader(header.getKey(), header.getValue());
+        }
         message.setSentDate(Date.from(clock.instant()));
         message.saveChanges();
         return message;
+    }
+
+    /**
+     * The text first: a mail reader shows the last alternative it can, HTML where it renders it and
+     * the text elsewhere (RFC 2046 §5.1.4).
+     */
+    private static MimeMultipart alternative(String text, String html) throws MessagingException {
+        MimeBodyPart plain = new MimeBodyPart();
+        plain.setText(text, UTF_8);
+        MimeBodyPart rich = new MimeBodyPart();
+        rich.setText(html, UTF_8, "html");
+        return new MimeMultipart("alternative", plain, rich);
     }
 
     private static InternetAddress recipient(OutgoingGreeting greeting) {

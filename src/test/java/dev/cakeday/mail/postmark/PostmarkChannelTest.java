@@ -1,6 +1,9 @@
 package dev.cakeday.mail.postmark;
 
+import static dev.cakeday.mail.TestGreetings.UNSUBSCRIBE;
 import static dev.cakeday.mail.TestGreetings.greeting;
+import static dev.cakeday.mail.TestGreetings.withHtml;
+import static dev.cakeday.mail.TestGreetings.withUnsubscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,6 +40,7 @@ class PostmarkChannelTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Instant NOW = Instant.parse("2026-12-02T09:00:00Z");
     static final String TOKEN = "9f2b7c1e-postmark-server-token";
+    static final String HTML = "<p>Hey, <b>Zoë Ñúñez</b> 🎂</p>";
 
     MockWebServer server;
     PostmarkChannel channel;
@@ -101,7 +105,41 @@ class PostmarkChannelTest {
         assertThat(body.get("Subject").asString()).isEqualTo("Happy birthday, Ada!");
         assertThat(body.get("TextBody").asString()).isEqualTo("Hey, Ada");
         assertThat(body.get("MessageStream").asString()).isEqualTo("outbound");
+        assertThat(body.has("HtmlBody")).as("text only").isFalse();
+        assertThat(body.has("Headers")).as("no unsubscribe link").isFalse();
         assertThat(body.size()).isEqualTo(5);
+    }
+
+    @Test
+    void anHtmlVersionIsSentAsTheHtmlBody() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(200).body("{\"MessageID\":\"m\"}").build());
+
+        channel.send(withHtml(greeting("k", "zoe@example.com", "Hola Zoë Ñúñez 🎂"), HTML));
+
+        JsonNode body = JSON.readTree(server.takeRequest(1, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(body.get("TextBody").asString()).isEqualTo("Hola Zoë Ñúñez 🎂");
+        assertThat(body.get("HtmlBody").asString()).isEqualTo(HTML);
+        assertThat(body.has("Headers")).isFalse();
+    }
+
+    @Test
+    void anUnsubscribeLinkIsSentAsTheOneClickHeaders() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(200).body("{\"MessageID\":\"m\"}").build());
+
+        channel.send(withUnsubscribe(greeting("k", "ada@example.com", "Hey, Ada"), UNSUBSCRIBE));
+
+        JsonNode body = JSON.readTree(server.takeRequest(1, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(body.get("Headers"))
+                .isEqualTo(
+                        JSON.readTree(
+                                """
+                                [{"Name": "List-Unsubscribe",
+                                  "Value":
+                                      "<https://cakeday.example/unsubscribe?user=42&token=c2lnbmVk>"},
+                                 {"Name": "List-Unsubscribe-Post",
+                                  "Value": "List-Unsubscribe=One-Click"}]
+                                """));
+        assertThat(body.has("HtmlBody")).isFalse();
     }
 
     @Test

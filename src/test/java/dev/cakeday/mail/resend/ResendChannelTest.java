@@ -1,6 +1,9 @@
 package dev.cakeday.mail.resend;
 
+import static dev.cakeday.mail.TestGreetings.UNSUBSCRIBE;
 import static dev.cakeday.mail.TestGreetings.greeting;
+import static dev.cakeday.mail.TestGreetings.withHtml;
+import static dev.cakeday.mail.TestGreetings.withUnsubscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,6 +39,7 @@ class ResendChannelTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Instant NOW = Instant.parse("2026-12-02T09:00:00Z");
     static final String KEY = "re_test_0123456789abcdef";
+    static final String HTML = "<p>Hey, <b>Zoë Ñúñez</b> 🎂</p>";
 
     MockWebServer server;
     ResendChannel channel;
@@ -98,7 +102,39 @@ class ResendChannelTest {
         assertThat(body.get("to").get(0).asString()).isEqualTo("ada@example.com");
         assertThat(body.get("subject").asString()).isEqualTo("Happy birthday, Ada!");
         assertThat(body.get("text").asString()).isEqualTo("Hey, Ada");
+        assertThat(body.has("html")).as("text only").isFalse();
+        assertThat(body.has("headers")).as("no unsubscribe link").isFalse();
         assertThat(body.size()).isEqualTo(4);
+    }
+
+    @Test
+    void anHtmlVersionIsSentBesideTheText() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(200).body("{\"id\":\"m\"}").build());
+
+        channel.send(withHtml(greeting("k", "zoe@example.com", "Hola Zoë Ñúñez 🎂"), HTML));
+
+        JsonNode body = JSON.readTree(server.takeRequest(1, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(body.get("text").asString()).isEqualTo("Hola Zoë Ñúñez 🎂");
+        assertThat(body.get("html").asString()).isEqualTo(HTML);
+        assertThat(body.has("headers")).isFalse();
+    }
+
+    @Test
+    void anUnsubscribeLinkIsSentAsTheOneClickHeaders() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(200).body("{\"id\":\"m\"}").build());
+
+        channel.send(withUnsubscribe(greeting("k", "ada@example.com", "Hey, Ada"), UNSUBSCRIBE));
+
+        JsonNode body = JSON.readTree(server.takeRequest(1, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(body.get("headers"))
+                .isEqualTo(
+                        JSON.readTree(
+                                """
+                                {"List-Unsubscribe":
+                                     "<https://cakeday.example/unsubscribe?user=42&token=c2lnbmVk>",
+                                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+                                """));
+        assertThat(body.has("html")).isFalse();
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.cakeday.mail.sendgrid;
 
+import static dev.cakeday.mail.TestGreetings.UNSUBSCRIBE;
 import static dev.cakeday.mail.TestGreetings.greeting;
+import static dev.cakeday.mail.TestGreetings.withHtml;
+import static dev.cakeday.mail.TestGreetings.withUnsubscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,6 +39,7 @@ class SendGridChannelTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Instant NOW = Instant.parse("2026-12-02T09:00:00Z");
     static final String KEY = "SG.test-key.0123456789abcdef";
+    static final String HTML = "<p>Hey, <b>Zoë Ñúñez</b> 🎂</p>";
 
     MockWebServer server;
     SendGridChannel channel;
@@ -101,6 +105,42 @@ class SendGridChannelTest {
                                  "subject": "Happy birthday, Ada!",
                                  "content": [{"type": "text/plain", "value": "Hey, Ada"}]}
                                 """));
+    }
+
+    @Test
+    void anHtmlVersionIsTheSecondContentAfterTheText() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(202).build());
+
+        channel.send(withHtml(greeting("k", "zoe@example.com", "Hola Zoë Ñúñez 🎂"), HTML));
+
+        JsonNode body = JSON.readTree(server.takeRequest(1, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(body.get("content"))
+                .isEqualTo(
+                        JSON.readTree(
+                                """
+                                [{"type": "text/plain", "value": "Hola Zoë Ñúñez 🎂"},
+                                 {"type": "text/html", "value": "<p>Hey, <b>Zoë Ñúñez</b> 🎂</p>"}]
+                                """));
+        assertThat(body.has("headers")).isFalse();
+    }
+
+    @Test
+    void anUnsubscribeLinkIsSentAsTheOneClickHeaders() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(202).build());
+
+        channel.send(withUnsubscribe(greeting("k", "ada@example.com", "Hey, Ada"), UNSUBSCRIBE));
+
+        JsonNode body = JSON.readTree(server.takeRequest(1, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(body.get("headers"))
+                .isEqualTo(
+                        JSON.readTree(
+                                """
+                                {"List-Unsubscribe":
+                                     "<https://cakeday.example/unsubscribe?user=42&token=c2lnbmVk>",
+                                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+                                """));
+        assertThat(body.get("content"))
+                .isEqualTo(JSON.readTree("[{\"type\": \"text/plain\", \"value\": \"Hey, Ada\"}]"));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.cakeday.mail.smtp;
 
+import static dev.cakeday.mail.TestGreetings.UNSUBSCRIBE;
+import static dev.cakeday.mail.TestGreetings.withHtml;
+import static dev.cakeday.mail.TestGreetings.withUnsubscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
@@ -8,9 +11,11 @@ import dev.cakeday.mail.ChannelSettingException;
 import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderResult;
+import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -62,6 +67,7 @@ class SmtpChannelTest {
                     null);
     static final String ZOE_MESSAGE_ID =
             "<greeting.00000000-0000-0000-0000-000000000042.BIRTHDAY.2026-12-02@cakeday.example>";
+    static final String ZOE_HTML = "<p>Hey, <b>Zoë Ñúñez</b> it's your birthday 🎂</p>";
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(MailProperties.class)
@@ -131,6 +137,46 @@ class SmtpChannelTest {
         assertThat(received.getContent()).isEqualTo("Hey, Zoë Ñúñez it's your birthday");
         assertThat(received.getHeader("Message-ID")).containsExactly(ZOE_MESSAGE_ID);
         assertThat(received.getSentDate()).isEqualTo(Instant.parse("2026-12-02T09:00:00Z"));
+        assertThat(received.getHeader("List-Unsubscribe")).as("no link, no header").isNull();
+        assertThat(received.getHeader("List-Unsubscribe-Post")).isNull();
+    }
+
+    @Test
+    void aGreetingWithHtmlIsMultipartAlternativeTextFirstThenHtmlBothUtf8() throws Exception {
+        ProviderResult result = send(withHtml(ZOE, ZOE_HTML), greenMailPort());
+
+        assertThat(result).isEqualTo(new ProviderResult.Delivered(ZOE_MESSAGE_ID));
+        assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+        MimeMessage received = greenMail.getReceivedMessages()[0];
+        assertThat(received.getSubject()).isEqualTo("Happy birthday, Zoë!");
+        assertThat(received.getContentType()).startsWith("multipart/alternative");
+        MimeMultipart alternatives = (MimeMultipart) received.getContent();
+        assertThat(alternatives.getCount()).isEqualTo(2);
+        BodyPart text = alternatives.getBodyPart(0);
+        assertThat(text.getContentType()).startsWith("text/plain").contains("UTF-8");
+        assertThat(text.getContent()).isEqualTo("Hey, Zoë Ñúñez it's your birthday");
+        BodyPart html = alternatives.getBodyPart(1);
+        assertThat(html.getContentType()).startsWith("text/html").contains("UTF-8");
+        assertThat(html.getContent()).isEqualTo(ZOE_HTML);
+        assertThat(received.getHeader("List-Unsubscribe")).isNull();
+        assertThat(received.getHeader("List-Unsubscribe-Post")).isNull();
+    }
+
+    /** The headers belong to the mail, not to one of its alternatives. */
+    @Test
+    void aGreetingWithAnUnsubscribeLinkCarriesTheOneClickHeaders() throws Exception {
+        send(withUnsubscribe(withHtml(ZOE, ZOE_HTML), UNSUBSCRIBE), greenMailPort());
+
+        assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+        MimeMessage received = greenMail.getReceivedMessages()[0];
+        assertThat(received.getHeader("List-Unsubscribe"))
+                .containsExactly("<https://cakeday.example/unsubscribe?user=42&token=c2lnbmVk>");
+        assertThat(received.getHeader("List-Unsubscribe-Post"))
+                .containsExactly("List-Unsubscribe=One-Click");
+        MimeMultipart alternatives = (MimeMultipart) received.getContent();
+        for (int i = 0; i < alternatives.getCount(); i++) {
+            assertThat(alternatives.getBodyPart(i).getHeader("List-Unsubscribe")).isNull();
+        }
     }
 
     @Test

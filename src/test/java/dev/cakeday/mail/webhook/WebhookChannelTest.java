@@ -1,10 +1,14 @@
 package dev.cakeday.mail.webhook;
 
+import static dev.cakeday.mail.TestGreetings.UNSUBSCRIBE;
 import static dev.cakeday.mail.TestGreetings.greeting;
+import static dev.cakeday.mail.TestGreetings.withHtml;
+import static dev.cakeday.mail.TestGreetings.withUnsubscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.EmptyWebhookSecretException;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
@@ -169,7 +173,9 @@ class WebhookChannelTest {
                         "locale",
                         "subject",
                         "text",
-                        "dueAt");
+                        "html",
+                        "dueAt",
+                        "unsubscribeUrl");
         assertThat(event.get("type").asString()).isEqualTo("greeting.due");
         assertThat(event.get("id").asString()).isEqualTo(ID);
         assertThat(event.get("occasion").asString()).isEqualTo("BIRTHDAY");
@@ -183,6 +189,42 @@ class WebhookChannelTest {
         assertThat(event.get("subject").asString()).isEqualTo("¡Feliz cumpleaños, Zoë!");
         assertThat(event.get("text").asString()).isEqualTo("Hola Zoë Ñúñez, ¡feliz cumpleaños! 🎂");
         assertThat(event.get("dueAt").asString()).isEqualTo("2026-12-02T08:00:00Z");
+        assertThat(event.get("html").isNull()).as("text only").isTrue();
+        assertThat(event.get("unsubscribeUrl").isNull()).as("no unsubscribe link").isTrue();
+    }
+
+    /** For a receiver that sends the mail itself, with the headers Cakeday's own channels send. */
+    @Test
+    void theEventCarriesTheHtmlVersionAndTheUnsubscribeLinkWhenTheGreetingHasThem()
+            throws Exception {
+        String html = "<p>Hola <b>Zoë Ñúñez</b>, ¡feliz cumpleaños! 🎂</p>";
+        receiver.enqueue(answer(204, ""));
+
+        channel.send(withUnsubscribe(withHtml(zoe(), html), UNSUBSCRIBE));
+
+        RecordedRequest request = received();
+        String body = request.getBody().utf8();
+        JsonNode event = JSON.readTree(body);
+        assertThat(event.get("html").asString()).isEqualTo(html);
+        assertThat(event.get("unsubscribeUrl").asString())
+                .isEqualTo("https://cakeday.example/unsubscribe?user=42&token=c2lnbmVk");
+        verify(SECRET, request.getHeaders().toMultimap(), body);
+    }
+
+    /** A receiver reads one shape, even where the application's mapper leaves nulls out. */
+    @Test
+    void theEventKeepsItsNullFieldsUnderAMapperThatOmitsNulls() {
+        JsonMapper omittingNulls =
+                JsonMapper.builder()
+                        .changeDefaultPropertyInclusion(
+                                inclusion -> inclusion.withValueInclusion(Include.NON_NULL))
+                        .build();
+
+        JsonNode event =
+                omittingNulls.valueToTree(GreetingEvent.of(greeting("k", "a@example.com", "m")));
+
+        assertThat(event.has("html")).isTrue();
+        assertThat(event.has("unsubscribeUrl")).isTrue();
     }
 
     @Test
