@@ -34,7 +34,7 @@ public class GreetingLogRepository {
             """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
             SELECT :id, :userId, :occasion, :localDate, :dueAt, 'SENDING', 1, :now, :now
-            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = :userId AND u.opt_out && ARRAY['ALL', :occasion])
+            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = :userId AND u.opt_out && ARRAY['ALL', CAST(:occasion AS text)])
             ON CONFLICT (id) DO UPDATE
             SET status = 'SENDING', attempts = greetings.attempts + 1, due_at = EXCLUDED.due_at,
                 uncertain_attempts = greetings.uncertain_attempts

@@ -50,7 +50,7 @@ class UserOccasionRepository {
                    :owedSince, z.owed_from
             FROM imported_users u
             JOIN unnest(CAST(:zones AS text[]), CAST(:owedFroms AS date[])) AS z (zone, owed_from) ON z.zone = u.timezone
-            WHERE u.%1$s IS NOT NULL AND NOT (u.opt_out && ARRAY['ALL', :occasion])""";
+            WHERE u.%1$s IS NOT NULL AND NOT (u.opt_out && ARRAY['ALL', CAST(:occasion AS text)])""";
 
     private final JdbcClient jdbc;
 
