@@ -97,7 +97,11 @@ class SecurityBoundaryTest extends IntegrationTest {
                     "/error/../user",
                     "/swagger-ui/../user",
                     "/v3/api-docs/../../user",
-                    "/nothing-here");
+                    "/nothing-here",
+                    "/unsubscribe",
+                    "/unsubscribe/x/y",
+                    "/unsubscribe/x/../../user",
+                    "/unsubscribe/..;/user");
 
     @LocalServerPort int port;
 
@@ -272,6 +276,13 @@ class SecurityBoundaryTest extends IntegrationTest {
         // cakeday.api.public-metrics=false here: metrics need a token, a reader's is enough.
         assertThat(http.send("GET", "/actuator/prometheus", null).status()).isEqualTo(401);
         assertThat(http.send("GET", "/actuator/prometheus", null, READER).status()).isEqualTo(200);
+        // An unsubscribe link is its own authority (its HMAC): no token, and any token, gets the
+        // page.
+        RawHttp.Response unsubscribe =
+                http.send("POST", "/unsubscribe/forged.token", null, "Authorization", "Bearer x");
+        assertThat(unsubscribe.status()).isEqualTo(200);
+        assertThat(unsubscribe.header("Content-Type")).startsWith("text/html");
+        assertThat(http.send("GET", "/unsubscribe/forged.token", null).status()).isEqualTo(200);
         // Not exposed at all: found by nobody, token or not.
         assertThat(http.send("GET", "/actuator/env", null, ADMIN).status()).isEqualTo(404);
         // An open path answers whatever a probe or a proxy sends along; a protected one does not.

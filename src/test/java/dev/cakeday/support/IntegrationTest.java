@@ -17,10 +17,14 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "db-scheduler.polling-interval=100ms",
             "cakeday.mail.read-timeout=1s",
-            "spring.datasource.hikari.connection-timeout=2000"
+            "spring.datasource.hikari.connection-timeout=2000",
+            "cakeday.mail.unsubscribe.base-url=https://cakeday.example.com/",
+            "cakeday.mail.unsubscribe.secret=" + IntegrationTest.UNSUBSCRIBE_SECRET
         })
 @Import(TestClockConfig.class)
 public abstract class IntegrationTest {
+
+    public static final String UNSUBSCRIBE_SECRET = "unsubscribe-secret-of-the-tests-0123456789";
 
     protected static final TestClock CLOCK = new TestClock();
     protected static final FakeProvider PROVIDER = new FakeProvider(CLOCK);

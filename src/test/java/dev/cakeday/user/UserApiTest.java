@@ -306,6 +306,66 @@ class UserApiTest extends IntegrationTest {
         assertThat(page.get("next").isNull()).isTrue();
     }
 
+    @Test
+    void aLocaleIsStoredInCanonicalFormAndReturnedEverywhere() {
+        Map<String, Object> body = user(uniqueEmail());
+        body.put("locale", "zh-hant-tw");
+        body.put("optOut", List.of("anniversary", "BIRTHDAY", "BIRTHDAY"));
+
+        JsonNode created = api.postJson("/user", Api.json(body)).json();
+
+        assertThat(created.get("locale").asString()).isEqualTo("zh-Hant-TW");
+        assertThat(created.get("optOut").toString()).isEqualTo("[\"ANNIVERSARY\",\"BIRTHDAY\"]");
+        String id = created.get("id").asString();
+        assertThat(api.get("/user/" + id).json().get("locale").asString()).isEqualTo("zh-Hant-TW");
+
+        body.put("locale", "PT-br");
+        body.put("optOut", List.of("ALL", "BIRTHDAY"));
+        JsonNode replaced = api.putJson("/user/" + id, Api.json(body)).json();
+        assertThat(replaced.get("locale").asString()).isEqualTo("pt-BR");
+        assertThat(replaced.get("optOut").toString()).isEqualTo("[\"ALL\"]");
+
+        body.remove("locale");
+        body.remove("optOut");
+        JsonNode cleared = api.putJson("/user/" + id, Api.json(body)).json();
+        assertThat(cleared.get("locale").isNull())
+                .as("omitted: cleared, like every optional field")
+                .isTrue();
+        assertThat(cleared.get("optOut").toString())
+                .as("omitted: kept, a consent is never lost")
+                .isEqualTo("[\"ALL\"]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"en_US", "12", "", " ", "de-", "x-private", "und", "e", "de-DE-x"})
+    void aMalformedLocaleIs400NamingTheFieldAndChangesNothing(String locale) {
+        Map<String, Object> body = user(uniqueEmail());
+        JsonNode created = api.postJson("/user", Api.json(body)).json();
+        body.put("locale", locale);
+
+        Api.Response refused = api.putJson("/user/" + created.get("id").asString(), Api.json(body));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("locale");
+        assertThat(api.get("/user/" + created.get("id").asString()).json()).isEqualTo(created);
+    }
+
+    @Test
+    void anOptOutOfNoOccasionIs400() {
+        long before = count();
+        for (Object optOut :
+                List.of(List.of("NAMEDAY"), List.of("ALL", "CHRISTMAS"), "BIRTHDAY", List.of(7))) {
+            Map<String, Object> body = user(uniqueEmail());
+            body.put("optOut", optOut);
+            Api.Response refused = api.postJson("/user", Api.json(body));
+            assertThat(refused.status()).as(optOut.toString()).isEqualTo(400);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.body()).as(optOut.toString()).contains("optOut");
+        }
+        assertThat(count()).isEqualTo(before);
+    }
+
     private long count() {
         return jdbc.sql("SELECT count(*) FROM users").query(Long.class).single();
     }

@@ -160,8 +160,14 @@ public class GreetingTemplates {
     }
 
     private List<String> resolve(ULocale wanted) {
+        ULocale best = matcher.getBestMatch(wanted);
+        if (!best.getLanguage().equals(wanted.getLanguage())) {
+            // The matcher may find another language close enough (English for many); the default
+            // locale is the operator's choice for those.
+            best = defaultLocale;
+        }
         Set<String> chain = new LinkedHashSet<>();
-        for (ULocale start : List.of(matcher.getBestMatch(wanted), defaultLocale)) {
+        for (ULocale start : List.of(best, defaultLocale)) {
             for (ULocale at = start;
                     at != null && !at.getLanguage().isEmpty();
                     at = at.getFallback()) {

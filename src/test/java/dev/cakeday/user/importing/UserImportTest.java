@@ -319,4 +319,77 @@ class UserImportTest extends IntegrationTest {
         assertThat(report.get("received").asLong()).isZero();
         assertThat(report.get("imported").asLong()).isZero();
     }
+
+    @Test
+    void importsLocalesAndOptOutsAndPlansNothingOptedOutOf() {
+        String csv =
+                "firstName,lastName,email,birthday,timezone,anniversary,locale,optOut\n"
+                        + "Ada,Lovelace,%s,1990-12-10,UTC,2015-06-20,PT-br,\n".formatted(email(1))
+                        + "Bob,Builder,%s,1990-12-10,UTC,2015-06-20,de,ANNIVERSARY\n"
+                                .formatted(email(2))
+                        + "Cy,Young,%s,1990-12-10,UTC,2015-06-20,,BIRTHDAY;anniversary\n"
+                                .formatted(email(3))
+                        + "Di,Prince,%s,1990-12-10,UTC,,,ALL\n".formatted(email(4))
+                        + "Ed,Wood,%s,1990-12-10,UTC,,en_US,\n".formatted(email(5))
+                        + "Fi,Fox,%s,1990-12-10,UTC,,,NAMEDAY\n".formatted(email(6));
+
+        JsonNode report = importCsv(csv).json();
+
+        assertThat(report.get("imported").asLong()).as(report.toString()).isEqualTo(4);
+        List<String> errors = new ArrayList<>();
+        report.get("errors")
+                .forEach(e -> errors.add(e.get("row").asLong() + " " + e.get("field").asString()));
+        assertThat(errors).containsExactly("5 locale", "6 optOut");
+        assertThat(
+                        jdbc.sql(
+                                        """
+                                        SELECT u.first_name || ' ' || coalesce(u.locale, '-') || ' ' || array_to_string(u.opt_out, ',')
+                                               || ' ' || coalesce((SELECT string_agg(o.occasion, ',' ORDER BY o.occasion)
+                                                                   FROM user_occasions o WHERE o.user_id = u.id), '-')
+                                        FROM users u WHERE u.email LIKE ? ORDER BY u.email""")
+                                .param(tag + "-%")
+                                .query(String.class)
+                                .list())
+                .containsExactly(
+                        "Ada pt-BR  ANNIVERSARY,BIRTHDAY",
+                        "Bob de ANNIVERSARY BIRTHDAY",
+                        "Cy - ANNIVERSARY,BIRTHDAY -",
+                        "Di - ALL -");
+    }
+
+    @Test
+    void ndjsonTakesALocaleAndAnOptOutList() {
+        String ndjson =
+                """
+                {"firstName":"Ada","lastName":"Lovelace","email":"%s","birthday":"1990-12-10","timezone":"UTC","locale":"zh-hant-tw","optOut":["BIRTHDAY"]}
+                {"firstName":"Bob","lastName":"Builder","email":"%s","birthday":"1990-12-10","timezone":"UTC","optOut":"BIRTHDAY"}
+                {"firstName":"Cy","lastName":"Young","email":"%s","birthday":"1990-12-10","timezone":"UTC","locale":"12"}
+                """
+                        .formatted(email(1), email(2), email(3));
+
+        JsonNode report = api.send("POST", "/user/import", "application/x-ndjson", ndjson).json();
+
+        assertThat(report.get("imported").asLong()).as(report.toString()).isEqualTo(1);
+        List<String> errors = new ArrayList<>();
+        report.get("errors")
+                .forEach(
+                        e ->
+                                errors.add(
+                                        e.get("row").asLong()
+                                                + " "
+                                                + e.get("field").asString()
+                                                + " "
+                                                + e.get("reason").asString()));
+        assertThat(errors)
+                .containsExactly(
+                        "2 optOut must be a list of occasion names",
+                        "3 locale must be a BCP 47 language tag such as de, pt-BR or zh-Hant-TW");
+        assertThat(
+                        jdbc.sql(
+                                        "SELECT locale || ' ' || array_to_string(opt_out, ',') FROM users WHERE email = ?")
+                                .param(email(1))
+                                .query(String.class)
+                                .single())
+                .isEqualTo("zh-Hant-TW BIRTHDAY");
+    }
 }
