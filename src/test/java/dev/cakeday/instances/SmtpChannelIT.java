@@ -29,11 +29,13 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The packaged service on the {@code smtp} channel, as an operator runs it: its own process, a real
- * SMTP server (GreenMail, in this JVM) reached over TCP, a user created through the API.
+ * SMTP server (GreenMail, in this JVM) reached over TCP, a user created through the API, and the
+ * one-click unsubscribe link of the mail it sent.
  */
 class SmtpChannelIT {
 
     static final String RECIPIENT = "smtp-zoe@example.com";
+    static final String UNSUBSCRIBE_SECRET = "the-unsubscribe-secret-of-SmtpChannelIT";
     // Long enough for the instance to start and the user to be created before the send time.
     static final Duration LEAD = Duration.ofSeconds(90);
 
@@ -66,27 +68,25 @@ class SmtpChannelIT {
         try (ServiceProcess service =
                 ServiceProcess.start(
                         "smtp-1",
-                        Map.of(
-                                "spring.datasource.url",
-                                db.url(),
-                                "spring.datasource.username",
-                                db.user(),
-                                "spring.datasource.password",
-                                db.password(),
-                                "cakeday.mail.provider",
-                                "smtp",
-                                "spring.mail.host",
-                                "127.0.0.1",
-                                "spring.mail.port",
-                                String.valueOf(greenMail.getSmtp().getPort()),
-                                "cakeday.mail.from",
-                                "greetings@cakeday.example",
-                                "cakeday.mail.from-name",
-                                "Cakeday",
-                                "cakeday.greeting.send-time",
-                                LocalTime.ofInstant(due, ZoneOffset.UTC).toString(),
-                                "db-scheduler.polling-interval",
-                                "500ms"))) {
+                        Map.ofEntries(
+                                Map.entry("spring.datasource.url", db.url()),
+                                Map.entry("spring.datasource.username", db.user()),
+                                Map.entry("spring.datasource.password", db.password()),
+                                Map.entry("cakeday.mail.provider", "smtp"),
+                                Map.entry("spring.mail.host", "127.0.0.1"),
+                                Map.entry(
+                                        "spring.mail.port",
+                                        String.valueOf(greenMail.getSmtp().getPort())),
+                                Map.entry("cakeday.mail.from", "greetings@cakeday.example"),
+                                Map.entry("cakeday.mail.from-name", "Cakeday"),
+                                Map.entry(
+                                        "cakeday.mail.unsubscribe.base-url",
+                                        "http://127.0.0.1:${server.port}"),
+                                Map.entry("cakeday.mail.unsubscribe.secret", UNSUBSCRIBE_SECRET),
+                                Map.entry(
+                                        "cakeday.greeting.send-time",
+                                        LocalTime.ofInstant(due, ZoneOffset.UTC).toString()),
+                                Map.entry("db-scheduler.polling-interval", "500ms")))) {
             service.awaitReady(LEAD.minusSeconds(15));
             Api api = new Api(URI.create(service.baseUrl()).getPort());
 
@@ -130,6 +130,23 @@ class SmtpChannelIT {
                     .containsEntry("status", "SENT")
                     .containsEntry("provider_message_id", messageId);
             assertThat(received()).as("still one mail").hasSize(1);
+
+            // RFC 8058: the one-click link in the mail's headers works as a mailbox provider uses
+            // it.
+            assertThat(mail.getHeader("List-Unsubscribe-Post"))
+                    .containsExactly("List-Unsubscribe=One-Click");
+            String header = mail.getHeader("List-Unsubscribe")[0];
+            assertThat(header).startsWith("<" + service.baseUrl() + "/unsubscribe/").endsWith(">");
+            URI link = URI.create(header.substring(1, header.length() - 1));
+            Api.Response unsubscribed =
+                    api.send(
+                            "POST",
+                            link.getRawPath(),
+                            "application/x-www-form-urlencoded",
+                            "List-Unsubscribe=One-Click");
+            assertThat(unsubscribed.status()).isEqualTo(200);
+            assertThat(api.get("/user/" + userId).json().get("optOut").toString())
+                    .isEqualTo("[\"BIRTHDAY\"]");
         }
     }
 
