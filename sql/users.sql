@@ -3,9 +3,15 @@
 -- or copy the query you need.
 
 -- A user by email (unique ignoring case, as the API enforces).
-SELECT id, first_name, last_name, email, birthday, anniversary, timezone, created_at, updated_at
+SELECT id, first_name, last_name, email, birthday, anniversary, timezone, locale, opt_out, created_at, updated_at
 FROM users
 WHERE lower(email) = lower(:'email');
+
+-- Users per language (NULL: the default locale) and how many opted out of something.
+SELECT locale, count(*) AS users, count(*) FILTER (WHERE opt_out <> '{}') AS opted_out
+FROM users
+GROUP BY locale
+ORDER BY users DESC;
 
 -- Users per time zone, largest first.
 SELECT timezone, count(*) AS users

@@ -1,6 +1,8 @@
 package dev.cakeday.unsubscribe;
 
 import dev.cakeday.user.UserService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -50,10 +52,24 @@ class UnsubscribeController {
 
     private final UnsubscribeLinks links;
     private final UserService users;
+    private final Counter optedOut;
+    private final Counter unchanged;
+    private final Counter refused;
 
-    UnsubscribeController(UnsubscribeLinks links, UserService users) {
+    UnsubscribeController(UnsubscribeLinks links, UserService users, MeterRegistry meters) {
         this.links = links;
         this.users = users;
+        this.optedOut = requests(meters, "opted_out");
+        this.unchanged = requests(meters, "unchanged");
+        this.refused = requests(meters, "refused");
+    }
+
+    private static Counter requests(MeterRegistry meters, String outcome) {
+        return Counter.builder("cakeday.unsubscribe.requests")
+                .description(
+                        "One-click unsubscribe POSTs, by outcome: opted_out, unchanged, refused")
+                .tag("outcome", outcome)
+                .register(meters);
     }
 
     @Operation(
@@ -74,14 +90,21 @@ class UnsubscribeController {
     @PostMapping(path = "/unsubscribe/{token}", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<String> unsubscribe(@PathVariable String token) {
         Optional<UnsubscribeRequest> request = links.verify(token);
-        if (request.isPresent()) {
-            users.optOut(request.get().userId(), request.get().scope());
+        if (request.isEmpty()) {
+            refused.increment();
+            log.info("unsubscribe outcome=REFUSED: the token does not verify");
+        } else if (users.optOut(request.get().userId(), request.get().scope())) {
+            optedOut.increment();
             log.info(
-                    "unsubscribe user={} scope={}: opted out",
+                    "unsubscribe outcome=OPTED_OUT user={} scope={}",
                     request.get().userId(),
                     request.get().scope());
         } else {
-            log.info("unsubscribe refused: the token does not verify");
+            unchanged.increment();
+            log.info(
+                    "unsubscribe outcome=UNCHANGED user={} scope={}: opted out already, or no such user",
+                    request.get().userId(),
+                    request.get().scope());
         }
         return page(DONE_PAGE);
     }

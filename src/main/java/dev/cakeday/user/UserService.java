@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -59,22 +60,20 @@ public class UserService {
 
     /**
      * Opts the user out of an occasion (or {@link User#ALL}), as a replacement that changed only
-     * the opt-out would: their pending greetings of it are cancelled. Nothing happens, and nothing
-     * is told, when the user does not exist or is opted out already.
+     * the opt-out would: their pending greetings of it are cancelled. Returns whether anything
+     * changed: not when the user does not exist or is opted out already.
      */
     @Transactional
-    public void optOut(UUID id, String scope) {
-        users.findForUpdate(id)
-                .ifPresent(
-                        before -> {
-                            Instant now = now();
-                            users.optOut(id, scope, now)
-                                    .ifPresent(
-                                            after ->
-                                                    events.publishEvent(
-                                                            new UserEvents.Replaced(
-                                                                    before, after, now)));
-                        });
+    public boolean optOut(UUID id, String scope) {
+        Optional<User> before = users.findForUpdate(id);
+        if (before.isEmpty()) {
+            return false;
+        }
+        Instant now = now();
+        Optional<User> after = users.optOut(id, scope, now);
+        after.ifPresent(
+                user -> events.publishEvent(new UserEvents.Replaced(before.get(), user, now)));
+        return after.isPresent();
     }
 
     @Transactional

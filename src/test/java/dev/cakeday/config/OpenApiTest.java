@@ -67,6 +67,19 @@ class OpenApiTest extends IntegrationTest {
         }
         assertThat(paths.path("/user").path("post").path("requestBody").toString())
                 .contains("UserRequest");
+        JsonNode schemas =
+                new Api(port).get("/v3/api-docs").json().path("components").path("schemas");
+        for (String schema : List.of("UserRequest", "UserResponse")) {
+            assertThat(schemas.path(schema).path("properties").has("locale")).as(schema).isTrue();
+            assertThat(
+                            schemas.path(schema)
+                                    .path("properties")
+                                    .path("optOut")
+                                    .path("type")
+                                    .asString())
+                    .as(schema)
+                    .isEqualTo("array");
+        }
     }
 
     /** A reader who copies the documented example gets a user imported, not a row refused. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cakeday.support.Api;
 import dev.cakeday.support.IntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -33,6 +34,7 @@ class UnsubscribeTest extends IntegrationTest {
     @LocalServerPort int port;
     @Autowired JdbcClient jdbc;
     @Autowired UnsubscribeLinks links;
+    @Autowired MeterRegistry meters;
 
     Api api;
     UUID user;
@@ -95,6 +97,8 @@ class UnsubscribeTest extends IntegrationTest {
     @Test
     void aReplayedLinkChangesNothingMoreAndAnswersTheSame() {
         String path = path(links.link(user, "ALL").orElseThrow());
+        double optedOut = requests("opted_out");
+        double unchanged = requests("unchanged");
         Api.Response first = oneClick(path);
         JsonNode after = api.get("/user/" + user).json();
 
@@ -105,6 +109,12 @@ class UnsubscribeTest extends IntegrationTest {
         assertThat(api.get("/user/" + user).json()).isEqualTo(after);
         assertThat(optOut()).containsExactly("ALL");
         assertThat(planned()).isEmpty();
+        assertThat(requests("opted_out")).isEqualTo(optedOut + 1);
+        assertThat(requests("unchanged")).isEqualTo(unchanged + 1);
+    }
+
+    private double requests(String outcome) {
+        return meters.get("cakeday.unsubscribe.requests").tag("outcome", outcome).counter().count();
     }
 
     @Test
@@ -124,6 +134,7 @@ class UnsubscribeTest extends IntegrationTest {
                                 "a-secret-the-attacker-chose-0123456789",
                                 null));
         String expected = oneClick("/unsubscribe/forged").body();
+        double refused = requests("refused");
 
         List<String> forged = new ArrayList<>();
         forged.add(payload + "." + flip(mac));
@@ -164,6 +175,9 @@ class UnsubscribeTest extends IntegrationTest {
         }
         assertThat(optOut()).isEmpty();
         assertThat(planned()).containsExactlyInAnyOrder("ANNIVERSARY", "BIRTHDAY");
+        assertThat(requests("refused"))
+                .as("each forgery that reached the page is counted")
+                .isGreaterThanOrEqualTo(refused + forged.size() - 1);
         assertThat(oneClick("/unsubscribe/" + otherToken).body())
                 .as("a genuine link of nobody: the same page")
                 .isEqualTo(expected);
