@@ -76,7 +76,7 @@ class UnsubscribeController {
             summary = "Confirm page of an unsubscribe link",
             description = "Shows a button that POSTs to the same URL; it unsubscribes nobody.")
     @ApiResponse(responseCode = "200", description = "The page, for every token")
-    @GetMapping(path = "/unsubscribe/{token}", produces = MediaType.TEXT_HTML_VALUE)
+    @GetMapping("/unsubscribe/{token}")
     ResponseEntity<String> confirm(@PathVariable String token) {
         return page(CONFIRM_PAGE);
     }
@@ -87,7 +87,8 @@ class UnsubscribeController {
                     "Opts the link's user out of the link's occasion (or of all). Idempotent; the same"
                             + " page answers a valid, a replayed and a forged token.")
     @ApiResponse(responseCode = "200", description = "The page, for every token")
-    @PostMapping(path = "/unsubscribe/{token}", produces = MediaType.TEXT_HTML_VALUE)
+    // Whatever Accept a mailbox provider sends: RFC 8058 asks only for the POST.
+    @PostMapping("/unsubscribe/{token}")
     ResponseEntity<String> unsubscribe(@PathVariable String token) {
         Optional<UnsubscribeRequest> request = links.verify(token);
         if (request.isEmpty()) {

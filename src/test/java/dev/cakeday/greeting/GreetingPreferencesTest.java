@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cakeday.greeting.delivery.GreetingDelivery;
 import dev.cakeday.greeting.delivery.GreetingLogRepository;
 import dev.cakeday.support.Api;
+import dev.cakeday.support.FakeProvider;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -46,7 +47,7 @@ class GreetingPreferencesTest extends GreetingTestSupport {
         String zone = "Asia/Tokyo";
         LocalDate date = localDate(zone, 1);
         Map<String, Object> user = user(zone, date.withYear(1990));
-        user.put("locale", "tlh");
+        user.put("locale", "ko");
         UUID id = UUID.fromString(create(user).get("id").asString());
 
         CLOCK.advanceTo(sendInstant(date, zone));
@@ -92,6 +93,27 @@ class GreetingPreferencesTest extends GreetingTestSupport {
         letSchedulerRun();
         assertThat(callsFor(id)).isEmpty();
         assertThat(logStatus(key)).isEmpty();
+    }
+
+    @Test
+    void aGreetingWaitingForItsRetryIsSkippedWhenTheUserOptsOut() {
+        String zone = "Asia/Kolkata";
+        LocalDate date = localDate(zone, 1);
+        JsonNode created = create(user(zone, date.withYear(1990)));
+        UUID id = UUID.fromString(created.get("id").asString());
+        String key = greetingId(id, "BIRTHDAY", date);
+        PROVIDER.answer(call -> FakeProvider.retryAfter(120));
+        CLOCK.advanceTo(sendInstant(date, zone));
+        Instant retryAt = awaitRetryScheduled(key);
+
+        assertThat(put(id, created, List.of("BIRTHDAY")).status()).isEqualTo(200);
+
+        assertThat(executionTime(key)).as("the retry is cancelled").isEmpty();
+        assertThatGreeting(key).hasStatus("SKIPPED").hasLastErrorContaining("opted out");
+        PROVIDER.answer(FakeProvider::accept);
+        CLOCK.advanceTo(retryAt.plusSeconds(1));
+        letSchedulerRun();
+        assertThat(callsFor(id)).as("only the first attempt").hasSize(1);
     }
 
     @Test

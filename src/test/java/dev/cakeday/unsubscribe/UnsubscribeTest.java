@@ -166,6 +166,8 @@ class UnsubscribeTest extends IntegrationTest {
         forged.add("%00" + token);
         forged.add("x".repeat(5_000));
         forged.add(token + "." + mac);
+        forged.add(payload + "." + mac + "=");
+        forged.add(payload + "=." + mac);
         for (String attempt : forged) {
             Api.Response response = oneClick("/unsubscribe/" + attempt);
             assertThat(response.status()).as(attempt).isIn(200, 400);
@@ -194,6 +196,23 @@ class UnsubscribeTest extends IntegrationTest {
         assertThat(planned()).containsExactly("BIRTHDAY");
     }
 
+    @Test
+    void aClientThatAcceptsNoHtmlIsUnsubscribedAllTheSame() {
+        String path = path(links.link(user, "BIRTHDAY").orElseThrow());
+
+        Api.Response done =
+                api.send(
+                        java.net.http.HttpRequest.newBuilder(api.uri(path))
+                                .header("Accept", "application/json")
+                                .header("Content-Type", FORM)
+                                .POST(
+                                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                                                ONE_CLICK)));
+
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(optOut()).containsExactly("BIRTHDAY");
+    }
+
     private Api.Response oneClick(String path) {
         return api.send("POST", path, FORM, ONE_CLICK);
     }
@@ -202,9 +221,11 @@ class UnsubscribeTest extends IntegrationTest {
         return link.getRawPath();
     }
 
+    /** The text with its middle character changed: a different token, not another spelling. */
     private static String flip(String text) {
-        char last = text.charAt(text.length() - 1);
-        return text.substring(0, text.length() - 1) + (last == 'A' ? 'B' : 'A');
+        int middle = text.length() / 2;
+        char c = text.charAt(middle);
+        return text.substring(0, middle) + (c == 'A' ? 'B' : 'A') + text.substring(middle + 1);
     }
 
     private List<String> optOut() {

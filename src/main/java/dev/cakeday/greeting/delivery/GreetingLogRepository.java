@@ -27,14 +27,17 @@ import org.springframework.stereotype.Repository;
 public class GreetingLogRepository {
 
     /**
-     * ATTEMPT, unless the user opted out of the occasion: an opt-out that committed after the
-     * delivery's read, but before this write, still stops the send.
+     * ATTEMPT, for a user who still exists and has not opted out of the occasion. The share lock on
+     * the user's row makes an opt-out committing meanwhile either wait for this write or be waited
+     * for and seen: an opt-out that commits before the SENDING write stops the send.
      */
     static final String MARK_SENDING =
             """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
             SELECT :id, :userId, :occasion, :localDate, :dueAt, 'SENDING', 1, :now, :now
-            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = :userId AND u.opt_out && ARRAY['ALL', CAST(:occasion AS text)])
+            FROM users u
+            WHERE u.id = :userId AND NOT (u.opt_out && ARRAY['ALL', CAST(:occasion AS text)])
+            FOR SHARE OF u
             ON CONFLICT (id) DO UPDATE
             SET status = 'SENDING', attempts = greetings.attempts + 1, due_at = EXCLUDED.due_at,
                 uncertain_attempts = greetings.uncertain_attempts
@@ -135,8 +138,8 @@ public class GreetingLogRepository {
     /**
      * ATTEMPT: records attempt {@code after + 1} about to be made (committed before the provider is
      * called); empty when the greeting is no longer SENDING at attempt {@code after} (0: no entry
-     * yet), or when the user has opted out of the occasion. A previous attempt still SENDING with
-     * no retry planned never recorded its outcome: it is counted as uncertain.
+     * yet), or when the user is gone or has opted out of the occasion. A previous attempt still
+     * SENDING with no retry planned never recorded its outcome: it is counted as uncertain.
      */
     public Optional<Attempt> startAttempt(GreetingId id, int after, Instant dueAt, Instant now) {
         return bind(jdbc.sql(MARK_SENDING), id, dueAt, now)

@@ -9,8 +9,10 @@ import dev.cakeday.greeting.GreetingProperties;
 import dev.cakeday.greeting.occasion.OccasionRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,10 +45,11 @@ import org.springframework.web.util.HtmlUtils;
  * parsed and rendered with sample arguments here, at start-up, so that a greeting never fails on
  * one.
  *
- * <p>A user's language is matched to the languages that have templates with CLDR's likely subtags
- * ({@code pt} finds {@code pt-BR}, {@code zh-CN} finds {@code zh-Hans}, an unknown one the default
- * locale); each part then falls back from the most specific tag to the least ({@code de-CH} →
- * {@code de}), to the default locale, and to English, which has every occasion.
+ * <p>A user's language is matched to the languages that have templates by CLDR's language matching
+ * ({@code pt} finds {@code pt-BR}, {@code zh-CN} {@code zh-Hans}, Swiss German {@code de}; one with
+ * no close language, the default locale); each part then falls back from the most specific tag to
+ * the least ({@code de-CH} → {@code de}), to the default locale, and to English, which has every
+ * occasion.
  */
 @Component
 public class GreetingTemplates {
@@ -59,7 +62,7 @@ public class GreetingTemplates {
     private static final int MAX_CACHED_CHAINS = 1_000;
 
     /** By language tag, then key ({@code BIRTHDAY.text}). */
-    private final Map<String, Map<String, MessageFormat>> templates = new HashMap<>();
+    private final Map<String, Map<String, Template>> templates = new HashMap<>();
 
     private final ULocale defaultLocale;
     private final LocaleMatcher matcher;
@@ -70,7 +73,11 @@ public class GreetingTemplates {
         Set<String> occasionNames = occasions.names();
         for (Resource bundle : new PathMatchingResourcePatternResolver().getResources(BUNDLES)) {
             try (InputStream in = bundle.getInputStream()) {
-                load(occasionNames, "classpath:greetings/" + bundle.getFilename(), in);
+                load(
+                        occasionNames,
+                        "classpath:greetings/" + bundle.getFilename(),
+                        bundle.getFilename(),
+                        in.readAllBytes());
             }
         }
         if (properties.templatesDir() != null) {
@@ -116,15 +123,14 @@ public class GreetingTemplates {
         ULocale language = ULocale.forLanguageTag(textTag);
         Map<String, Object> arguments =
                 arguments(language, firstName, lastName, date, date.getYear() - since.getYear());
-        MessageFormat html = templates.get(textTag).get(occasion + ".html");
+        Template html = templates.get(textTag).get(occasion + ".html");
         return new RenderedGreeting(
                 textTag,
-                format(templates.get(subjectTag).get(occasion + ".subject"), arguments),
-                format(templates.get(textTag).get(occasion + ".text"), arguments),
+                templates.get(subjectTag).get(occasion + ".subject").format(arguments),
+                templates.get(textTag).get(occasion + ".text").format(arguments),
                 html == null
                         ? null
-                        : format(
-                                html,
+                        : html.format(
                                 arguments(
                                         language,
                                         HtmlUtils.htmlEscape(firstName),
@@ -160,14 +166,8 @@ public class GreetingTemplates {
     }
 
     private List<String> resolve(ULocale wanted) {
-        ULocale best = matcher.getBestMatch(wanted);
-        if (!best.getLanguage().equals(wanted.getLanguage())) {
-            // The matcher may find another language close enough (English for many); the default
-            // locale is the operator's choice for those.
-            best = defaultLocale;
-        }
         Set<String> chain = new LinkedHashSet<>();
-        for (ULocale start : List.of(best, defaultLocale)) {
+        for (ULocale start : List.of(matcher.getBestMatch(wanted), defaultLocale)) {
             for (ULocale at = start;
                     at != null && !at.getLanguage().isEmpty();
                     at = at.getFallback()) {
@@ -178,9 +178,20 @@ public class GreetingTemplates {
         return List.copyOf(chain);
     }
 
-    private static String format(MessageFormat template, Map<String, Object> arguments) {
-        // A MessageFormat is not safe to share between threads; a clone is cheaper than a parse.
-        return ((MessageFormat) template.clone()).format(arguments);
+    /**
+     * One template. Each thread formats with a copy of its own: ICU's formats keep state while they
+     * work, and a clone of a MessageFormat shares its date format with the original.
+     */
+    private static final class Template {
+        private final ThreadLocal<MessageFormat> perThread;
+
+        Template(String pattern, ULocale language) {
+            this.perThread = ThreadLocal.withInitial(() -> new MessageFormat(pattern, language));
+        }
+
+        String format(Map<String, Object> arguments) {
+            return perThread.get().format(arguments);
+        }
     }
 
     private static Map<String, Object> arguments(
@@ -206,19 +217,38 @@ public class GreetingTemplates {
                             .toList();
         }
         for (Path file : files) {
-            try (InputStream in = Files.newInputStream(file)) {
-                load(occasions, file.toString(), in);
+            byte[] content;
+            try {
+                content = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new GreetingTemplateException(
+                        file.toString(), null, "cannot be read: " + e.getMessage());
             }
+            load(occasions, file.toString(), file.getFileName().toString(), content);
         }
     }
 
-    private void load(Set<String> occasions, String source, InputStream in) throws IOException {
-        String name = source.substring(source.lastIndexOf('/') + 1);
-        String tag = canonical(source, name.substring(0, name.length() - ".properties".length()));
+    private void load(Set<String> occasions, String source, String fileName, byte[] content) {
+        String tag =
+                canonical(
+                        source, fileName.substring(0, fileName.length() - ".properties".length()));
+        String text;
+        try {
+            // Strict: a file saved in another encoding stops the start, not a greeting's words.
+            text =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(content))
+                            .toString();
+        } catch (CharacterCodingException e) {
+            throw new GreetingTemplateException(source, null, "is not UTF-8 text");
+        }
         Properties entries = new Properties();
-        try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-            entries.load(reader);
-        } catch (IllegalArgumentException e) {
+        try {
+            entries.load(new StringReader(text.startsWith("\uFEFF") ? text.substring(1) : text));
+        } catch (IOException | IllegalArgumentException e) {
             throw new GreetingTemplateException(source, null, e.getMessage());
         }
         for (String key : new TreeSet<>(entries.stringPropertyNames())) {
@@ -271,17 +301,26 @@ public class GreetingTemplates {
                             + unknown
                             + "; the arguments are firstName, lastName, date and years");
         }
+        if (template.getArgumentNames().contains("date")
+                && template.getFormatByArgumentName("date") == null) {
+            throw new GreetingTemplateException(
+                    source,
+                    key,
+                    "write {date, date, long} (or medium, short, full): a bare {date} shows the"
+                            + " time of midnight too");
+        }
         for (int years : SAMPLE_YEARS) {
             try {
-                format(
-                        template,
+                template.format(
                         arguments(language, "Ada", "Lovelace", LocalDate.of(2026, 12, 2), years));
             } catch (RuntimeException e) {
                 throw new GreetingTemplateException(
                         source, key, "cannot be rendered with years=" + years + ": " + e);
             }
         }
-        templates.computeIfAbsent(tag, t -> new HashMap<>()).put(key, template);
+        templates
+                .computeIfAbsent(tag, t -> new HashMap<>())
+                .put(key, new Template(pattern, language));
     }
 
     private static String canonical(String source, String name) {

@@ -9,11 +9,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -36,6 +44,9 @@ class GreetingTemplatesTest {
     final ApplicationContextRunner context =
             new ApplicationContextRunner()
                     .withUserConfiguration(Occasions.class, GreetingTemplates.class);
+
+    static final DateTimeFormatter LONG =
+            DateTimeFormatter.ofPattern("MMMM d, uuuu", java.util.Locale.ENGLISH);
 
     @TempDir Path dir;
 
@@ -77,6 +88,9 @@ class GreetingTemplatesTest {
                 "pl, pl",
                 "null, en",
                 "tlh, en",
+                "gsw, de",
+                "ko, en",
+                "zh-Hant-TW, en",
                 "en-GB, en",
             })
     void aUsersLanguageFallsBackFromTheMostSpecificToTheDefault(String user, String used) {
@@ -94,10 +108,106 @@ class GreetingTemplatesTest {
                 .run(
                         started -> {
                             GreetingTemplates templates = started.getBean(GreetingTemplates.class);
-                            assertThat(birthday(templates, "tlh").locale()).isEqualTo("fr");
+                            assertThat(birthday(templates, "ko").locale()).isEqualTo("fr");
                             assertThat(birthday(templates, null).locale()).isEqualTo("fr");
                             assertThat(birthday(templates, "de").locale()).isEqualTo("de");
                         });
+    }
+
+    /**
+     * Every bundled language, rendered the way a greeting is, says what BundledTemplatesTest holds.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.cakeday.greeting.message.BundledTemplatesTest#locales")
+    void everyBundledLanguageRendersItsExactTexts(BundledTemplatesTest.Expected expected) {
+        started(
+                templates -> {
+                    RenderedGreeting birthday = birthday(templates, expected.tag());
+                    assertThat(birthday.locale()).isEqualTo(expected.tag());
+                    assertThat(birthday.subject()).isEqualTo(expected.birthdaySubject());
+                    assertThat(birthday.text()).isEqualTo(expected.birthdayText());
+                    for (int i = 0; i < BundledTemplatesTest.YEARS.size(); i++) {
+                        RenderedGreeting anniversary =
+                                anniversary(
+                                        templates,
+                                        expected.tag(),
+                                        BundledTemplatesTest.YEARS.get(i));
+                        assertThat(anniversary.subject()).isEqualTo(expected.anniversarySubject());
+                        assertThat(anniversary.text())
+                                .isEqualTo(expected.anniversaryTexts().get(i));
+                    }
+                });
+    }
+
+    /** The sending threads render at once: each gets its own date, none another's. */
+    @Test
+    void concurrentRendersNeverMixTheirDates() throws Exception {
+        write("en.properties", "BIRTHDAY.text = {firstName}: {date, date, long}\n");
+        withDirectory(
+                templates -> {
+                    ExecutorService threads = Executors.newFixedThreadPool(8);
+                    try {
+                        List<Future<List<String>>> wrong = new ArrayList<>();
+                        for (int t = 0; t < 8; t++) {
+                            int thread = t;
+                            wrong.add(
+                                    threads.submit(
+                                            () -> {
+                                                List<String> mismatches = new ArrayList<>();
+                                                for (int i = 0; i < 3_000; i++) {
+                                                    LocalDate day =
+                                                            LocalDate.of(2000, 1, 1)
+                                                                    .plusDays(thread * 3_000L + i);
+                                                    String text =
+                                                            templates
+                                                                    .render(
+                                                                            "BIRTHDAY",
+                                                                            null,
+                                                                            "T" + thread,
+                                                                            "X",
+                                                                            day,
+                                                                            day.minusYears(30))
+                                                                    .text();
+                                                    String expected =
+                                                            "T" + thread + ": " + LONG.format(day);
+                                                    if (!text.equals(expected)) {
+                                                        mismatches.add(text + " != " + expected);
+                                                    }
+                                                }
+                                                return mismatches;
+                                            }));
+                        }
+                        for (Future<List<String>> result : wrong) {
+                            assertThat(result.get()).isEmpty();
+                        }
+                    } catch (InterruptedException | ExecutionException e) {
+                        throw new AssertionError(e);
+                    } finally {
+                        threads.shutdownNow();
+                    }
+                });
+    }
+
+    @Test
+    void aFileNotInUtf8StopsTheStartAndAByteOrderMarkIsNoKey() throws IOException {
+        Files.write(
+                dir.resolve("de.properties"),
+                "BIRTHDAY.text = Gl\u00fcckwunsch\n".getBytes(StandardCharsets.ISO_8859_1));
+        context.withPropertyValues("cakeday.greeting.templates-dir=" + dir)
+                .run(
+                        started ->
+                                assertThat(started.getStartupFailure())
+                                        .rootCause()
+                                        .hasMessageContaining("de.properties")
+                                        .hasMessageContaining("is not UTF-8 text"));
+
+        Files.writeString(
+                dir.resolve("de.properties"),
+                "\uFEFFBIRTHDAY.text = Glückwunsch, {firstName}\n",
+                StandardCharsets.UTF_8);
+        withDirectory(
+                templates ->
+                        assertThat(birthday(templates, "de").text()).isEqualTo("Glückwunsch, Ada"));
     }
 
     @Test
@@ -185,6 +295,7 @@ class GreetingTemplatesTest {
                 "unknown occasion | de.properties | NAMEDAY.text = Hallo | NAMEDAY.text in | keys are {OCCASION}.subject, .text or .html",
                 "unknown part | de.properties | BIRTHDAY.body = Hallo | BIRTHDAY.body in | keys are",
                 "bad plural | pl.properties | ANNIVERSARY.text = {years, plural, one {# rok}} | ANNIVERSARY.text in | ",
+                "bare date | de.properties | BIRTHDAY.text = Am {date} | BIRTHDAY.text in | write {date, date, long}",
                 "file name no language | greetings.properties | BIRTHDAY.text = Hi | greetings.properties | BCP 47",
             })
     void aBrokenOverrideStopsTheStartNamingFileKeyAndError(
