@@ -120,23 +120,25 @@ public class GreetingTemplates {
         List<String> chain = chain(locale);
         String textTag = find(chain, occasion + ".text");
         String subjectTag = find(chain, occasion + ".subject");
-        ULocale language = ULocale.forLanguageTag(textTag);
-        Map<String, Object> arguments =
-                arguments(language, firstName, lastName, date, date.getYear() - since.getYear());
+        int years = date.getYear() - since.getYear();
         Template html = templates.get(textTag).get(occasion + ".html");
         return new RenderedGreeting(
                 textTag,
-                templates.get(subjectTag).get(occasion + ".subject").format(arguments),
-                templates.get(textTag).get(occasion + ".text").format(arguments),
+                templates
+                        .get(subjectTag)
+                        .get(occasion + ".subject")
+                        .format(firstName, lastName, date, years),
+                templates
+                        .get(textTag)
+                        .get(occasion + ".text")
+                        .format(firstName, lastName, date, years),
                 html == null
                         ? null
                         : html.format(
-                                arguments(
-                                        language,
-                                        HtmlUtils.htmlEscape(firstName),
-                                        HtmlUtils.htmlEscape(lastName),
-                                        date,
-                                        date.getYear() - since.getYear())));
+                                HtmlUtils.htmlEscape(firstName),
+                                HtmlUtils.htmlEscape(lastName),
+                                date,
+                                years));
     }
 
     /** The language tags that have templates. */
@@ -183,23 +185,30 @@ public class GreetingTemplates {
      * work, and a clone of a MessageFormat shares its date format with the original.
      */
     private static final class Template {
+        private final ULocale language;
         private final ThreadLocal<MessageFormat> perThread;
+        // Most templates show no date: they skip the making of a calendar, the costliest argument.
+        private final boolean showsDate;
 
-        Template(String pattern, ULocale language) {
+        Template(String pattern, ULocale language, boolean showsDate) {
+            this.language = language;
             this.perThread = ThreadLocal.withInitial(() -> new MessageFormat(pattern, language));
+            this.showsDate = showsDate;
         }
 
-        String format(Map<String, Object> arguments) {
+        String format(String firstName, String lastName, LocalDate date, int years) {
+            Map<String, Object> arguments = new HashMap<>(8);
+            arguments.put("firstName", firstName);
+            arguments.put("lastName", lastName);
+            arguments.put("years", years);
+            if (showsDate) {
+                // A calendar day, not an instant: shown in GMT, where midnight is that day.
+                Calendar day = Calendar.getInstance(TimeZone.GMT_ZONE, language);
+                day.setTimeInMillis(date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+                arguments.put("date", day);
+            }
             return perThread.get().format(arguments);
         }
-    }
-
-    private static Map<String, Object> arguments(
-            ULocale language, String firstName, String lastName, LocalDate date, int years) {
-        // The date is a calendar day, not an instant: shown in GMT, where midnight is that day.
-        Calendar day = Calendar.getInstance(TimeZone.GMT_ZONE, language);
-        day.setTimeInMillis(date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
-        return Map.of("firstName", firstName, "lastName", lastName, "date", day, "years", years);
     }
 
     private void loadDirectory(Set<String> occasions, Path directory) throws IOException {
@@ -309,18 +318,17 @@ public class GreetingTemplates {
                     "write {date, date, long} (or medium, short, full): a bare {date} shows the"
                             + " time of midnight too");
         }
+        Template checked =
+                new Template(pattern, language, template.getArgumentNames().contains("date"));
         for (int years : SAMPLE_YEARS) {
             try {
-                template.format(
-                        arguments(language, "Ada", "Lovelace", LocalDate.of(2026, 12, 2), years));
+                checked.format("Ada", "Lovelace", LocalDate.of(2026, 12, 2), years);
             } catch (RuntimeException e) {
                 throw new GreetingTemplateException(
                         source, key, "cannot be rendered with years=" + years + ": " + e);
             }
         }
-        templates
-                .computeIfAbsent(tag, t -> new HashMap<>())
-                .put(key, new Template(pattern, language));
+        templates.computeIfAbsent(tag, t -> new HashMap<>()).put(key, checked);
     }
 
     private static String canonical(String source, String name) {
