@@ -210,7 +210,7 @@ class GreetingPlannerTest extends GreetingTestSupport {
 
     @Test
     void statusWritesNeverOverwriteOrReopenAFinalStatus() {
-        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
+        GreetingId id = new GreetingId(aUser(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant now = CLOCK.instant();
         assertThat(greetingLog.startAttempt(id, 0, now, now))
                 .contains(new GreetingLogRepository.Attempt(1, 0));
@@ -254,7 +254,7 @@ class GreetingPlannerTest extends GreetingTestSupport {
 
     @Test
     void aSecondAttemptAfterAnUnknownOutcomeIsCountedUncertain() {
-        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
+        GreetingId id = new GreetingId(aUser(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant now = CLOCK.instant();
         assertThat(greetingLog.startAttempt(id, 0, now, now))
                 .contains(new GreetingLogRepository.Attempt(1, 0));
@@ -265,7 +265,7 @@ class GreetingPlannerTest extends GreetingTestSupport {
     /** After a takeover, what a slow instance learns of its own, older attempt changes nothing. */
     @Test
     void writesOfAnOlderAttemptNeverOverwriteTheNewerOne() {
-        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
+        GreetingId id = new GreetingId(aUser(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant now = CLOCK.instant().truncatedTo(ChronoUnit.MICROS);
         Instant retryOfTheNewer = now.plusSeconds(600);
         assertThat(greetingLog.startAttempt(id, 0, now, now))
@@ -316,7 +316,7 @@ class GreetingPlannerTest extends GreetingTestSupport {
      */
     @Test
     void aDeliveryRecordedByAnOlderAttemptEndsTheNewerOnesRetry() {
-        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
+        GreetingId id = new GreetingId(aUser(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant now = CLOCK.instant();
         greetingLog.startAttempt(id, 0, now, now);
         greetingLog.startAttempt(id, 1, now, now);
@@ -338,7 +338,7 @@ class GreetingPlannerTest extends GreetingTestSupport {
      */
     @Test
     void aRetryAfterAnUnknownOutcomeIsCountedOnce() {
-        GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 15));
+        GreetingId id = new GreetingId(aUser(), "BIRTHDAY", LocalDate.of(2027, 3, 15));
         Instant now = CLOCK.instant();
         greetingLog.startAttempt(id, 0, now, now);
         assertThat(greetingLog.retryLater(id, 1, "SocketTimeoutException", now, now, true))
@@ -349,5 +349,10 @@ class GreetingPlannerTest extends GreetingTestSupport {
                 .contains(new GreetingLogRepository.Attempt(2, 1));
         assertThat(greetingLog.retryLater(id, 2, "HTTP 503", now, now, false)).isTrue();
         assertThatGreeting(id.toString()).hasUncertainAttempts(1);
+    }
+
+    /** A user's id: the SENDING write is made only for a user who exists. */
+    UUID aUser() {
+        return createUser("UTC", LocalDate.of(1990, 12, 10));
     }
 }
