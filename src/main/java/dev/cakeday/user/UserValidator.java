@@ -7,9 +7,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.util.ArrayList;
-import java.util.IllformedLocaleException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -79,41 +79,31 @@ public class UserValidator {
                 firstName, lastName, email, birthday, zone, anniversary, locale, optOut);
     }
 
-    /**
-     * The canonical form of a well-formed BCP 47 tag that names a language, or null when absent.
-     */
+    /** The canonical form of a well-formed BCP 47 tag, or null when absent. */
     private static String locale(String value, List<FieldViolation> violations) {
         if (value == null) {
             return null;
         }
         String tag = value.strip();
-        try {
-            if (tag.isEmpty() || tag.length() > MAX_LOCALE_LENGTH) {
-                throw new IllformedLocaleException();
-            }
-            Locale locale = new Locale.Builder().setLanguageTag(tag).build();
-            if (locale.getLanguage().isEmpty()) {
-                throw new IllformedLocaleException();
-            }
-            return locale.toLanguageTag();
-        } catch (IllformedLocaleException e) {
+        Optional<String> canonical =
+                tag.length() > MAX_LOCALE_LENGTH ? Optional.empty() : LanguageTags.canonical(tag);
+        if (canonical.isEmpty()) {
             violations.add(
                     new FieldViolation(
                             "locale",
                             "must be a BCP 47 language tag such as de, pt-BR or zh-Hant-TW"));
             return null;
         }
+        return canonical.get();
     }
 
-    /**
-     * Upper-case occasion names, sorted, without repeats; {@link User#ALL} alone when it is listed.
-     */
+    /** Upper-case occasion names as {@link User#optOut(java.util.Collection)} stores them. */
     private List<String> optOut(List<String> value, List<FieldViolation> violations) {
         if (value == null) {
             return null;
         }
         Set<String> known = occasions.names();
-        TreeSet<String> names = new TreeSet<>();
+        List<String> names = new ArrayList<>();
         for (String entry : value) {
             String name = entry == null ? "" : entry.strip().toUpperCase(Locale.ROOT);
             if (!name.equals(User.ALL) && !known.contains(name)) {
@@ -127,7 +117,7 @@ public class UserValidator {
             }
             names.add(name);
         }
-        return names.contains(User.ALL) ? List.of(User.ALL) : List.copyOf(names);
+        return User.optOut(names);
     }
 
     private static String name(String field, String value, List<FieldViolation> violations) {

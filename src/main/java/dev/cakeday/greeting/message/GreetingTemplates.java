@@ -7,6 +7,7 @@ import com.ibm.icu.util.TimeZone;
 import com.ibm.icu.util.ULocale;
 import dev.cakeday.greeting.GreetingProperties;
 import dev.cakeday.greeting.occasion.OccasionRegistry;
+import dev.cakeday.user.LanguageTags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -20,10 +21,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IllformedLocaleException;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -118,20 +117,14 @@ public class GreetingTemplates {
             LocalDate date,
             LocalDate since) {
         List<String> chain = chain(locale);
-        String textTag = find(chain, occasion + ".text");
-        String subjectTag = find(chain, occasion + ".subject");
+        Found text = find(chain, occasion + ".text");
+        Template subject = find(chain, occasion + ".subject").template();
+        Template html = templates.get(text.tag()).get(occasion + ".html");
         int years = date.getYear() - since.getYear();
-        Template html = templates.get(textTag).get(occasion + ".html");
         return new RenderedGreeting(
-                textTag,
-                templates
-                        .get(subjectTag)
-                        .get(occasion + ".subject")
-                        .format(firstName, lastName, date, years),
-                templates
-                        .get(textTag)
-                        .get(occasion + ".text")
-                        .format(firstName, lastName, date, years),
+                text.tag(),
+                subject.format(firstName, lastName, date, years),
+                text.template().format(firstName, lastName, date, years),
                 html == null
                         ? null
                         : html.format(
@@ -141,15 +134,14 @@ public class GreetingTemplates {
                                 years));
     }
 
-    /** The language tags that have templates. */
-    public Set<String> languages() {
-        return new TreeSet<>(templates.keySet());
-    }
+    /** A template and the language it was found in. */
+    private record Found(String tag, Template template) {}
 
-    private String find(List<String> chain, String key) {
+    private Found find(List<String> chain, String key) {
         for (String tag : chain) {
-            if (templates.getOrDefault(tag, Map.of()).containsKey(key)) {
-                return tag;
+            Template template = templates.getOrDefault(tag, Map.of()).get(key);
+            if (template != null) {
+                return new Found(tag, template);
             }
         }
         throw new IllegalStateException("no template " + key + " in " + chain);
@@ -332,18 +324,13 @@ public class GreetingTemplates {
     }
 
     private static String canonical(String source, String name) {
-        try {
-            Locale locale = new Locale.Builder().setLanguageTag(name).build();
-            if (locale.getLanguage().isEmpty()) {
-                throw new IllformedLocaleException();
-            }
-            return locale.toLanguageTag();
-        } catch (IllformedLocaleException e) {
-            throw new GreetingTemplateException(
-                    source,
-                    null,
-                    "the file name must be a BCP 47 language tag such as de.properties or"
-                            + " pt-BR.properties");
-        }
+        return LanguageTags.canonical(name)
+                .orElseThrow(
+                        () ->
+                                new GreetingTemplateException(
+                                        source,
+                                        null,
+                                        "the file name must be a BCP 47 language tag such as"
+                                                + " de.properties or pt-BR.properties"));
     }
 }

@@ -89,6 +89,7 @@ class GreetingTemplatesTest {
                 "null, en",
                 "tlh, en",
                 "gsw, de",
+                "ca, es",
                 "ko, en",
                 "zh-Hant-TW, en",
                 "en-GB, en",
