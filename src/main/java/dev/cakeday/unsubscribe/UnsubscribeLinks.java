@@ -29,6 +29,8 @@ import org.springframework.stereotype.Component;
 public class UnsubscribeLinks {
 
     static final int MIN_SECRET_LENGTH = 32;
+    private static final String BASE_URL = "cakeday.mail.unsubscribe.base-url";
+    private static final String SECRET = "cakeday.mail.unsubscribe.secret";
     private static final String ALGORITHM = "HmacSHA256";
     // Bound into every MAC, so that a token cannot be a signature of something else under the key.
     private static final byte[] CONTEXT =
@@ -46,19 +48,14 @@ public class UnsubscribeLinks {
         boolean hasUrl = properties.baseUrl() != null && !properties.baseUrl().isBlank();
         boolean hasSecret = properties.secret() != null && !properties.secret().isBlank();
         if (hasUrl != hasSecret) {
+            String set = hasUrl ? BASE_URL : SECRET;
             throw new ChannelSettingException(
-                    hasUrl
-                            ? "cakeday.mail.unsubscribe.secret"
-                            : "cakeday.mail.unsubscribe.base-url",
-                    "is required when "
-                            + (hasUrl
-                                    ? "cakeday.mail.unsubscribe.base-url"
-                                    : "cakeday.mail.unsubscribe.secret")
-                            + " is set: unsubscribe links need both");
+                    hasUrl ? SECRET : BASE_URL,
+                    "is required when " + set + " is set: unsubscribe links need both");
         }
         this.baseUrl = hasUrl ? baseUrl(properties.baseUrl().strip()) : null;
         if (hasSecret) {
-            keys.add(key("cakeday.mail.unsubscribe.secret", properties.secret()));
+            keys.add(key(SECRET, properties.secret()));
             if (properties.previousSecret() != null && !properties.previousSecret().isBlank()) {
                 keys.add(
                         key(
@@ -166,7 +163,7 @@ public class UnsubscribeLinks {
             }
         } catch (URISyntaxException e) {
             throw new ChannelSettingException(
-                    "cakeday.mail.unsubscribe.base-url",
+                    BASE_URL,
                     "must be the service's public http(s) URL, such as https://cakeday.example.com,"
                             + " without query or fragment");
         }

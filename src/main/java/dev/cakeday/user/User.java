@@ -3,7 +3,9 @@ package dev.cakeday.user;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.Collection;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -36,5 +38,10 @@ public record User(
     /** Whether the user opted out of greetings of this occasion. */
     public boolean optedOutOf(String occasion) {
         return optOut.contains(ALL) || optOut.contains(occasion);
+    }
+
+    /** An opt-out as stored: the names sorted, without repeats; {@link #ALL} alone if listed. */
+    static List<String> optOut(Collection<String> names) {
+        return names.contains(ALL) ? List.of(ALL) : List.copyOf(new TreeSet<>(names));
     }
 }

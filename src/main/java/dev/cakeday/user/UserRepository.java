@@ -59,14 +59,10 @@ class UserRepository {
                     + " "
                     + COLUMNS;
 
-    /** Adds an occasion (or ALL) to the opt-out; changes nothing when it is covered already. */
-    static final String OPT_OUT =
+    static final String SET_OPT_OUT =
             """
-            UPDATE users
-            SET opt_out = CASE WHEN CAST(:scope AS text) = 'ALL' THEN ARRAY['ALL']
-                               ELSE array(SELECT DISTINCT unnest(opt_out || CAST(:scope AS text)) ORDER BY 1) END,
-                updated_at = :now
-            WHERE id = :id AND NOT (opt_out && ARRAY['ALL', CAST(:scope AS text)])
+            UPDATE users SET opt_out = :optOut, updated_at = :now
+            WHERE id = :id
             RETURNING """
                     + " "
                     + COLUMNS;
@@ -113,14 +109,13 @@ class UserRepository {
         }
     }
 
-    /** The user after the opt-out, or empty when there is no such user or nothing changed. */
-    Optional<User> optOut(UUID id, String scope, Instant now) {
-        return jdbc.sql(OPT_OUT)
+    User setOptOut(UUID id, List<String> optOut, Instant now) {
+        return jdbc.sql(SET_OPT_OUT)
                 .param("id", id)
-                .param("scope", scope)
+                .param("optOut", new SqlArrayValue("text", optOut.toArray()))
                 .param("now", at(now))
                 .query(USER)
-                .optional();
+                .single();
     }
 
     Optional<User> delete(UUID id) {

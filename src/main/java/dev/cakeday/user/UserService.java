@@ -3,6 +3,7 @@ package dev.cakeday.user;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -66,14 +67,15 @@ public class UserService {
     @Transactional
     public boolean optOut(UUID id, String scope) {
         Optional<User> before = users.findForUpdate(id);
-        if (before.isEmpty()) {
+        if (before.isEmpty() || before.get().optedOutOf(scope)) {
             return false;
         }
+        List<String> optOut = new ArrayList<>(before.get().optOut());
+        optOut.add(scope);
         Instant now = now();
-        Optional<User> after = users.optOut(id, scope, now);
-        after.ifPresent(
-                user -> events.publishEvent(new UserEvents.Replaced(before.get(), user, now)));
-        return after.isPresent();
+        User after = users.setOptOut(id, User.optOut(optOut), now);
+        events.publishEvent(new UserEvents.Replaced(before.get(), after, now));
+        return true;
     }
 
     @Transactional

@@ -33,6 +33,15 @@ public final class TestGreetings {
 
     /** {@code greeting} with an HTML version of its text. */
     public static OutgoingGreeting withHtml(OutgoingGreeting greeting, String html) {
+        return with(greeting, html, greeting.unsubscribe());
+    }
+
+    /** {@code greeting} with a one-click unsubscribe link. */
+    public static OutgoingGreeting withUnsubscribe(OutgoingGreeting greeting, URI link) {
+        return with(greeting, greeting.html(), link);
+    }
+
+    private static OutgoingGreeting with(OutgoingGreeting greeting, String html, URI link) {
         return new OutgoingGreeting(
                 greeting.id(),
                 greeting.occasion(),
@@ -45,24 +54,6 @@ public final class TestGreetings {
                 greeting.subject(),
                 greeting.text(),
                 html,
-                greeting.dueAt(),
-                greeting.unsubscribe());
-    }
-
-    /** {@code greeting} with a one-click unsubscribe link. */
-    public static OutgoingGreeting withUnsubscribe(OutgoingGreeting greeting, URI link) {
-        return new OutgoingGreeting(
-                greeting.id(),
-                greeting.occasion(),
-                greeting.date(),
-                greeting.userId(),
-                greeting.firstName(),
-                greeting.lastName(),
-                greeting.email(),
-                greeting.locale(),
-                greeting.subject(),
-                greeting.text(),
-                greeting.html(),
                 greeting.dueAt(),
                 link);
     }
