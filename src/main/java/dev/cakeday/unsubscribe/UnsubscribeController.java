@@ -115,6 +115,10 @@ class UnsubscribeController {
                 .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
                 .cacheControl(CacheControl.noStore())
                 .header("Referrer-Policy", "no-referrer")
+                // The pages hold no script, style or image: the form posting to itself is all.
+                .header(
+                        "Content-Security-Policy",
+                        "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
                 .body(html);
     }
 }

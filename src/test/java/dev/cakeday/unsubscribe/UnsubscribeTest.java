@@ -73,6 +73,8 @@ class UnsubscribeTest extends IntegrationTest {
         assertThat(page.contentType()).startsWith("text/html");
         assertThat(page.body()).contains("<form method=\"post\">", "Unsubscribe");
         assertThat(page.header("Cache-Control")).contains("no-store");
+        assertThat(page.header("Content-Security-Policy"))
+                .isEqualTo("default-src 'none'; form-action 'self'; frame-ancestors 'none'");
         assertThat(optOut()).isEmpty();
         assertThat(planned()).containsExactlyInAnyOrder("ANNIVERSARY", "BIRTHDAY");
     }
