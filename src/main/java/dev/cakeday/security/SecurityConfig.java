@@ -18,6 +18,10 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.header.Header;
+import org.springframework.security.web.header.HeaderWriter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -60,7 +64,9 @@ class SecurityConfig {
                 .exceptionHandling(
                         errors ->
                                 errors.authenticationEntryPoint(problems)
-                                        .accessDeniedHandler(problems));
+                                        .accessDeniedHandler(problems))
+                // Beside Spring Security's defaults (nosniff, no framing, no caching).
+                .headers(headers -> headers.addHeaderWriter(consoleHeaders()));
         if (tokens.none()) {
             log.warn(
                     "No API token is configured (cakeday.api.tokens, cakeday.api.token): every endpoint is open to"
@@ -97,12 +103,20 @@ class SecurityConfig {
     }
 
     /**
-     * The allow-list: health, info and the unsubscribe links (whose HMAC is their authority)
-     * always, metrics and the API docs unless switched off.
+     * The allow-list: health, info, the unsubscribe links (whose HMAC is their authority) and the
+     * operator console's page and scripts (which hold no data: the page asks the API with the
+     * operator's token) always, metrics and the API docs unless switched off.
      */
     private static RequestMatcher openPaths(ApiProperties properties) {
         List<String> paths =
-                new ArrayList<>(List.of("/actuator/health/**", "/actuator/info", "/unsubscribe/*"));
+                new ArrayList<>(
+                        List.of(
+                                "/actuator/health/**",
+                                "/actuator/info",
+                                "/unsubscribe/*",
+                                "/console",
+                                "/console/**",
+                                "/webjars/**"));
         if (properties.publicMetrics()) {
             paths.add("/actuator/prometheus");
         }
@@ -111,5 +125,25 @@ class SecurityConfig {
         }
         PathPatternRequestMatcher.Builder match = PathPatternRequestMatcher.withDefaults();
         return new OrRequestMatcher(paths.stream().<RequestMatcher>map(match::matcher).toList());
+    }
+
+    /**
+     * The console runs only its own scripts and styles and talks only to this origin: no inline
+     * script or style attribute, no eval, no form that navigates, no framing, no referrer. uPlot
+     * sets element styles through the CSSOM, which the policy allows.
+     */
+    static final String CONSOLE_POLICY =
+            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
+                    + " img-src 'self' data:; base-uri 'none'; form-action 'none';"
+                    + " frame-ancestors 'none'";
+
+    private static HeaderWriter consoleHeaders() {
+        PathPatternRequestMatcher.Builder match = PathPatternRequestMatcher.withDefaults();
+        return new DelegatingRequestMatcherHeaderWriter(
+                new OrRequestMatcher(match.matcher("/console"), match.matcher("/console/**")),
+                new StaticHeadersWriter(
+                        List.of(
+                                new Header("Content-Security-Policy", CONSOLE_POLICY),
+                                new Header("Referrer-Policy", "no-referrer"))));
     }
 }
