@@ -1,6 +1,7 @@
 package dev.cakeday.config;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -125,7 +126,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                         : switch (ex.getRequiredType().getSimpleName()) {
                             case "UUID" -> "a UUID such as 0b6d4c2e-8f1a-4b3c-9d2e-5f6a7b8c9d0e";
                             case "int", "Integer" -> "a whole number";
-                            default -> "a value of type " + ex.getRequiredType().getSimpleName();
+                            case "LocalDate" -> "a date such as 2026-12-01";
+                            default ->
+                                    ex.getRequiredType().isEnum()
+                                            ? "one of "
+                                                    + Arrays.toString(
+                                                            ex.getRequiredType().getEnumConstants())
+                                            : "a value of type "
+                                                    + ex.getRequiredType().getSimpleName();
                         };
         return Problems.of(
                 HttpStatus.BAD_REQUEST,

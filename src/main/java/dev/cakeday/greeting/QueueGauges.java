@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * slow database never stalls the metrics endpoint; the last reading stays while it is away.
  */
 @Component
-class QueueGauges implements SchedulingConfigurer {
+public class QueueGauges implements SchedulingConfigurer {
 
     static final String DUE_UNCLAIMED =
             """
@@ -54,6 +54,16 @@ class QueueGauges implements SchedulingConfigurer {
     @Override
     public void configureTasks(ScheduledTaskRegistrar tasks) {
         tasks.addFixedDelayTask(this::refresh, refreshEvery);
+    }
+
+    /** Greetings due and not claimed, at the last reading. */
+    public long due() {
+        return due.get();
+    }
+
+    /** The age of the oldest of them, at the last reading; 0 when none. */
+    public long oldestAgeSeconds() {
+        return oldestAgeSeconds.get();
     }
 
     void refresh() {

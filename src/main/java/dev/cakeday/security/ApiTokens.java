@@ -12,10 +12,11 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
- * Checks a presented bearer token against every configured one. Tokens are compared as SHA-256
- * digests with {@link MessageDigest#isEqual}, and every entry is compared whatever matched, so that
- * the time taken tells nothing about which token, or how much of one, was right. The token itself
- * is kept only as its digest and never reaches a log or an error.
+ * Checks a presented API token (a bearer token, or the password of Basic credentials on the task
+ * view) against every configured one. Tokens are compared as SHA-256 digests with {@link
+ * MessageDigest#isEqual}, and every entry is compared whatever matched, so that the time taken
+ * tells nothing about which token, or how much of one, was right. The token itself is kept only as
+ * its digest and never reaches a log or an error.
  */
 final class ApiTokens implements AuthenticationManager {
 
@@ -49,7 +50,7 @@ final class ApiTokens implements AuthenticationManager {
             }
         }
         if (match == null) {
-            throw new BadCredentialsException("the bearer token is not valid");
+            throw new BadCredentialsException("the token is not valid");
         }
         return UsernamePasswordAuthenticationToken.authenticated(
                 match.name(), null, List.of(match.role()));

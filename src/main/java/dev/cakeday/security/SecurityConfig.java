@@ -33,8 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
  * normalised), and its firewall refuses the spellings that could be read two ways, so no spelling
  * of a path reaches a handler it does not guard. With tokens configured it denies by default: only
  * the open paths answer without a token, a reader token may read, an admin token may do everything.
- * With no token configured at all, the API is open, as before tokens existed, and the start-up log
- * says so.
+ * Tokens come as bearer tokens; on the task view (db-scheduler-ui), a page a browser opens and so
+ * cannot give a bearer header, also as the password of HTTP Basic, with a same-origin check on its
+ * actions. With no token configured at all, the API is open, as before tokens existed, and the
+ * start-up log says so.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -42,19 +44,22 @@ class SecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
+    /** The task view's page, its assets and its API, the only paths that take HTTP Basic. */
+    private static final RequestMatcher TASK_VIEW =
+            paths(List.of("/db-scheduler", "/db-scheduler/**", "/db-scheduler-api/**"));
+
     @Bean
     ProblemResponses problemResponses(JsonMapper json) {
-        return new ProblemResponses(json);
+        return new ProblemResponses(json, TASK_VIEW);
     }
 
     @Bean
     SecurityFilterChain apiSecurity(
             HttpSecurity http, ApiProperties properties, ProblemResponses problems) {
         ApiTokens tokens = new ApiTokens(properties.allTokens());
-        http.csrf(
-                        AbstractHttpConfigurer
-                                ::disable) // no cookies or sessions: a bearer token cannot be
-                // forged cross-site
+        // No cookies or sessions: a bearer token cannot be forged cross-site. The task view's Basic
+        // credentials can be, and SameOrigin checks their actions instead of a CSRF token.
+        http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(
                         session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(AbstractHttpConfigurer::disable)
@@ -75,13 +80,16 @@ class SecurityConfig {
             return http.build();
         }
         RequestMatcher open = openPaths(properties);
-        AuthenticationFilter bearer = new AuthenticationFilter(tokens, new BearerTokenConverter());
+        AuthenticationFilter token =
+                new AuthenticationFilter(tokens, new TokenConverter(TASK_VIEW));
         // An open path answers whatever Authorization a probe or a proxy sends along.
-        bearer.setRequestMatcher(new NegatedRequestMatcher(open));
-        bearer.setSuccessHandler((request, response, authentication) -> {});
-        bearer.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+        token.setRequestMatcher(new NegatedRequestMatcher(open));
+        token.setSuccessHandler((request, response, authentication) -> {});
+        token.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
         String[] anyRole = {Role.READER.name(), Role.ADMIN.name()};
-        http.addFilterAt(bearer, BasicAuthenticationFilter.class)
+        http.addFilterAt(token, BasicAuthenticationFilter.class)
+                .addFilterAfter(
+                        new SameOrigin(TASK_VIEW, problems), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(
                         requests ->
                                 requests
@@ -123,8 +131,12 @@ class SecurityConfig {
         if (properties.publicDocs()) {
             paths.addAll(List.of("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html"));
         }
+        return paths(paths);
+    }
+
+    private static RequestMatcher paths(List<String> patterns) {
         PathPatternRequestMatcher.Builder match = PathPatternRequestMatcher.withDefaults();
-        return new OrRequestMatcher(paths.stream().<RequestMatcher>map(match::matcher).toList());
+        return new OrRequestMatcher(patterns.stream().<RequestMatcher>map(match::matcher).toList());
     }
 
     /**

@@ -94,7 +94,9 @@ class UserController {
 
     @Operation(
             summary = "List users",
-            description = "Ordered by id; pass `next` as `after` for the following page.")
+            description =
+                    "Ordered by id; pass `next` as `after` for the following page. With `email`, the"
+                            + " one user with that address (ignoring case), or none.")
     @ApiResponse(responseCode = "200", description = "One page; `next` is null on the last")
     @GetMapping
     UserPage list(
@@ -105,7 +107,17 @@ class UserController {
                     int limit,
             @Parameter(description = "The `next` cursor of the previous page")
                     @RequestParam(required = false)
-                    UUID after) {
+                    UUID after,
+            @Parameter(description = "Only the user with this address (ignoring case)")
+                    @RequestParam(required = false)
+                    String email) {
+        if (email != null) {
+            List<User> found = users.findByEmail(email).stream().toList();
+            Map<UUID, List<UpcomingGreeting>> upcoming = outlook.upcoming(found);
+            return new UserPage(
+                    found.stream().map(u -> UserResponse.of(u, upcoming.get(u.id()))).toList(),
+                    null);
+        }
         List<User> page = users.page(after, limit + 1);
         boolean more = page.size() > limit;
         List<User> shown = page.subList(0, Math.min(limit, page.size()));

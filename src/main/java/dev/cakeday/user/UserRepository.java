@@ -40,6 +40,10 @@ class UserRepository {
 
     static final String SELECT_BY_ID_FOR_UPDATE = SELECT_BY_ID + " FOR UPDATE";
 
+    /** By address, ignoring case, as the unique index compares them. */
+    static final String SELECT_BY_EMAIL =
+            "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(:email)";
+
     static final String SELECT_PAGE =
             """
             SELECT %s FROM users
@@ -91,6 +95,10 @@ class UserRepository {
 
     Optional<User> findForUpdate(UUID id) {
         return jdbc.sql(SELECT_BY_ID_FOR_UPDATE).param("id", id).query(USER).optional();
+    }
+
+    Optional<User> findByEmail(String email) {
+        return jdbc.sql(SELECT_BY_EMAIL).param("email", email).query(USER).optional();
     }
 
     List<User> page(UUID after, int limit) {

@@ -45,6 +45,11 @@ public class UserService {
     }
 
     @Transactional(readOnly = true)
+    Optional<User> findByEmail(String email) {
+        return users.findByEmail(email.strip());
+    }
+
+    @Transactional(readOnly = true)
     List<User> page(UUID after, int limit) {
         return users.page(after, limit);
     }

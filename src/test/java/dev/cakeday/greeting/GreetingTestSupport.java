@@ -45,6 +45,7 @@ abstract class GreetingTestSupport extends IntegrationTest {
         PROVIDER.reset();
         jdbc.sql("DELETE FROM scheduled_tasks WHERE task_name = 'greeting'").update();
         jdbc.sql("DELETE FROM greetings").update();
+        jdbc.sql("DELETE FROM greeting_retries").update();
         jdbc.sql("DELETE FROM users").update();
     }
 

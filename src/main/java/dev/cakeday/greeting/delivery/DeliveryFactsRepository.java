@@ -17,7 +17,8 @@ class DeliveryFactsRepository {
 
     static final String SELECT_FACTS =
             """
-            SELECT %s, uo.owed_since, uo.owed_from, g.status, g.attempts, g.next_attempt_at
+            SELECT %s, uo.owed_since, uo.owed_from, g.status, g.attempts, g.next_attempt_at,
+                   g.retried_at
             FROM (VALUES (1)) AS one (x)
             LEFT JOIN users u ON u.id = :userId
             LEFT JOIN user_occasions uo ON uo.user_id = :userId AND uo.occasion = :occasion

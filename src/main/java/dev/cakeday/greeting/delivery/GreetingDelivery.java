@@ -3,12 +3,9 @@ package dev.cakeday.greeting.delivery;
 import dev.cakeday.greeting.GreetingId;
 import dev.cakeday.greeting.GreetingMetrics;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
-import dev.cakeday.greeting.calendar.OwedSince;
 import dev.cakeday.greeting.calendar.SendInstant;
 import dev.cakeday.greeting.message.GreetingTemplates;
 import dev.cakeday.greeting.message.RenderedGreeting;
-import dev.cakeday.greeting.occasion.Occasion;
-import dev.cakeday.greeting.occasion.OccasionRegistry;
 import dev.cakeday.mail.Emails;
 import dev.cakeday.mail.OutgoingGreeting;
 import dev.cakeday.mail.ProviderGate;
@@ -18,7 +15,6 @@ import dev.cakeday.user.User;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +52,11 @@ public class GreetingDelivery {
 
         record NotBefore(Instant at) implements Step {}
 
-        record Send(int attempt, OutgoingGreeting greeting) implements Step {}
+        /**
+         * {@code lateFrom}: whence lateness and the max-lateness window count (the due time, or an
+         * operator's later retry).
+         */
+        record Send(int attempt, Instant lateFrom, OutgoingGreeting greeting) implements Step {}
     }
 
     private static final Next DONE = new Next.Done();
@@ -66,7 +66,7 @@ public class GreetingDelivery {
 
     private final GreetingLogRepository greetingLog;
     private final DeliveryFactsRepository facts;
-    private final OccasionRegistry occasions;
+    private final GreetingEligibility eligibility;
     private final GreetingTemplates templates;
     private final UnsubscribeLinks unsubscribeLinks;
     private final SendInstant sendInstant;
@@ -80,7 +80,7 @@ public class GreetingDelivery {
     public GreetingDelivery(
             GreetingLogRepository greetingLog,
             DeliveryFactsRepository facts,
-            OccasionRegistry occasions,
+            GreetingEligibility eligibility,
             GreetingTemplates templates,
             UnsubscribeLinks unsubscribeLinks,
             SendInstant sendInstant,
@@ -92,7 +92,7 @@ public class GreetingDelivery {
             Clock clock) {
         this.greetingLog = greetingLog;
         this.facts = facts;
-        this.occasions = occasions;
+        this.eligibility = eligibility;
         this.templates = templates;
         this.unsubscribeLinks = unsubscribeLinks;
         this.sendInstant = sendInstant;
@@ -152,46 +152,18 @@ public class GreetingDelivery {
             return alreadyFinished(id, state.get().status().name());
         }
         int attempts = state.map(GreetingLogRepository.State::attempts).orElse(0);
-        Optional<Occasion> occasion = occasions.find(id.occasion());
-        Optional<User> user = known.user();
-        if (occasion.isEmpty() || user.isEmpty()) {
-            return skip(
-                    id,
-                    attempts,
-                    occasion.isEmpty() ? "unknown occasion" : "the user was deleted",
-                    scheduledFor,
-                    now);
+        GreetingEligibility.Verdict verdict = eligibility.check(id, known.user(), known.owed());
+        if (verdict instanceof GreetingEligibility.Verdict.NotOwed notOwed) {
+            return skip(id, attempts, notOwed.obstacle().reason(id), scheduledFor, now);
         }
-        if (user.get().optedOutOf(id.occasion())) {
-            return skip(id, attempts, OPTED_OUT, scheduledFor, now);
-        }
-        Optional<LocalDate> date = occasion.get().dateOf(user.get());
-        if (date.isEmpty()
-                || !calendar.greetingDate(date.get(), id.date().getYear()).equals(id.date())) {
-            return skip(
-                    id,
-                    attempts,
-                    "the user's "
-                            + id.occasion().toLowerCase()
-                            + " no longer falls on "
-                            + id.date(),
-                    scheduledFor,
-                    now);
-        }
-        Optional<OwedSince> owed = known.owed();
-        if (owed.isEmpty() || !owed.get().owes(id.date())) {
-            return skip(
-                    id,
-                    attempts,
-                    "not owed: the user was created or changed after this date",
-                    scheduledFor,
-                    now);
-        }
-        Instant dueAt = sendInstant.owed(id.date(), user.get().timezone(), owed.get().since());
+        GreetingEligibility.Verdict.Owed owed = (GreetingEligibility.Verdict.Owed) verdict;
+        User user = owed.user();
+        Instant dueAt = sendInstant.owed(id.date(), user.timezone(), owed.owed().since());
         if (now.isBefore(dueAt)) {
             return new Step.NotBefore(dueAt);
         }
-        if (calendar.expired(dueAt, now)) {
+        Instant lateFrom = state.map(s -> s.lateFrom(dueAt)).orElse(dueAt);
+        if (calendar.expired(lateFrom, now)) {
             if (!greetingLog.close(
                     id,
                     GreetingTransition.EXPIRED,
@@ -208,11 +180,11 @@ public class GreetingDelivery {
         RenderedGreeting words =
                 templates.render(
                         id.occasion(),
-                        user.get().locale(),
-                        user.get().firstName(),
-                        user.get().lastName(),
+                        user.locale(),
+                        user.firstName(),
+                        user.lastName(),
                         id.date(),
-                        date.get());
+                        owed.occasionDate());
         Optional<GreetingLogRepository.Attempt> attempt =
                 greetingLog.startAttempt(id, attempts, dueAt, now);
         if (attempt.isEmpty()) {
@@ -234,20 +206,21 @@ public class GreetingDelivery {
         }
         return new Step.Send(
                 attempt.get().number(),
+                lateFrom,
                 new OutgoingGreeting(
                         id.toString(),
                         id.occasion(),
                         id.date(),
-                        user.get().id(),
-                        user.get().firstName(),
-                        user.get().lastName(),
-                        user.get().email(),
+                        user.id(),
+                        user.firstName(),
+                        user.lastName(),
+                        user.email(),
                         words.locale(),
                         words.subject(),
                         words.text(),
                         words.html(),
                         dueAt,
-                        unsubscribeLinks.link(user.get().id(), id.occasion()).orElse(null)));
+                        unsubscribeLinks.link(user.id(), id.occasion()).orElse(null)));
     }
 
     /**
@@ -263,6 +236,11 @@ public class GreetingDelivery {
         Optional<GreetingLogRepository.State> state = greetingLog.state(id);
         if (state.isPresent() && state.get().status().isFinal()) {
             return true;
+        }
+        Instant retriedAt = state.map(GreetingLogRepository.State::retriedAt).orElse(null);
+        if (retriedAt != null && now.isBefore(calendar.deadline(retriedAt))) {
+            // Re-opened by an operator: its window runs from the request.
+            return false;
         }
         String reason =
                 "gave up at max-lateness; the handler kept failing: "
@@ -343,7 +321,7 @@ public class GreetingDelivery {
                         id);
                 return REMOVED;
             }
-            Duration late = Duration.between(send.greeting().dueAt(), now);
+            Duration late = Duration.between(send.lateFrom(), now);
             metrics.sent(id.occasion(), late);
             log.info(
                     "greeting={} outcome=SENT attempt={} to={} latencyMs={} lateMs={}",
@@ -384,7 +362,7 @@ public class GreetingDelivery {
                                 + retryable.reason()
                         : retryable.reason();
         Duration retryAfter = retryable.retryAfter();
-        Instant deadline = calendar.deadline(send.greeting().dueAt());
+        Instant deadline = calendar.deadline(send.lateFrom());
         // The last try is made just before the deadline; a Retry-After that reaches past it cannot
         // be honoured in time.
         Instant lastTry = deadline.minusSeconds(1);

@@ -3,7 +3,10 @@ package dev.cakeday.greeting.delivery;
 import java.time.Instant;
 import java.time.LocalDate;
 
-/** One row of the delivery log, as {@code GET /user/{id}/greetings} shows it. */
+/**
+ * One row of the delivery log, as {@code GET /user/{id}/greetings} shows it; {@code retriedAt} and
+ * {@code retriedBy}: the latest operator's retry, if any.
+ */
 public record GreetingLogEntry(
         String id,
         String occasion,
@@ -16,4 +19,6 @@ public record GreetingLogEntry(
         Instant nextAttemptAt,
         Instant sentAt,
         String providerMessageId,
-        Instant updatedAt) {}
+        Instant updatedAt,
+        Instant retriedAt,
+        String retriedBy) {}

@@ -83,18 +83,24 @@ public class GreetingLogRepository {
             WHERE greetings.status = 'SENDING' AND greetings.attempts = :attempt""";
 
     static final String STATE =
-            "SELECT status, attempts, next_attempt_at FROM greetings WHERE id = :id";
+            "SELECT status, attempts, next_attempt_at, retried_at FROM greetings WHERE id = :id";
 
     static final String FINAL_AMONG =
             "SELECT id FROM greetings WHERE id = ANY(:ids) AND status <> 'SENDING'";
 
+    /** The columns {@link #entry} reads, of the log aliased {@code g}. */
+    public static final String ENTRY_COLUMNS =
+            """
+            g.id, g.occasion, g.local_date, g.due_at, g.status, g.attempts, g.uncertain_attempts, g.last_error,
+            g.next_attempt_at, g.sent_at, g.provider_message_id, g.updated_at, g.retried_at, g.retried_by""";
+
     static final String HISTORY =
             """
-            SELECT id, occasion, local_date, due_at, status, attempts, uncertain_attempts, last_error, next_attempt_at, sent_at,
-                   provider_message_id, updated_at
-            FROM greetings WHERE user_id = :userId
-            ORDER BY local_date DESC, occasion
-            LIMIT :limit""";
+            SELECT %s
+            FROM greetings g WHERE g.user_id = :userId
+            ORDER BY g.local_date DESC, g.occasion
+            LIMIT :limit"""
+                    .formatted(ENTRY_COLUMNS);
 
     private final JdbcClient jdbc;
 
@@ -107,15 +113,25 @@ public class GreetingLogRepository {
      * outcomeUnknown}: SENDING with no retry planned, so that attempt never recorded what the
      * provider answered.
      */
-    record State(GreetingStatus status, int attempts, boolean outcomeUnknown) {
+    record State(GreetingStatus status, int attempts, boolean outcomeUnknown, Instant retriedAt) {
 
-        static State of(GreetingStatus status, int attempts, boolean retryPlanned) {
-            return new State(status, attempts, status == GreetingStatus.SENDING && !retryPlanned);
+        static State of(
+                GreetingStatus status, int attempts, boolean retryPlanned, Instant retriedAt) {
+            return new State(
+                    status, attempts, status == GreetingStatus.SENDING && !retryPlanned, retriedAt);
         }
 
         /**
-         * From a row with the log's status, attempts and next_attempt_at; empty when it has no
-         * entry.
+         * Whence the greeting's max-lateness window runs: its due time, or an operator's later
+         * retry.
+         */
+        Instant lateFrom(Instant dueAt) {
+            return retriedAt != null && retriedAt.isAfter(dueAt) ? retriedAt : dueAt;
+        }
+
+        /**
+         * From a row with the log's status, attempts, next_attempt_at and retried_at; empty when it
+         * has no entry.
          */
         static Optional<State> fromRow(ResultSet rs) throws SQLException {
             String status = rs.getString("status");
@@ -125,7 +141,8 @@ public class GreetingLogRepository {
                             of(
                                     GreetingStatus.valueOf(status),
                                     rs.getInt("attempts"),
-                                    rs.getTimestamp("next_attempt_at") != null));
+                                    rs.getTimestamp("next_attempt_at") != null,
+                                    instant(rs.getTimestamp("retried_at"))));
         }
     }
 
@@ -250,7 +267,7 @@ public class GreetingLogRepository {
         return jdbc.sql(HISTORY)
                 .param("userId", userId)
                 .param("limit", limit)
-                .query(GreetingLogRepository::record)
+                .query((rs, row) -> entry(rs))
                 .list();
     }
 
@@ -264,7 +281,8 @@ public class GreetingLogRepository {
                 .param("now", at(now));
     }
 
-    private static GreetingLogEntry record(ResultSet rs, int row) throws SQLException {
+    /** One entry, from a row with the {@link #ENTRY_COLUMNS}. */
+    public static GreetingLogEntry entry(ResultSet rs) throws SQLException {
         return new GreetingLogEntry(
                 rs.getString("id"),
                 rs.getString("occasion"),
@@ -277,7 +295,9 @@ public class GreetingLogRepository {
                 instant(rs.getTimestamp("next_attempt_at")),
                 instant(rs.getTimestamp("sent_at")),
                 rs.getString("provider_message_id"),
-                instant(rs.getTimestamp("updated_at")));
+                instant(rs.getTimestamp("updated_at")),
+                instant(rs.getTimestamp("retried_at")),
+                rs.getString("retried_by"));
     }
 
     private static Instant instant(Timestamp timestamp) {

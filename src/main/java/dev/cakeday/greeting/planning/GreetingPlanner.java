@@ -142,6 +142,20 @@ public class GreetingPlanner {
             ORDER BY owed.id
             ON CONFLICT (id) DO NOTHING""";
 
+    /**
+     * Owed greetings due in [from, to) that have no row and that the log has not finished, per UTC
+     * hour and occasion: the planner's own computation, counted instead of inserted.
+     */
+    static final String OWED_PER_HOUR =
+            OWED_IN_SLOTS
+                    + """
+            SELECT date_trunc('hour', owed.due_at, 'UTC') AS hour, owed.occasion, count(*) AS greetings
+            FROM owed
+            WHERE owed.due_at >= :from AND owed.due_at < :to
+              AND NOT EXISTS (SELECT 1 FROM scheduled_tasks t WHERE t.task_name = :taskName AND t.task_instance = owed.id)
+              AND NOT EXISTS (SELECT 1 FROM greetings g WHERE g.id = owed.id AND g.status <> 'SENDING')
+            GROUP BY 1, 2""";
+
     static final String PLANNED_THROUGH = "SELECT planned_through FROM planner_state WHERE id = 1";
 
     static final String SET_PLANNED_THROUGH =
@@ -284,6 +298,20 @@ public class GreetingPlanner {
                 .param("reason", reason)
                 .param("now", at(now))
                 .update();
+    }
+
+    /**
+     * What {@link #OWED_PER_HOUR} counts, for greetings due after {@code from}, before {@code to}.
+     */
+    List<HourlyCount> owedPerHour(Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            return List.of();
+        }
+        return bind(OWED_PER_HOUR, calendar.slots(ALL_ZONES, from, to))
+                .param("from", at(from))
+                .param("to", at(to))
+                .query(HourlyCount::fromRow)
+                .list();
     }
 
     private JdbcClient.StatementSpec bind(String sql, List<GreetingCalendar.Slot> slots) {

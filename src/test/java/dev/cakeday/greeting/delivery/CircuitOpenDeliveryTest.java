@@ -8,7 +8,6 @@ import dev.cakeday.greeting.GreetingMetrics;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
 import dev.cakeday.greeting.calendar.SendInstant;
 import dev.cakeday.greeting.message.GreetingTemplates;
-import dev.cakeday.greeting.occasion.OccasionRegistry;
 import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.ProviderClient;
 import dev.cakeday.mail.ProviderGate;
@@ -40,7 +39,7 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
 
     @Autowired GreetingLogRepository greetingLog;
     @Autowired DeliveryFactsRepository facts;
-    @Autowired OccasionRegistry occasions;
+    @Autowired GreetingEligibility eligibility;
     @Autowired GreetingTemplates templates;
     @Autowired UnsubscribeLinks unsubscribeLinks;
     @Autowired SendInstant sendInstant;
@@ -86,7 +85,7 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
                 new GreetingDelivery(
                         greetingLog,
                         facts,
-                        occasions,
+                        eligibility,
                         templates,
                         unsubscribeLinks,
                         sendInstant,

@@ -7,7 +7,6 @@ import dev.cakeday.greeting.GreetingMetrics;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
 import dev.cakeday.greeting.calendar.SendInstant;
 import dev.cakeday.greeting.message.GreetingTemplates;
-import dev.cakeday.greeting.occasion.OccasionRegistry;
 import dev.cakeday.mail.KeylessChannel;
 import dev.cakeday.mail.MailProperties;
 import dev.cakeday.mail.ProviderGate;
@@ -50,7 +49,7 @@ class UncertainRetryTest extends IntegrationTest {
 
     @Autowired GreetingLogRepository greetingLog;
     @Autowired DeliveryFactsRepository facts;
-    @Autowired OccasionRegistry occasions;
+    @Autowired GreetingEligibility eligibility;
     @Autowired GreetingTemplates templates;
     @Autowired UnsubscribeLinks unsubscribeLinks;
     @Autowired SendInstant sendInstants;
@@ -85,7 +84,7 @@ class UncertainRetryTest extends IntegrationTest {
                 new GreetingDelivery(
                         greetingLog,
                         facts,
-                        occasions,
+                        eligibility,
                         templates,
                         unsubscribeLinks,
                         sendInstants,
