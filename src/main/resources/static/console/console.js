@@ -298,7 +298,7 @@
     if (/^[A-Z_]+$/.test(name)) {
       breaker.classList.add('chip-' + name.toLowerCase());
     }
-    $('lag').textContent = duration((status.oldestDueAgeSeconds || 0) * 1000);
+    $('lag').textContent = status.oldestDueAgeSeconds ? duration(status.oldestDueAgeSeconds * 1000) : '0 s';
     $('due').textContent = String(status.due ?? 0);
   }
 

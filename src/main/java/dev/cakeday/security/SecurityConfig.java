@@ -150,9 +150,8 @@ class SecurityConfig {
                     + " frame-ancestors 'none'";
 
     private static HeaderWriter consoleHeaders() {
-        PathPatternRequestMatcher.Builder match = PathPatternRequestMatcher.withDefaults();
         return new DelegatingRequestMatcherHeaderWriter(
-                new OrRequestMatcher(match.matcher("/console"), match.matcher("/console/**")),
+                paths(List.of("/console", "/console/**")),
                 new StaticHeadersWriter(
                         List.of(
                                 new Header("Content-Security-Policy", CONSOLE_POLICY),
