@@ -120,6 +120,10 @@ class ConsoleBrowserTest extends IntegrationTest {
     String retriedGreeting;
 
     String retriedEmail;
+
+    /** An EXPIRED greeting past max-lateness, which only a forced retry sends. */
+    String forcedGreeting;
+
     UUID timelineUser;
     String timelineEmail;
     UUID htmlUser;
@@ -141,7 +145,8 @@ class ConsoleBrowserTest extends IntegrationTest {
         jdbc.sql("DELETE FROM users").update();
         plantUpcomingGreetings();
         plantTodaysGreetings();
-        plantAnExpiredGreeting();
+        plantAnExpiredGreeting(4);
+        forcedGreeting = plantAnExpiredGreeting(5);
         plantATimeline();
         plantAUserNamedInHtml();
     }
@@ -415,6 +420,36 @@ class ConsoleBrowserTest extends IntegrationTest {
     }
 
     @Test
+    void aRetryPastMaxLatenessIsRefusedWithTheReasonAndSentWhenForced() {
+        signIn(ADMIN_TOKEN);
+        click(".view-tab[data-view=problems]");
+        String row = "#problems-table tr[data-greeting-id='" + forcedGreeting + "']";
+        waitUntil("the expired greeting's row", () -> displayed(row));
+
+        click(row + " button.retry");
+        waitUntil("the refusal", () -> text(row + " .retry-note").contains("PAST_MAX_LATENESS"));
+        assertThat(text(row + " button.retry")).isEqualTo("Retry anyway");
+        assertThat(logStatus(forcedGreeting)).isEqualTo("EXPIRED");
+
+        click(row + " button.retry");
+        waitUntil(
+                "the row to say SENT",
+                () ->
+                        "SENT"
+                                .equals(
+                                        browser.findElement(By.cssSelector(row))
+                                                .getDomAttribute("data-status")));
+        assertThat(logStatus(forcedGreeting)).isEqualTo("SENT");
+        assertThat(
+                        jdbc.sql("SELECT forced FROM greeting_retries WHERE greeting_id = ?")
+                                .param(forcedGreeting)
+                                .query(Boolean.class)
+                                .list())
+                .as("one request, forced; the refused one was not recorded")
+                .containsExactly(true);
+    }
+
+    @Test
     void aReaderSeesTheListButNoRetryButton() {
         signIn(READER_TOKEN);
         assertThat(text("#role")).isEqualTo("Signed in: reader (read only)");
@@ -579,11 +614,25 @@ class ConsoleBrowserTest extends IntegrationTest {
         awaitLog(retriedGreeting, "FAILED");
     }
 
-    /** A greeting that could not go out within max-lateness, as the log records it. */
-    void plantAnExpiredGreeting() {
-        LocalDate date = LocalDate.ofInstant(CLOCK.instant(), ZoneOffset.UTC).minusDays(4);
+    /**
+     * A greeting that could not go out within max-lateness, as the log records it, of a user who
+     * has existed for a month; its id.
+     */
+    String plantAnExpiredGreeting(int daysAgo) {
+        LocalDate date = LocalDate.ofInstant(CLOCK.instant(), ZoneOffset.UTC).minusDays(daysAgo);
         UUID id = createUser("Sofia", "Kovalevskaya", "expired", "UTC", date.withYear(1980), null);
         Instant due = date.atTime(LocalTime.of(9, 0)).toInstant(ZoneOffset.UTC);
+        Instant created = due.minus(Duration.ofDays(30));
+        jdbc.sql("UPDATE users SET created_at = :at, updated_at = :at WHERE id = :id")
+                .param("at", Timestamp.from(created))
+                .param("id", id)
+                .update();
+        jdbc.sql(
+                        "UPDATE user_occasions SET owed_since = :at, owed_from = :from WHERE user_id = :id")
+                .param("at", Timestamp.from(created))
+                .param("from", date.minusDays(30))
+                .param("id", id)
+                .update();
         jdbc.sql(
                         """
                 INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts,
@@ -596,6 +645,7 @@ class ConsoleBrowserTest extends IntegrationTest {
                 .param("due", Timestamp.from(due))
                 .param("expired", Timestamp.from(due.plus(Duration.ofDays(3))))
                 .update();
+        return greetingId(id, "BIRTHDAY", date);
     }
 
     /**
