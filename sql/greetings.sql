@@ -84,3 +84,12 @@ FROM greetings
 WHERE uncertain_attempts > 0
 GROUP BY 1
 ORDER BY 1 DESC;
+
+-- 11. Operators' retries (POST /greetings/{id}/retry and /greetings/retry), newest first: who asked,
+--     what the greeting was before, and what it is now.
+SELECT r.asked_at, r.asked_by, r.greeting_id, r.previous_status, r.previous_error, r.forced,
+       g.status AS status_now, g.attempts, g.last_error
+FROM greeting_retries r
+LEFT JOIN greetings g ON g.id = r.greeting_id
+ORDER BY r.asked_at DESC
+LIMIT 100;

@@ -2,6 +2,9 @@ package dev.cakeday.greeting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cakeday.greeting.delivery.GreetingLogRepository;
+import dev.cakeday.greeting.delivery.GreetingRetry;
+import dev.cakeday.greeting.delivery.GreetingTransition;
 import dev.cakeday.support.Api;
 import dev.cakeday.support.FakeProvider;
 import java.time.Duration;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,6 +28,8 @@ import tools.jackson.databind.JsonNode;
 class OperatorApiTest extends GreetingTestSupport {
 
     static final String ZONE = "Europe/Vienna";
+
+    @Autowired GreetingLogRepository greetingLog;
 
     @Test
     void aRetryReopensAFailedGreetingUnderTheSameKeyAndTheProviderThenTakesIt() {
@@ -55,7 +61,8 @@ class OperatorApiTest extends GreetingTestSupport {
         assertThat(callsFor(userId))
                 .extracting(FakeProvider.Call::idempotencyKey)
                 .containsExactly(id, id);
-        assertThatGreeting(id).hasStatus("SENT").hasAttempts(2).hasUncertainAttempts(0);
+        // 1: the rejected call; 2: the retry, under which no call is made; 3: the call it planned.
+        assertThatGreeting(id).hasStatus("SENT").hasAttempts(3).hasUncertainAttempts(0);
         Map<String, Object> request =
                 jdbc.sql(
                                 "SELECT asked_by, previous_status, previous_error, forced FROM greeting_retries"
@@ -327,6 +334,132 @@ class OperatorApiTest extends GreetingTestSupport {
     }
 
     @Test
+    void aGreetingWhoseRowIsStillQueuedOrThatIsNotOwedIsRefused() {
+        LocalDate date = localDate(ZONE, 2);
+        UUID queued = createUser(ZONE, date.withYear(1990));
+        UUID notOwed = createUser(ZONE, date.withYear(1991));
+        String queuedId = logged(queued, date, "FAILED", Duration.ZERO);
+        jdbc.sql("DELETE FROM scheduled_tasks WHERE task_instance = ?")
+                .param(greetingId(notOwed, "BIRTHDAY", date))
+                .update();
+        LocalDate lastYear = date.minusYears(1);
+        String notOwedId = logged(notOwed, lastYear, "FAILED", Duration.ZERO);
+        Instant rowBefore = executionTime(queuedId).orElseThrow();
+
+        assertRefused(retry(queuedId), "IN_PROGRESS");
+        assertRefused(
+                api.send("POST", "/greetings/" + notOwedId + "/retry?force=true", null, null),
+                "NOT_OWED");
+
+        assertThat(executionTime(queuedId)).contains(rowBefore);
+        assertThat(logStatus(notOwedId)).contains("FAILED");
+        assertThat(executionTime(notOwedId)).isEmpty();
+    }
+
+    @Test
+    void aLateWriteOfTheAttemptThatEndedTheGreetingCannotUndoARetry() {
+        LocalDate date = localDate(ZONE, 2);
+        UUID userId = createUser(ZONE, date.withYear(1990));
+        jdbc.sql("DELETE FROM scheduled_tasks WHERE task_name = 'greeting'").update();
+        String id = logged(userId, date, "EXPIRED", Duration.ZERO);
+
+        assertThat(retry(id).status()).isEqualTo(200);
+
+        // Attempt 1 ended the greeting; an instance still holding it answers late.
+        Instant now = CLOCK.instant();
+        assertThat(
+                        greetingLog.close(
+                                GreetingId.parse(id),
+                                GreetingTransition.REJECTED,
+                                1,
+                                "late",
+                                now,
+                                now))
+                .isFalse();
+        assertThat(greetingLog.retryLater(GreetingId.parse(id), 1, "late", now, now, false))
+                .isFalse();
+        assertThatGreeting(id).hasStatus("SENDING").hasAttempts(2);
+        assertThat(
+                        jdbc.sql("SELECT version FROM scheduled_tasks WHERE task_instance = ?")
+                                .param(id)
+                                .query(Long.class)
+                                .single())
+                .as("above any version an earlier row of the greeting reached")
+                .isGreaterThan(1_000_000L);
+    }
+
+    @Test
+    void retryingAnAttemptedExpiredGreetingCountsItsNextAttemptUncertain() {
+        LocalDate date = localDate(ZONE, 2);
+        UUID attempted = createUser(ZONE, date.withYear(1990));
+        UUID never = createUser(ZONE, date.withYear(1991));
+        jdbc.sql("DELETE FROM scheduled_tasks WHERE task_name = 'greeting'").update();
+        String attemptedId = logged(attempted, date, "EXPIRED", Duration.ZERO);
+        String neverId = logged(never, date, "EXPIRED", Duration.ZERO);
+        jdbc.sql("UPDATE greetings SET attempts = 0 WHERE id = ?").param(neverId).update();
+
+        assertThat(retry(attemptedId).json().get("uncertainAttempts").asInt()).isEqualTo(1);
+        assertThat(retry(neverId).json().get("uncertainAttempts").asInt()).isZero();
+    }
+
+    @Test
+    void aRangeLargerThanOneTransactionIsRetriedWhole() {
+        LocalDate date = localDate(ZONE, 2);
+        int count = GreetingRetry.CHUNK + 37;
+        insertUsers(count, ZONE, date.withYear(1990), CLOCK.instant().minus(Duration.ofDays(1)));
+        jdbc.sql(
+                        """
+                INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, last_error,
+                                       created_at, updated_at)
+                SELECT u.id::text || ':BIRTHDAY:' || :date, u.id, 'BIRTHDAY', CAST(:date AS date), :due, 'FAILED', 1,
+                       'no', :due, :due
+                FROM users u""")
+                .param("date", date.toString())
+                .param("due", sendInstant(date, ZONE).atOffset(ZoneOffset.UTC))
+                .update();
+        String range = "status=FAILED&from=" + date + "&to=" + date;
+
+        assertThat(post("/greetings/retry?dryRun=true&" + range).get("retried").asInt())
+                .isEqualTo(count);
+        JsonNode done = post("/greetings/retry?" + range);
+
+        assertThat(done.get("matched").asInt()).isEqualTo(count);
+        assertThat(done.get("retried").asInt()).isEqualTo(count);
+        assertThat(
+                        jdbc.sql("SELECT count(*) FROM greetings WHERE status = 'SENDING'")
+                                .query(Long.class)
+                                .single())
+                .isEqualTo(count);
+        assertThat(
+                        jdbc.sql(
+                                        "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'")
+                                .query(Long.class)
+                                .single())
+                .isEqualTo(count);
+    }
+
+    @Test
+    void anAddressInAProvidersErrorIsMaskedInTheLog() {
+        LocalDate date = localDate(ZONE, 2);
+        Map<String, Object> body = user(ZONE, date.withYear(1990));
+        UUID userId = UUID.fromString(create(body).get("id").asString());
+        jdbc.sql("DELETE FROM scheduled_tasks WHERE task_name = 'greeting'").update();
+        String id = logged(userId, date, "FAILED", Duration.ZERO);
+        String email = (String) body.get("email");
+        jdbc.sql("UPDATE greetings SET last_error = ? WHERE id = ?")
+                .param("HTTP 422: Invalid 'To' address: '" + email.toUpperCase() + "'")
+                .param(id)
+                .update();
+
+        String list = api.get("/greetings?status=FAILED").body();
+        String retried = retry(id).body();
+
+        assertThat(list).contains("Invalid 'To' address: 'G***@EXAMPLE.COM'");
+        assertThat(list.toLowerCase()).doesNotContain(email);
+        assertThat(retried.toLowerCase()).doesNotContain(email);
+    }
+
+    @Test
     void theStatusShowsTheBreakerAndTheQueue() {
         JsonNode status = api.get("/greetings/status").json();
         assertThat(status.get("circuitBreaker").asString()).isEqualTo("CLOSED");
@@ -402,6 +535,8 @@ class OperatorApiTest extends GreetingTestSupport {
     private void assertBadRequest(String path, String parameter) {
         Api.Response response = api.send("POST", path, null, null);
         assertThat(response.status()).as(path).isEqualTo(400);
-        assertThat(response.json().get("parameter").asString()).isEqualTo(parameter);
+        assertThat(response.json().path("errors").path(0).path("field").asString())
+                .as(response.body())
+                .isEqualTo(parameter);
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cakeday.support.Api;
 import dev.cakeday.support.IntegrationTest;
 import dev.cakeday.support.RawHttp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -306,6 +308,91 @@ class SecurityBoundaryTest extends IntegrationTest {
                                     .status())
                     .isEqualTo(401);
         }
+    }
+
+    @Test
+    void operatorsReadWithAnyTokenRetryOnlyAsAdminAndTheLogNamesTheToken() {
+        LocalDate date = LocalDate.ofInstant(CLOCK.instant(), ZoneOffset.UTC).plusDays(2);
+        String body =
+                Api.json(
+                        Map.of(
+                                "firstName", "Grace",
+                                "lastName", "Hopper",
+                                "email", "op-" + UUID.randomUUID() + "@example.com",
+                                "birthday", date.withYear(1990).toString(),
+                                "timezone", "UTC"));
+        String user =
+                Api.readTree(
+                                http.send(
+                                                "POST",
+                                                "/user",
+                                                body,
+                                                with(ADMIN, "Content-Type", "application/json"))
+                                        .body())
+                        .get("id")
+                        .asString();
+        String id = user + ":BIRTHDAY:" + date;
+        jdbc.sql("DELETE FROM scheduled_tasks WHERE task_instance = ?").param(id).update();
+        jdbc.sql(
+                        """
+                INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, last_error,
+                                       created_at, updated_at)
+                VALUES (:id, CAST(:user AS uuid), 'BIRTHDAY', :date, :due, 'FAILED', 1, 'refused', now(), now())""")
+                .param("id", id)
+                .param("user", user)
+                .param("date", date)
+                .param("due", date.atTime(9, 0).atOffset(ZoneOffset.UTC))
+                .update();
+        String retry = "/greetings/" + id + "/retry";
+
+        for (String read :
+                List.of(
+                        "/greetings?status=FAILED",
+                        "/greetings/upcoming",
+                        "/greetings/summary",
+                        "/greetings/status")) {
+            assertThat(http.send("GET", read, null).status()).as(read).isEqualTo(401);
+            assertThat(http.send("GET", read, null, READER).status()).as(read).isEqualTo(200);
+        }
+        assertThat(http.send("POST", retry, null).status()).isEqualTo(401);
+        assertThat(http.send("POST", retry, null, READER).status()).isEqualTo(403);
+        assertThat(
+                        http.send(
+                                        "POST",
+                                        "/greetings/retry?status=FAILED&from="
+                                                + date
+                                                + "&to="
+                                                + date,
+                                        null,
+                                        READER)
+                                .status())
+                .isEqualTo(403);
+        assertThat(status(id)).isEqualTo("FAILED");
+        assertThat(
+                        jdbc.sql("SELECT count(*) FROM greeting_retries WHERE greeting_id = ?")
+                                .param(id)
+                                .query(Long.class)
+                                .single())
+                .isZero();
+
+        RawHttp.Response retried = http.send("POST", retry, null, ADMIN);
+
+        assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+        assertThat(Api.readTree(retried.body()).get("retriedBy").asString())
+                .isEqualTo("deploy-2026-12");
+        assertThat(
+                        jdbc.sql("SELECT asked_by FROM greeting_retries WHERE greeting_id = ?")
+                                .param(id)
+                                .query(String.class)
+                                .single())
+                .isEqualTo("deploy-2026-12");
+    }
+
+    private String status(String greetingId) {
+        return jdbc.sql("SELECT status FROM greetings WHERE id = ?")
+                .param(greetingId)
+                .query(String.class)
+                .single();
     }
 
     private Map<String, Object> snapshot() {

@@ -1,5 +1,6 @@
 package dev.cakeday.greeting.delivery;
 
+import dev.cakeday.mail.Emails;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -21,4 +22,24 @@ public record GreetingLogEntry(
         String providerMessageId,
         Instant updatedAt,
         Instant retriedAt,
-        String retriedBy) {}
+        String retriedBy) {
+
+    /** The entry with every address in its error masked, for a view across users. */
+    public GreetingLogEntry withAddressesMasked() {
+        return new GreetingLogEntry(
+                id,
+                occasion,
+                date,
+                dueAt,
+                status,
+                attempts,
+                uncertainAttempts,
+                Emails.maskWithin(lastError),
+                nextAttemptAt,
+                sentAt,
+                providerMessageId,
+                updatedAt,
+                retriedAt,
+                retriedBy);
+    }
+}

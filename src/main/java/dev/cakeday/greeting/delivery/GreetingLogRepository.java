@@ -21,7 +21,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The {@code greetings} delivery log, written only through the transitions of {@link
- * GreetingTransition}: each statement below is one of them, guarded by the attempt it belongs to.
+ * GreetingTransition}: each statement below is one of them, guarded by the attempt it belongs to
+ * (REOPENED by the status it leaves, FAILED or EXPIRED, which no delivery changes).
  */
 @Repository
 public class GreetingLogRepository {
@@ -82,6 +83,30 @@ public class GreetingLogRepository {
                 updated_at = EXCLUDED.updated_at
             WHERE greetings.status = 'SENDING' AND greetings.attempts = :attempt""";
 
+    /**
+     * REOPENED, an operator's retry: each greeting takes a new attempt number under which no call
+     * was made, so that a late write of the attempt that ended it changes nothing. An EXPIRED one
+     * that was attempted may have reached the provider without an answer coming back: the attempt
+     * after it is counted uncertain. Every request goes to greeting_retries, with what it replaced.
+     */
+    static final String REOPEN =
+            """
+            WITH reopened AS (
+                UPDATE greetings g
+                SET status = 'SENDING', attempts = g.attempts + 1, next_attempt_at = :now,
+                    uncertain_attempts = g.uncertain_attempts
+                        + CASE WHEN g.status = 'EXPIRED' AND g.attempts > 0 THEN 1 ELSE 0 END,
+                    retried_at = :now, retried_by = :askedBy, updated_at = :now
+                FROM greetings before
+                WHERE before.id = g.id AND g.id = ANY(CAST(:ids AS text[]))
+                  AND g.status IN ('FAILED', 'EXPIRED')
+                RETURNING g.id, before.status, before.last_error, before.attempts),
+            recorded AS (
+                INSERT INTO greeting_retries (greeting_id, asked_at, asked_by, previous_status,
+                                              previous_error, forced)
+                SELECT id, :now, :askedBy, status, last_error, :forced FROM reopened)
+            SELECT id, status = 'EXPIRED' AND attempts > 0 AS uncertain FROM reopened""";
+
     static final String STATE =
             "SELECT status, attempts, next_attempt_at, retried_at FROM greetings WHERE id = :id";
 
@@ -93,6 +118,9 @@ public class GreetingLogRepository {
             """
             g.id, g.occasion, g.local_date, g.due_at, g.status, g.attempts, g.uncertain_attempts, g.last_error,
             g.next_attempt_at, g.sent_at, g.provider_message_id, g.updated_at, g.retried_at, g.retried_by""";
+
+    static final String ENTRY =
+            "SELECT %s FROM greetings g WHERE g.id = :id".formatted(ENTRY_COLUMNS);
 
     static final String HISTORY =
             """
@@ -237,6 +265,33 @@ public class GreetingLogRepository {
                         .param("reason", reason)
                         .update()
                 == 1;
+    }
+
+    /** A greeting re-opened; {@code uncertain}: its next attempt may deliver a second time. */
+    public record Reopened(GreetingId id, boolean uncertain) {}
+
+    /**
+     * REOPENED: an operator's retry of these FAILED or EXPIRED greetings; returns those re-opened.
+     */
+    List<Reopened> reopen(Collection<GreetingId> ids, String askedBy, boolean forced, Instant now) {
+        return jdbc.sql(REOPEN)
+                .param(
+                        "ids",
+                        new SqlArrayValue("text", ids.stream().map(GreetingId::toString).toArray()))
+                .param("now", at(now))
+                .param("askedBy", askedBy)
+                .param("forced", forced)
+                .query(
+                        (rs, row) ->
+                                new Reopened(
+                                        GreetingId.parse(rs.getString("id")),
+                                        rs.getBoolean("uncertain")))
+                .list();
+    }
+
+    /** The greeting's entry; empty before its first. */
+    Optional<GreetingLogEntry> entry(GreetingId id) {
+        return jdbc.sql(ENTRY).param("id", id.toString()).query((rs, row) -> entry(rs)).optional();
     }
 
     /** The greeting's state in the log; empty before its first entry. */

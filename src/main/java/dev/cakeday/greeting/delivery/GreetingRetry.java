@@ -1,24 +1,24 @@
 package dev.cakeday.greeting.delivery;
 
 import dev.cakeday.greeting.GreetingId;
+import dev.cakeday.greeting.GreetingMetrics;
 import dev.cakeday.greeting.GreetingTasks;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
 import dev.cakeday.greeting.calendar.OwedSince;
+import dev.cakeday.user.User;
 import dev.cakeday.user.UserDirectory;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,58 +39,56 @@ public class GreetingRetry {
     private static final Logger log = LoggerFactory.getLogger(GreetingRetry.class);
 
     /** Greetings re-opened per transaction by a bulk retry. */
-    static final int CHUNK = 500;
+    public static final int CHUNK = 500;
 
-    /**
-     * The greetings a retry considers, locked, with what the checks need: the user, since when the
-     * occasion is owed, and whether a row is still queued (its handler has not finished). The
-     * greeting's id is renamed so that {@code id} is the user's.
+    /*
+     * The greetings a retry considers, locked, with what the checks need: the user (whose id is the
+     * only column named id), since when the occasion is owed, and whether a row is still queued (its
+     * handler has not finished).
      */
-    private static final String CANDIDATES_FROM =
+
+    static final String ONE =
             """
             SELECT g.id AS greeting_id, g.status, g.due_at, %s, uo.owed_since, uo.owed_from,
-                   EXISTS (SELECT 1 FROM scheduled_tasks t WHERE t.task_name = :taskName AND t.task_instance = g.id) AS queued
+                   EXISTS (SELECT 1 FROM scheduled_tasks t
+                           WHERE t.task_name = :taskName AND t.task_instance = g.id) AS queued
             FROM greetings g
             LEFT JOIN users u ON u.id = g.user_id
             LEFT JOIN user_occasions uo ON uo.user_id = g.user_id AND uo.occasion = g.occasion
-            """
+            WHERE g.id = :id
+            FOR UPDATE OF g"""
                     .formatted(UserDirectory.columns("u"));
 
-    static final String ONE = CANDIDATES_FROM + "WHERE g.id = :id\nFOR UPDATE OF g";
-
+    /** A range in pages of the log's (local_date, id) order, which its index serves. */
     static final String RANGE =
-            CANDIDATES_FROM
-                    + """
-            WHERE g.status = :status AND g.local_date BETWEEN :from AND :to
+            """
+            SELECT g.id AS greeting_id, g.local_date, g.status, g.due_at, %s, uo.owed_since, uo.owed_from,
+                   EXISTS (SELECT 1 FROM scheduled_tasks t
+                           WHERE t.task_name = :taskName AND t.task_instance = g.id) AS queued
+            FROM greetings g
+            LEFT JOIN users u ON u.id = g.user_id
+            LEFT JOIN user_occasions uo ON uo.user_id = g.user_id AND uo.occasion = g.occasion
+            WHERE g.local_date BETWEEN :from AND :to AND g.status = :status
               AND (CAST(:occasion AS text) IS NULL OR g.occasion = :occasion)
-              AND g.id > :afterId
-            ORDER BY g.id
+              AND (g.local_date, g.id) > (CAST(:afterDate AS date), :afterId)
+            ORDER BY g.local_date, g.id
             LIMIT :limit
-            FOR UPDATE OF g""";
+            FOR UPDATE OF g"""
+                    .formatted(UserDirectory.columns("u"));
 
     /**
      * The new attempt's row, due now. A row still there belongs to a handler that has not finished:
      * that greeting is left alone, so that its handler's removal cannot take the new row with it.
+     * Its version starts above any an earlier row of the greeting can have reached (db-scheduler
+     * adds one per pick), so that a handler of that row, declared dead and still running, can
+     * neither remove nor reschedule this one.
      */
     static final String PLAN_NOW =
             """
             INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
-            SELECT :taskName, id, :now, false, 1 FROM unnest(CAST(:ids AS text[])) AS ids (id)
+            SELECT :taskName, id, :now, false, :version FROM unnest(CAST(:ids AS text[])) AS ids (id)
             ON CONFLICT (task_name, task_instance) DO NOTHING
             RETURNING task_instance""";
-
-    /** REOPENED, and the request in greeting_retries with what the greeting was before it. */
-    static final String REOPEN =
-            """
-            WITH reopened AS (
-                UPDATE greetings g
-                SET status = 'SENDING', next_attempt_at = :now, retried_at = :now, retried_by = :askedBy,
-                    updated_at = :now
-                FROM greetings before
-                WHERE before.id = g.id AND g.id = ANY(CAST(:ids AS text[])) AND g.status IN ('FAILED', 'EXPIRED')
-                RETURNING g.id, before.status, before.last_error)
-            INSERT INTO greeting_retries (greeting_id, asked_at, asked_by, previous_status, previous_error, forced)
-            SELECT id, :now, :askedBy, status, last_error, :forced FROM reopened""";
 
     /** Why a greeting was not re-opened. */
     public enum Refusal {
@@ -123,7 +121,8 @@ public class GreetingRetry {
 
     /** What a retry of one greeting did. */
     public sealed interface Outcome {
-        record Reopened() implements Outcome {}
+        /** Re-opened: the entry as the request left it, and the user's address. */
+        record Reopened(GreetingLogEntry entry, String email) implements Outcome {}
 
         record Refused(Refusal refusal) implements Outcome {}
 
@@ -142,23 +141,31 @@ public class GreetingRetry {
             GreetingStatus status, LocalDate from, LocalDate to, Optional<String> occasion) {}
 
     private record Candidate(
-            GreetingId id, GreetingStatus status, Instant dueAt, Refusal refusal) {}
+            GreetingId id, GreetingStatus status, Optional<User> user, Refusal refusal) {}
+
+    private record Chunk(int matched, List<Refusal> refusals, int retried, GreetingId last) {}
 
     private final JdbcClient jdbc;
+    private final GreetingLogRepository greetingLog;
     private final GreetingEligibility eligibility;
     private final GreetingCalendar calendar;
+    private final GreetingMetrics metrics;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
     GreetingRetry(
             JdbcClient jdbc,
+            GreetingLogRepository greetingLog,
             GreetingEligibility eligibility,
             GreetingCalendar calendar,
+            GreetingMetrics metrics,
             PlatformTransactionManager transactions,
             Clock clock) {
         this.jdbc = jdbc;
+        this.greetingLog = greetingLog;
         this.eligibility = eligibility;
         this.calendar = calendar;
+        this.metrics = metrics;
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
     }
@@ -178,23 +185,17 @@ public class GreetingRetry {
                         return new Outcome.NotFound();
                     }
                     Candidate candidate = found.get();
-                    Refusal refusal =
-                            candidate.refusal() != null
-                                    ? candidate.refusal()
-                                    : reopen(List.of(id), askedBy, force, now).isEmpty()
-                                            ? Refusal.IN_PROGRESS
-                                            : null;
+                    Refusal refusal = candidate.refusal();
+                    if (refusal == null && reopen(List.of(id), askedBy, force, now).isEmpty()) {
+                        refusal = Refusal.IN_PROGRESS;
+                    }
                     if (refusal != null) {
                         tx.setRollbackOnly();
                         return new Outcome.Refused(refusal);
                     }
-                    log.info(
-                            "greeting={} outcome=REOPENED by=\"{}\" was={} force={}",
-                            id,
-                            askedBy,
-                            candidate.status(),
-                            force);
-                    return new Outcome.Reopened();
+                    return new Outcome.Reopened(
+                            greetingLog.entry(id).orElseThrow(),
+                            candidate.user().map(User::email).orElse(null));
                 });
     }
 
@@ -210,58 +211,16 @@ public class GreetingRetry {
         int matched = 0;
         int retried = 0;
         Map<Refusal, Integer> refused = new EnumMap<>(Refusal.class);
-        String after = "";
-        while (true) {
-            String from = after;
-            ChunkOutcome chunk =
-                    transaction.execute(
-                            tx -> {
-                                List<Candidate> candidates =
-                                        jdbc.sql(RANGE)
-                                                .param("taskName", GreetingTasks.GREETING_TASK)
-                                                .param("status", range.status().name())
-                                                .param("from", range.from())
-                                                .param("to", range.to())
-                                                .param("occasion", range.occasion().orElse(null))
-                                                .param("afterId", from)
-                                                .param("limit", CHUNK)
-                                                .query((rs, row) -> candidate(rs, force, now))
-                                                .list();
-                                List<GreetingId> ids = new ArrayList<>();
-                                List<Refusal> refusals = new ArrayList<>();
-                                for (Candidate c : candidates) {
-                                    if (c.refusal() == null) {
-                                        ids.add(c.id());
-                                    } else {
-                                        refusals.add(c.refusal());
-                                    }
-                                }
-                                if (!dryRun && !ids.isEmpty()) {
-                                    Set<String> reopened = reopen(ids, askedBy, force, now);
-                                    ids.stream()
-                                            .filter(id -> !reopened.contains(id.toString()))
-                                            .forEach(id -> refusals.add(Refusal.IN_PROGRESS));
-                                    ids.removeIf(id -> !reopened.contains(id.toString()));
-                                }
-                                return new ChunkOutcome(
-                                        candidates.size(),
-                                        ids.size(),
-                                        refusals,
-                                        candidates.isEmpty()
-                                                ? null
-                                                : candidates
-                                                        .get(candidates.size() - 1)
-                                                        .id()
-                                                        .toString());
-                            });
+        GreetingId after = null;
+        Chunk chunk;
+        do {
+            GreetingId from = after;
+            chunk = transaction.execute(tx -> chunk(range, from, askedBy, force, dryRun, now));
             matched += chunk.matched();
             retried += chunk.retried();
             chunk.refusals().forEach(r -> refused.merge(r, 1, Integer::sum));
-            if (chunk.matched() < CHUNK) {
-                break;
-            }
             after = chunk.last();
-        }
+        } while (chunk.matched() == CHUNK);
         log.info(
                 "Bulk retry of {} greetings {} .. {}{} by \"{}\": {} matched, {} {}, refused {}",
                 range.status(),
@@ -276,71 +235,125 @@ public class GreetingRetry {
         return new BulkOutcome(dryRun, matched, retried, refused);
     }
 
-    private record ChunkOutcome(int matched, int retried, List<Refusal> refusals, String last) {}
+    /** One page of a bulk retry, after {@code after} (null: from the start), in one transaction. */
+    private Chunk chunk(
+            Range range,
+            GreetingId after,
+            String askedBy,
+            boolean force,
+            boolean dryRun,
+            Instant now) {
+        List<Candidate> candidates =
+                jdbc.sql(RANGE)
+                        .param("taskName", GreetingTasks.GREETING_TASK)
+                        .param("status", range.status().name())
+                        .param("from", range.from())
+                        .param("to", range.to())
+                        .param("occasion", range.occasion().orElse(null))
+                        .param("afterDate", after == null ? LocalDate.of(1, 1, 1) : after.date())
+                        .param("afterId", after == null ? "" : after.toString())
+                        .param("limit", CHUNK)
+                        .query((rs, row) -> candidate(rs, force, now))
+                        .list();
+        List<Refusal> refusals = new ArrayList<>();
+        List<GreetingId> eligible = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (c.refusal() == null) {
+                eligible.add(c.id());
+            } else {
+                refusals.add(c.refusal());
+            }
+        }
+        int retried = eligible.size();
+        if (!dryRun && !eligible.isEmpty()) {
+            retried = reopen(eligible, askedBy, force, now).size();
+            refusals.addAll(Collections.nCopies(eligible.size() - retried, Refusal.IN_PROGRESS));
+        }
+        return new Chunk(
+                candidates.size(),
+                refusals,
+                retried,
+                candidates.isEmpty() ? null : candidates.get(candidates.size() - 1).id());
+    }
 
-    /** Plans the new attempts and records REOPENED; returns the ids re-opened. */
-    private Set<String> reopen(List<GreetingId> ids, String askedBy, boolean force, Instant now) {
-        SqlArrayValue array =
-                new SqlArrayValue("text", ids.stream().map(GreetingId::toString).toArray());
+    /** Plans the new attempts, then records REOPENED for those planned; returns them. */
+    private List<GreetingLogRepository.Reopened> reopen(
+            List<GreetingId> ids, String askedBy, boolean force, Instant now) {
         List<String> planned =
                 jdbc.sql(PLAN_NOW)
                         .param("taskName", GreetingTasks.GREETING_TASK)
-                        .param("ids", array)
-                        .param("now", at(now))
+                        .param(
+                                "ids",
+                                new SqlArrayValue(
+                                        "text", ids.stream().map(GreetingId::toString).toArray()))
+                        .param("now", now.atOffset(ZoneOffset.UTC))
+                        .param("version", now.toEpochMilli())
                         .query(String.class)
                         .list();
-        if (!planned.isEmpty()) {
-            jdbc.sql(REOPEN)
-                    .param("ids", new SqlArrayValue("text", planned.toArray()))
-                    .param("now", at(now))
-                    .param("askedBy", askedBy)
-                    .param("forced", force)
-                    .update();
+        if (planned.isEmpty()) {
+            return List.of();
         }
-        return new HashSet<>(planned);
+        List<GreetingLogRepository.Reopened> reopened =
+                greetingLog.reopen(
+                        planned.stream().map(GreetingId::parse).toList(), askedBy, force, now);
+        for (GreetingLogRepository.Reopened r : reopened) {
+            if (r.uncertain()) {
+                metrics.uncertainAttempt();
+                log.warn(
+                        "greeting={} outcome=REOPENED by=\"{}\" force={} uncertain=true: it expired after"
+                                + " an attempt whose answer may never have come back; a channel without an"
+                                + " idempotency key, or a provider whose key has lapsed, may deliver twice",
+                        r.id(),
+                        askedBy,
+                        force);
+            } else {
+                log.info("greeting={} outcome=REOPENED by=\"{}\" force={}", r.id(), askedBy, force);
+            }
+        }
+        return reopened;
     }
 
     private Candidate candidate(ResultSet rs, boolean force, Instant now) throws SQLException {
         GreetingId id = GreetingId.parse(rs.getString("greeting_id"));
         GreetingStatus status = GreetingStatus.valueOf(rs.getString("status"));
-        Instant dueAt = rs.getTimestamp("due_at").toInstant();
-        return new Candidate(id, status, dueAt, refusal(rs, id, status, dueAt, force, now));
+        Optional<User> user = UserDirectory.fromRow(rs);
+        Refusal refusal =
+                switch (status) {
+                    case SENT -> Refusal.SENT;
+                    case SKIPPED -> Refusal.SKIPPED;
+                    case SENDING -> Refusal.IN_PROGRESS;
+                    case FAILED, EXPIRED ->
+                            rs.getBoolean("queued")
+                                    ? Refusal.IN_PROGRESS
+                                    : owedRefusal(
+                                            id,
+                                            user,
+                                            Optional.ofNullable(OwedSince.fromRow(rs)),
+                                            rs.getTimestamp("due_at").toInstant(),
+                                            force,
+                                            now);
+                };
+        return new Candidate(id, status, user, refusal);
     }
 
-    private Refusal refusal(
-            ResultSet rs,
+    /** Null when delivery would send the greeting now. */
+    private Refusal owedRefusal(
             GreetingId id,
-            GreetingStatus status,
+            Optional<User> user,
+            Optional<OwedSince> owed,
             Instant dueAt,
             boolean force,
-            Instant now)
-            throws SQLException {
-        switch (status) {
-            case SENT:
-                return Refusal.SENT;
-            case SKIPPED:
-                return Refusal.SKIPPED;
-            case SENDING:
-                return Refusal.IN_PROGRESS;
-            default:
-                break;
-        }
-        if (rs.getBoolean("queued")) {
-            return Refusal.IN_PROGRESS;
-        }
-        GreetingEligibility.Verdict verdict =
-                eligibility.check(
-                        id, UserDirectory.fromRow(rs), Optional.ofNullable(OwedSince.fromRow(rs)));
+            Instant now) {
+        GreetingEligibility.Verdict verdict = eligibility.check(id, user, owed);
         if (verdict instanceof GreetingEligibility.Verdict.NotOwed notOwed) {
-            return Refusal.valueOf(notOwed.obstacle().name());
+            return switch (notOwed.obstacle()) {
+                case UNKNOWN_OCCASION -> Refusal.UNKNOWN_OCCASION;
+                case USER_DELETED -> Refusal.USER_DELETED;
+                case OPTED_OUT -> Refusal.OPTED_OUT;
+                case DATE_CHANGED -> Refusal.DATE_CHANGED;
+                case NOT_OWED -> Refusal.NOT_OWED;
+            };
         }
-        if (!force && calendar.expired(dueAt, now)) {
-            return Refusal.PAST_MAX_LATENESS;
-        }
-        return null;
-    }
-
-    private static OffsetDateTime at(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
+        return !force && calendar.expired(dueAt, now) ? Refusal.PAST_MAX_LATENESS : null;
     }
 }

@@ -12,15 +12,16 @@ package dev.cakeday.greeting.delivery;
  *   (none) or SENDING #n, before attempt #n+1:
  *                           ├──SKIPPED────► SKIPPED      (user gone, date changed, not owed)
  *                           └──EXPIRED────► EXPIRED      (found past max-lateness, or its handler kept failing)
- *   FAILED or EXPIRED ──REOPENED──► SENDING #n, with next_attempt_at now    (an operator's retry)
+ *   FAILED or EXPIRED #n ──REOPENED──► SENDING #n+1, with next_attempt_at now   (an operator's retry)
  * </pre>
  *
  * SENT, FAILED, EXPIRED and SKIPPED are final: no delivery changes them. Only an operator re-opens
- * a FAILED or EXPIRED greeting ({@link GreetingRetry}): it becomes SENDING at the attempt it ended
- * with, as if that attempt had planned a retry, so the next attempt is #n+1 under the same
- * Idempotency-Key, and its max-lateness window starts again at the request. Every write names the
- * attempt it belongs to (0: before the first) and changes the entry only while it is still SENDING
- * at that attempt, or absent for 0. So an instance declared dead while it was merely slow can never
+ * a FAILED or EXPIRED greeting ({@link GreetingRetry}): it becomes SENDING under a new attempt
+ * number #n+1 with no call made, as if that attempt had planned a retry, so that a late write of
+ * attempt #n changes nothing. The next call is #n+2, under the same Idempotency-Key, and the
+ * greeting's max-lateness window starts again at the request. Every write names the attempt it
+ * belongs to (0: before the first) and changes the entry only while it is still SENDING at that
+ * attempt, or absent for 0. So an instance declared dead while it was merely slow can never
  * overwrite what the attempt after it recorded: not its retry time, and not a SENT with a FAILED.
  * One exception, on purpose: DELIVERED applies to whichever attempt is open, since the provider
  * took the mail whichever attempt carried it; a newer attempt's planned retry then sends nothing. A

@@ -9,6 +9,7 @@ import dev.cakeday.greeting.delivery.GreetingStatus;
 import dev.cakeday.greeting.occasion.OccasionRegistry;
 import dev.cakeday.greeting.planning.GreetingForecast;
 import dev.cakeday.greeting.planning.HourlyCount;
+import dev.cakeday.mail.Emails;
 import dev.cakeday.mail.ProviderGate;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -58,11 +59,14 @@ class OperatorController {
     static final int MAX_PAGE_SIZE = 500;
     static final int MAX_HOURS = 168;
     static final int MAX_DAYS = 90;
+    static final int MAX_RETRY_DAYS = 366;
+    static final int MIN_YEAR = 1900;
+    static final int MAX_YEAR = 9999;
 
     /** Who asked, on an API without tokens. */
     static final String ANONYMOUS = "anonymous";
 
-    private final GreetingLogQueries log;
+    private final OperatorLogRepository log;
     private final GreetingForecast forecast;
     private final GreetingRetry retry;
     private final OccasionRegistry occasions;
@@ -71,7 +75,7 @@ class OperatorController {
     private final Clock clock;
 
     OperatorController(
-            GreetingLogQueries log,
+            OperatorLogRepository log,
             GreetingForecast forecast,
             GreetingRetry retry,
             OccasionRegistry occasions,
@@ -118,6 +122,8 @@ class OperatorController {
                     @RequestParam(required = false)
                     String after) {
         Optional<GreetingId> cursor = Optional.ofNullable(after).map(a -> greetingId(a, "after"));
+        Optional.ofNullable(from).ifPresent(date -> checkYear(date, "from"));
+        Optional.ofNullable(to).ifPresent(date -> checkYear(date, "to"));
         List<LoggedGreeting> page =
                 log.page(
                         Optional.ofNullable(status),
@@ -227,8 +233,11 @@ class OperatorController {
             Principal principal) {
         GreetingId greeting = greetingId(id, "id");
         GreetingRetry.Outcome outcome = retry.retry(greeting, askedBy(principal), force);
-        if (outcome instanceof GreetingRetry.Outcome.Reopened) {
-            return log.find(greeting).orElseThrow();
+        if (outcome instanceof GreetingRetry.Outcome.Reopened reopened) {
+            return new LoggedGreeting(
+                    greeting.userId(),
+                    Emails.mask(reopened.email()),
+                    reopened.entry().withAddressesMasked());
         }
         if (outcome instanceof GreetingRetry.Outcome.Refused refused) {
             ProblemDetail problem =
@@ -281,11 +290,16 @@ class OperatorController {
                     boolean force,
             Principal principal) {
         if (status != GreetingStatus.FAILED && status != GreetingStatus.EXPIRED) {
-            throw badRequest("status", "only FAILED or EXPIRED greetings can be retried");
+            throw badRequest("status", "must be FAILED or EXPIRED: only those can be retried");
         }
         if (to.isBefore(from)) {
-            throw badRequest("to", "to " + to + " is before from " + from);
+            throw badRequest("to", "is before from (" + from + ")");
         }
+        if (ChronoUnit.DAYS.between(from, to) >= MAX_RETRY_DAYS) {
+            throw badRequest("to", "a range covers at most " + MAX_RETRY_DAYS + " days; split it");
+        }
+        checkYear(from, "from");
+        checkYear(to, "to");
         return retry.retryAll(
                 new GreetingRetry.Range(
                         status, from, to, Optional.ofNullable(occasion).map(this::occasion)),
@@ -302,14 +316,15 @@ class OperatorController {
                         () ->
                                 badRequest(
                                         "occasion",
-                                        "unknown occasion '"
+                                        "is not a known occasion ('"
                                                 + name
-                                                + "'; known: "
+                                                + "'); known: "
                                                 + occasions.names()));
     }
 
     private static GreetingId greetingId(String value, String parameter) {
         return GreetingId.tryParse(value)
+                .filter(id -> id.date().getYear() >= MIN_YEAR && id.date().getYear() <= MAX_YEAR)
                 .orElseThrow(
                         () ->
                                 badRequest(
@@ -320,15 +335,26 @@ class OperatorController {
                                                 + " ({userId}:{OCCASION}:{yyyy-MM-dd})"));
     }
 
+    /** Dates outside these years are no greeting's, and beyond what PostgreSQL's dates hold. */
+    private static void checkYear(LocalDate date, String parameter) {
+        if (date.getYear() < MIN_YEAR || date.getYear() > MAX_YEAR) {
+            throw badRequest(parameter, "must be a date from year " + MIN_YEAR + " to " + MAX_YEAR);
+        }
+    }
+
     private static String askedBy(Principal principal) {
         return principal == null ? ANONYMOUS : principal.getName();
     }
 
-    private static ErrorResponseException badRequest(String parameter, String detail) {
+    /** As the API's other parameter checks answer: one entry in {@code errors}. */
+    private static ErrorResponseException badRequest(String parameter, String message) {
         ProblemDetail problem =
                 Problems.of(
-                        HttpStatus.BAD_REQUEST, "invalid-parameter", "Invalid parameter", detail);
-        problem.setProperty("parameter", parameter);
+                        HttpStatus.BAD_REQUEST,
+                        "validation",
+                        "Invalid request parameters",
+                        parameter + " " + message);
+        problem.setProperty("errors", List.of(Map.of("field", parameter, "message", message)));
         return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
     }
 }

@@ -13,9 +13,12 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The operators' reads of the delivery log across users. */
+/**
+ * The operators' reads of the delivery log across users. Addresses are masked, in the error texts
+ * too, where a provider may repeat the recipient's.
+ */
 @Repository
-class GreetingLogQueries {
+class OperatorLogRepository {
 
     /**
      * Newest first by local date, then id; the cursor is the last greeting shown, whose id holds
@@ -33,14 +36,6 @@ class GreetingLogQueries {
               AND (CAST(:afterId AS text) IS NULL OR (g.local_date, g.id) < (CAST(:afterDate AS date), :afterId))
             ORDER BY g.local_date DESC, g.id DESC
             LIMIT :limit"""
-                    .formatted(GreetingLogRepository.ENTRY_COLUMNS);
-
-    static final String ONE =
-            """
-            SELECT %s, g.user_id, u.email
-            FROM greetings g
-            LEFT JOIN users u ON u.id = g.user_id
-            WHERE g.id = :id"""
                     .formatted(GreetingLogRepository.ENTRY_COLUMNS);
 
     /**
@@ -70,7 +65,7 @@ class GreetingLogQueries {
 
     private final JdbcClient jdbc;
 
-    GreetingLogQueries(JdbcClient jdbc) {
+    OperatorLogRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -89,15 +84,8 @@ class GreetingLogQueries {
                 .param("afterId", after.map(GreetingId::toString).orElse(null))
                 .param("afterDate", after.map(GreetingId::date).orElse(null))
                 .param("limit", limit)
-                .query(GreetingLogQueries::logged)
+                .query(OperatorLogRepository::logged)
                 .list();
-    }
-
-    Optional<LoggedGreeting> find(GreetingId id) {
-        return jdbc.sql(ONE)
-                .param("id", id.toString())
-                .query(GreetingLogQueries::logged)
-                .optional();
     }
 
     private static LoggedGreeting logged(ResultSet rs, int row) throws SQLException {
@@ -105,7 +93,7 @@ class GreetingLogQueries {
         return new LoggedGreeting(
                 rs.getObject("user_id", UUID.class),
                 email == null ? null : Emails.mask(email),
-                GreetingLogRepository.entry(rs));
+                GreetingLogRepository.entry(rs).withAddressesMasked());
     }
 
     List<DaySummary> summary(LocalDate from, LocalDate to) {
