@@ -219,7 +219,16 @@
       state.role = await probeRole();
     } catch (error) {
       if (!(error instanceof SignedOut)) {
-        signOut('Cannot reach the API: ' + error.message);
+        // Only a 401 or Sign out forgets the token: an instance restarting or a database away
+        // is waited out, and the page tries again.
+        const session = state.session;
+        show($('signin'), true);
+        message($('signin-error'), 'Cannot reach the API (' + error.message + '); trying again in 15 s.', true);
+        window.setTimeout(() => {
+          if (session === state.session && token()) {
+            start();
+          }
+        }, STATUS_EVERY_MS);
       }
       return;
     }
@@ -234,23 +243,10 @@
     await refresh();
   }
 
-  /**
-   * Whether the token may act: a dry run of the bulk retry over one day long past matches and
-   * changes nothing. A reader gets 403; any other answer came from past the security boundary,
-   * so the token is an admin's.
-   */
+  /** Whether the token may act, as the API says (GET /access); only an admin's gets Retry. */
   async function probeRole() {
-    try {
-      await api('POST', '/greetings/retry?' + query({ status: 'FAILED', from: '2000-01-01', to: '2000-01-01', dryRun: 'true' }));
-    } catch (error) {
-      if (!(error instanceof ApiError)) {
-        throw error;
-      }
-      if (error.status === 403) {
-        return 'reader';
-      }
-    }
-    return 'admin';
+    const access = await api('GET', '/access');
+    return access && access.role === 'ADMIN' ? 'admin' : 'reader';
   }
 
   // ---- Views ----

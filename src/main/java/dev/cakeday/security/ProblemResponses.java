@@ -100,9 +100,10 @@ final class ProblemResponses
                         HttpStatus.FORBIDDEN,
                         "cross-site",
                         "Forbidden",
-                        "an action sent with Basic credentials must come from this server's own"
-                                + " page (Sec-Fetch-Site: same-origin, or Origin naming this"
-                                + " server)"));
+                        "this action came from a page on another site, or came with Basic"
+                                + " credentials but not from this server's own page; send it from"
+                                + " this server's pages (Sec-Fetch-Site: same-origin, or an Origin"
+                                + " naming this server), or from a script with a bearer token"));
     }
 
     private void write(HttpServletResponse response, ProblemDetail problem) throws IOException {

@@ -44,6 +44,11 @@ class SecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
+    /** The unsubscribe links, whose HMAC is their authority. */
+    private static final String UNSUBSCRIBE_LINKS = "/unsubscribe/*";
+
+    private static final RequestMatcher UNSUBSCRIBE = paths(List.of(UNSUBSCRIBE_LINKS));
+
     /** The task view's page, its assets and its API, the only paths that take HTTP Basic. */
     private static final RequestMatcher TASK_VIEW =
             paths(List.of("/db-scheduler", "/db-scheduler/**", "/db-scheduler-api/**"));
@@ -57,8 +62,10 @@ class SecurityConfig {
     SecurityFilterChain apiSecurity(
             HttpSecurity http, ApiProperties properties, ProblemResponses problems) {
         ApiTokens tokens = new ApiTokens(properties.allTokens());
-        // No cookies or sessions: a bearer token cannot be forged cross-site. The task view's Basic
-        // credentials can be, and SameOrigin checks their actions instead of a CSRF token.
+        // No cookies or sessions: a bearer token cannot be forged cross-site. Actions a page
+        // elsewhere makes a browser send, which an API without tokens would take, and the task
+        // view's Basic credentials, which a browser attaches by itself, are checked by SameOrigin
+        // instead of a CSRF token.
         http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(
                         session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -71,7 +78,10 @@ class SecurityConfig {
                                 errors.authenticationEntryPoint(problems)
                                         .accessDeniedHandler(problems))
                 // Beside Spring Security's defaults (nosniff, no framing, no caching).
-                .headers(headers -> headers.addHeaderWriter(consoleHeaders()));
+                .headers(headers -> headers.addHeaderWriter(consoleHeaders()))
+                .addFilterBefore(
+                        new SameOrigin(TASK_VIEW, UNSUBSCRIBE, problems),
+                        BasicAuthenticationFilter.class);
         if (tokens.none()) {
             log.warn(
                     "No API token is configured (cakeday.api.tokens, cakeday.api.token): every endpoint is open to"
@@ -88,8 +98,6 @@ class SecurityConfig {
         token.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
         String[] anyRole = {Role.READER.name(), Role.ADMIN.name()};
         http.addFilterAt(token, BasicAuthenticationFilter.class)
-                .addFilterAfter(
-                        new SameOrigin(TASK_VIEW, problems), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(
                         requests ->
                                 requests
@@ -121,10 +129,10 @@ class SecurityConfig {
                         List.of(
                                 "/actuator/health/**",
                                 "/actuator/info",
-                                "/unsubscribe/*",
+                                UNSUBSCRIBE_LINKS,
                                 "/console",
                                 "/console/**",
-                                "/webjars/**"));
+                                "/webjars/uplot/**"));
         if (properties.publicMetrics()) {
             paths.add("/actuator/prometheus");
         }

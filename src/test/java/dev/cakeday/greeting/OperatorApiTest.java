@@ -7,6 +7,7 @@ import dev.cakeday.greeting.delivery.GreetingRetry;
 import dev.cakeday.greeting.delivery.GreetingTransition;
 import dev.cakeday.support.Api;
 import dev.cakeday.support.FakeProvider;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -479,6 +480,45 @@ class OperatorApiTest extends GreetingTestSupport {
         assertThat(list).contains("Invalid 'To' address: 'G***@EXAMPLE.COM'");
         assertThat(list.toLowerCase()).doesNotContain(email);
         assertThat(retried.toLowerCase()).doesNotContain(email);
+    }
+
+    @Test
+    void withoutTokensAnActionFromAPageOnAnotherSiteIsStillRefused() {
+        LocalDate date = localDate(ZONE, 2);
+        UUID userId = createUser(ZONE, date.withYear(1990));
+        jdbc.sql("DELETE FROM scheduled_tasks WHERE task_name = 'greeting'").update();
+        String id = logged(userId, date, "FAILED", Duration.ZERO);
+
+        Api.Response crossSite =
+                api.send(
+                        HttpRequest.newBuilder(api.uri("/greetings/" + id + "/retry"))
+                                .header("Origin", "https://evil.example")
+                                .POST(HttpRequest.BodyPublishers.noBody()));
+        Api.Response sameSite =
+                api.send(
+                        HttpRequest.newBuilder(
+                                        api.uri(
+                                                "/greetings/retry?status=FAILED&from="
+                                                        + date
+                                                        + "&to="
+                                                        + date))
+                                .header("Sec-Fetch-Site", "same-site")
+                                .POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(crossSite.status()).isEqualTo(403);
+        assertThat(crossSite.json().get("type").asString())
+                .isEqualTo("urn:cakeday:problem:cross-site");
+        assertThat(sameSite.status()).isEqualTo(403);
+        assertThat(logStatus(id)).contains("FAILED");
+        assertThat(executionTime(id)).isEmpty();
+        Api.Response ownPage =
+                api.send(
+                        HttpRequest.newBuilder(api.uri("/greetings/" + id + "/retry"))
+                                .header("Sec-Fetch-Site", "same-origin")
+                                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(ownPage.status()).isEqualTo(200);
+        assertThat(api.get("/access").json().toString())
+                .isEqualTo("{\"name\":\"anonymous\",\"role\":\"ADMIN\"}");
     }
 
     @Test

@@ -78,6 +78,17 @@ class SecurityBoundaryTest extends IntegrationTest {
                     "/user%3bx/{id}",
                     "/user%5C{id}",
                     "/user%zz",
+                    "/greetings",
+                    "/greetings/upcoming",
+                    "/greetings/retry?status=FAILED&from=2026-01-01&to=2026-01-01",
+                    "/access",
+                    "/console/../greetings/status",
+                    "/console/%2e%2e/user",
+                    "/console/..;/user",
+                    "/webjars/..;/user",
+                    "/webjars/uplot/../../user",
+                    "//console/../user",
+                    "/webjars/swagger-ui/5.32.2/index.html",
                     "/user%",
                     "/./user",
                     "/x/../user",
@@ -386,6 +397,41 @@ class SecurityBoundaryTest extends IntegrationTest {
                                 .query(String.class)
                                 .single())
                 .isEqualTo("deploy-2026-12");
+    }
+
+    @Test
+    void aTokenLearnsItsOwnNameAndRole() {
+        assertThat(Api.readTree(http.send("GET", "/access", null, READER).body()).toString())
+                .isEqualTo("{\"name\":\"ops-reader\",\"role\":\"READER\"}");
+        assertThat(Api.readTree(http.send("GET", "/access", null, ADMIN).body()).toString())
+                .isEqualTo("{\"name\":\"deploy-2026-12\",\"role\":\"ADMIN\"}");
+    }
+
+    @Test
+    void anAdminsActionThatAPageOnAnotherSiteMadeTheBrowserSendIsRefused() {
+        Map<String, Object> before = snapshot();
+        List<String[]> elsewhere =
+                List.of(
+                        new String[] {"Origin", "https://evil.example"},
+                        new String[] {"Sec-Fetch-Site", "cross-site"},
+                        new String[] {"Sec-Fetch-Site", "same-site"},
+                        new String[] {"Origin", "null"});
+        for (String[] from : elsewhere) {
+            RawHttp.Response deleted =
+                    http.send("DELETE", "/user/" + userId, null, with(ADMIN, from));
+            assertThat(deleted.status()).as(String.join(": ", from)).isEqualTo(403);
+            assertThat(Api.readTree(deleted.body()).get("type").asString())
+                    .isEqualTo("urn:cakeday:problem:cross-site");
+        }
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(
+                        http.send(
+                                        "DELETE",
+                                        "/user/" + userId,
+                                        null,
+                                        with(ADMIN, "Sec-Fetch-Site", "same-origin"))
+                                .status())
+                .isEqualTo(204);
     }
 
     private String status(String greetingId) {
