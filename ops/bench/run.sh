@@ -452,6 +452,20 @@ provider_delivered() {
 declare -A STARTUP_S=()   # instances -> seconds the last start-up took, to choose the due time
 
 xacts() { sql -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"; }
+# WAL written by the whole cluster so far, in bytes (PostgreSQL 14+).
+wal_bytes() { sql -c "SELECT wal_bytes FROM pg_stat_wal"; }
+# CPU time of the whole PostgreSQL server so far, in ms: the postmaster's own, that of the backends it
+# has reaped (cutime, cstime) and that of those still running.
+db_cpu_ms() {
+    local data pm; data=$(sql -c "SHOW data_directory"); pm=$(head -1 "$data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+    { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
+      for c in $(pgrep -P "$pm"); do awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null; done
+    } | awk -v hz="$(getconf CLK_TCK)" '{ t += $1 } END { print t * 1000 / hz }'
+}
+# Samples the connections to the bench database every 0.2 s into $1 until killed.
+sample_connections() {
+    while :; do sql -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()" >> "$1" || true; sleep 0.2; done
+}
 
 # burst_run <instances> <latency ms> <run>: records burst.<instances>x<latency>.*
 # The instances first send WARMUP greetings that were due an hour before (so that the JIT has
@@ -501,6 +515,9 @@ burst_run() {
     # Count the database's transactions from just before the due time (the idle polls before it are not the burst's).
     while [ "$(date +%s)" -lt $((due - 1)) ]; do sleep 0.2; done
     local before; before=$(xacts)
+    local wal_before db_cpu_before; wal_before=$(wal_bytes); db_cpu_before=$(db_cpu_ms)
+    : > "$WORK/$key.$run.connections"
+    sample_connections "$WORK/$key.$run.connections" & local sampler=$!
     local own=1 cpu_before=0 busy0 total0 busy1 total1
     for ((i = 0; i < k; i++)); do cpu_before=$(awk -v a="$cpu_before" -v b="$(cpu_ms "${pids[$i]}")" 'BEGIN { print a + b }'); done
     read -r busy0 total0 < <(machine_ticks)
@@ -530,10 +547,17 @@ burst_run() {
         heap=$(max_of "$heap" "$(heap_now_mb "${ports[$i]}")")
         rss=$(max_of "$rss" "$(rss_peak_mb "${pids[$i]}")")
     done
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    local samples; samples=$(wc -l < "$WORK/$key.$run.connections")
+    own=$((own + samples))
     for ((i = 0; i < k; i++)); do stop "${pids[$i]}"; done
     sleep 1   # the closed sessions' statistics reach pg_stat_database as their backends exit
     for ((i = 0; i < k; i++)); do heap=$(max_of "$heap" "$(gc_peak_mb "$WORK/${names[$i]}.gc.log")"); done
     local after; after=$(xacts)
+    local wal_after db_cpu_after; wal_after=$(wal_bytes); db_cpu_after=$(db_cpu_ms)
+    record "$key.wal_bytes" "$(awk -v a="$wal_before" -v b="$wal_after" -v n="$BURST" 'BEGIN { print (b - a) / n }')"
+    record "$key.db_cpu_ms" "$(awk -v a="$db_cpu_before" -v b="$db_cpu_after" -v n="$BURST" 'BEGIN { print (b - a) / n }')"
+    record "$key.connections" "$(sort -n "$WORK/$key.$run.connections" | tail -1)"
     local stats; stats=$(sql -F ' ' -c "
         SELECT extract(epoch FROM max(sent_at) - to_timestamp($due)),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - due_at)),
@@ -726,6 +750,9 @@ ran burst && for latency in $LATENCIES; do
     row "$s" "p99 lateness" "burst.1x$latency.p99_s" 2 s "≤" 10 "$(size_note "$BURST" 10000)"
     row "$s" "database transactions per greeting" "burst.1x$latency.xacts" 2 ""
     row "$s" "instance CPU per greeting" "burst.1x$latency.cpu_ms" 2 ms
+    row "$s" "database CPU per greeting" "burst.1x$latency.db_cpu_ms" 2 ms
+    row "$s" "WAL per greeting" "burst.1x$latency.wal_bytes" 0 bytes
+    row "$s" "connections to the database at the peak" "burst.1x$latency.connections" 0 ""
     row "$s" "machine CPU busy during the burst" "burst.1x$latency.busy_pct" 0 %
     row "$s" "peak process RSS" "burst.1x$latency.rss_mb" 0 MB
     row "$s" "peak heap" "burst.1x$latency.heap_mb" 0 MB "≤" 256 "" worst
@@ -735,6 +762,7 @@ ran scale && for k in $SCALE_INSTANCES; do
     row "$s" "$k instance(s): greetings per second" "burst.${k}x$SCALE_LATENCY.rate" 0 /s
     row "$s" "$k instance(s): p99 lateness" "burst.${k}x$SCALE_LATENCY.p99_s" 2 s "≤" 10 "$(size_note "$BURST" 10000)"
     row "$s" "$k instance(s): transactions per greeting" "burst.${k}x$SCALE_LATENCY.xacts" 2 ""
+    row "$s" "$k instance(s): connections at the peak" "burst.${k}x$SCALE_LATENCY.connections" 0 ""
     row "$s" "$k instance(s): machine CPU busy" "burst.${k}x$SCALE_LATENCY.busy_pct" 0 %
 done
 if [ "$(count_of ceiling.rate)" -gt 0 ] && [ "$(count_of burst.1x0.rate)" -gt 0 ]; then
@@ -831,6 +859,10 @@ $(markdown_table)
   divided by the burst; it includes the instances' own polling meanwhile. Instance CPU is the user and
   system time the instances' JVMs spent from the due time until the provider had every greeting, per
   greeting; machine CPU busy is the share of all cores in use over the same span (\`/proc/stat\`).
+  Database CPU is the user and system time of the whole PostgreSQL server (the postmaster, the backends
+  it reaped and those running) over the transactions' span, per greeting; WAL is the growth of
+  \`pg_stat_wal.wal_bytes\` (the whole cluster) over it, per greeting; connections at the peak is the
+  most rows of \`pg_stat_activity\` for the bench database, sampled every 0.2 s during the burst.
   Peak RSS is \`VmHWM\` of the process; peak heap is the most heap in use in the JVM's GC log and the actuator.
 - **Scale-out.** The same burst with 1, 2 and 3 instances on this machine, provider at $SCALE_LATENCY ms.
 - **Ceiling.** \`pgbench\` replays the database work of one greeting (\`ops/bench/greeting-work.pgbench\`:

@@ -29,7 +29,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,7 +86,12 @@ class InstancesIT {
         db = TestDatabase.get();
         DriverManagerDataSource dataSource =
                 new DriverManagerDataSource(db.url(), db.user(), db.password());
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        // As the service sets it (application.yml): V5 builds an index CONCURRENTLY.
+        Flyway.configure()
+                .dataSource(dataSource)
+                .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
+                .load()
+                .migrate();
         jdbc = JdbcClient.create(dataSource);
         provider = new FakeProvider(Clock.systemUTC());
     }
@@ -845,6 +854,67 @@ class InstancesIT {
     }
 
     /** The name the instance logged it picks greetings as. */
+    /**
+     * Ten instances with the shipped pool size on one PostgreSQL that allows 100 connections: all
+     * become ready, none logs a connection error, none waited for a connection until it gave up,
+     * the database never held more connections than the budget, and a burst drains.
+     */
+    @Test
+    @Order(8)
+    void tenInstancesShareADatabaseOfAHundredConnections() throws IOException {
+        int instancesCount = 10;
+        int users = 2_000;
+        long maxConnections = count("SELECT CAST(current_setting('max_connections') AS bigint)");
+        Map<String, String> config = burstOf(users, db.url());
+        provider.answer(call -> FakeProvider.acceptAfter(call, Duration.ofMillis(100)));
+        List<ServiceProcess> instances = new ArrayList<>();
+        AtomicLong peak = new AtomicLong();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        try {
+            sampler.scheduleAtFixedRate(
+                    () ->
+                            peak.accumulateAndGet(
+                                    count(
+                                            "SELECT count(*) FROM pg_stat_activity"
+                                                    + " WHERE datname = current_database()"),
+                                    Math::max),
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
+            for (int i = 0; i < instancesCount; i++) {
+                instances.add(ServiceProcess.start("ten-" + i, config));
+            }
+            instances.forEach(instance -> instance.awaitReady(Duration.ofSeconds(300)));
+            await("every greeting sent", Duration.ofSeconds(180), () -> sent() == users);
+
+            for (ServiceProcess instance : instances) {
+                assertThat(instance.metric("hikaricp_connections_timeout_total", ""))
+                        .as(instance.name() + ": requests that gave up waiting for a connection")
+                        .isZero();
+                assertThat(Files.readString(instance.log()))
+                        .as(instance.name() + " logs no connection error")
+                        .doesNotContain("too many clients")
+                        .doesNotContain("Connection is not available")
+                        .doesNotContain("SQLTransientConnectionException");
+            }
+        } finally {
+            sampler.shutdownNow();
+            closeAll(instances);
+        }
+        assertThat(peak.get())
+                .as("connections to the database at the peak, of %d allowed", maxConnections)
+                .isLessThanOrEqualTo(maxConnections - 10);
+        assertAndReport(
+                "ten instances on one database (max_connections = "
+                        + maxConnections
+                        + "; at most "
+                        + peak.get()
+                        + " connections held)",
+                users,
+                "none; ten instances start at once, provider 100 ms",
+                "–");
+    }
+
     static String pickerName(ServiceProcess instance) throws IOException {
         Matcher m =
                 Pattern.compile("picks greetings as '([^']+)'")
