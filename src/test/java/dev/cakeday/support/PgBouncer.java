@@ -102,7 +102,12 @@ public final class PgBouncer implements AutoCloseable {
                             .redirectOutput(log.toFile())
                             .start();
             PgBouncer bouncer = new PgBouncer(db, version, port, dir, log, process);
-            bouncer.awaitAnswering(Duration.ofSeconds(20));
+            try {
+                bouncer.awaitAnswering(Duration.ofSeconds(20));
+            } catch (RuntimeException e) {
+                bouncer.close();
+                throw e;
+            }
             System.out.println(
                     "PgBouncer "
                             + version
@@ -341,7 +346,6 @@ public final class PgBouncer implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                close();
                 throw new IllegalStateException(
                         "pgbouncer not listening on "
                                 + port
