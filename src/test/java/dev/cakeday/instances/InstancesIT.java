@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cakeday.support.FakeProvider;
+import dev.cakeday.support.PgBouncer;
 import dev.cakeday.support.ServiceProcess;
 import dev.cakeday.support.TcpProxy;
 import dev.cakeday.support.TestDatabase;
@@ -113,9 +114,9 @@ class InstancesIT {
                 Each scenario runs the packaged service (`java -jar target/cakeday.jar`, with the C1 compiler
                 only, which halves the start-up of three instances on 2 cores) as separate OS
                 processes on one fresh PostgreSQL database, against a real HTTP provider that answers in
-                %d ms unless told otherwise. In the first four scenarios the greetings fall due a minute
-                before the instances start, so the lateness includes their start-up (15–40 s on this
-                machine) as well as the faults; in the last, two minutes before.
+                %d ms unless told otherwise. Unless the scenario says otherwise, the greetings fall due a
+                minute before the instances start, so the lateness includes their start-up (15–40 s on this
+                machine) as well as the faults.
 
                 | scenario | greetings due | faults injected | delivered | repeats under one key (of which after an attempt of unknown outcome) | delivered under two keys | calls to the dead provider | longest lateness |
                 |---|---:|---|---:|---:|---:|---:|---:|
@@ -853,7 +854,6 @@ class InstancesIT {
         }
     }
 
-    /** The name the instance logged it picks greetings as. */
     /**
      * Ten instances with the shipped pool size on one PostgreSQL that allows 100 connections: all
      * become ready, none logs a connection error, none waited for a connection until it gave up,
@@ -915,6 +915,93 @@ class InstancesIT {
                 "–");
     }
 
+    /**
+     * The first scenario's crash with every instance behind PgBouncer in transaction pooling mode
+     * (README, PgBouncer): claims, heartbeats and the takeover of the dead instance's greetings go
+     * through server connections that the three instances' pools share.
+     */
+    @Test
+    @Order(9)
+    void crashOfOneOfThreeInstancesBehindPgBouncerMidBurst() {
+        int users = 1_200;
+        provider.answer(call -> FakeProvider.acceptAfter(call, Duration.ofMillis(300)));
+        List<ServiceProcess> instances = new ArrayList<>();
+        PgBouncer bouncer = PgBouncer.start(db);
+        try {
+            Map<String, String> config = burstOf(users, bouncer.url());
+            config.putAll(bouncer.serviceProperties());
+            instances.addAll(
+                    List.of(
+                            ServiceProcess.start("bouncer-1", config),
+                            ServiceProcess.start("bouncer-2", config),
+                            ServiceProcess.start("bouncer-3", config)));
+            startAll(instances);
+            await(
+                    "the burst under way",
+                    Duration.ofSeconds(60),
+                    () -> provider.calls().size() >= 100);
+            await(
+                    "the doomed instance holding greetings",
+                    Duration.ofSeconds(30),
+                    () ->
+                            count(
+                                            "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'bouncer-1-%'")
+                                    > 0);
+            List<String> held =
+                    jdbc.sql(
+                                    "SELECT task_instance FROM scheduled_tasks WHERE picked AND picked_by LIKE 'bouncer-1-%'")
+                            .query(String.class)
+                            .list();
+            long clients = bouncer.clients();
+            long servers = bouncer.servers();
+
+            instances.get(0).kill();
+            long killedAt = System.nanoTime();
+            await(
+                    "the dead instance's greetings delivered by the others",
+                    Duration.ofSeconds(90),
+                    () ->
+                            jdbc.sql(
+                                                    "SELECT count(*) FROM greetings WHERE status = 'SENT' AND id = ANY(?)")
+                                            .param(held.toArray(String[]::new))
+                                            .query(Long.class)
+                                            .single()
+                                    == held.size());
+            Duration revived = Duration.ofNanos(System.nanoTime() - killedAt);
+            assertThat(revived).isLessThan(Duration.ofSeconds(90));
+            await("every greeting sent", Duration.ofSeconds(120), () -> sent() == users);
+
+            assertThat(clients)
+                    .as("client connections of the three instances' pools through PgBouncer")
+                    .isGreaterThan(servers);
+            assertThat(servers)
+                    .as("server connections, at most PgBouncer's pool")
+                    .isLessThanOrEqualTo(PgBouncer.POOL_SIZE);
+            assertThat(bouncer.transactions())
+                    .as(
+                            "transactions PgBouncer carried: db-scheduler completes each greeting in one")
+                    .isGreaterThanOrEqualTo(users);
+            assertAndReport(
+                    ("3 instances behind PgBouncer %s in transaction pooling mode (%d client"
+                                    + " connections on %d server connections); one killed (SIGKILL)"
+                                    + " mid-burst, its %d claimed greetings delivered by the others"
+                                    + " %.0f s after the kill")
+                            .formatted(
+                                    bouncer.version(),
+                                    clients,
+                                    servers,
+                                    held.size(),
+                                    revived.toMillis() / 1000.0),
+                    users,
+                    "crash, all database traffic through PgBouncer",
+                    "–");
+        } finally {
+            closeAll(instances);
+            bouncer.close();
+        }
+    }
+
+    /** The name the instance logged it picks greetings as. */
     static String pickerName(ServiceProcess instance) throws IOException {
         Matcher m =
                 Pattern.compile("picks greetings as '([^']+)'")
