@@ -556,7 +556,8 @@ burst_run() {
     local after; after=$(xacts)
     local wal_after db_cpu_after; wal_after=$(wal_bytes); db_cpu_after=$(db_cpu_ms)
     record "$key.wal_bytes" "$(awk -v a="$wal_before" -v b="$wal_after" -v n="$BURST" 'BEGIN { print (b - a) / n }')"
-    record "$key.db_cpu_ms" "$(awk -v a="$db_cpu_before" -v b="$db_cpu_after" -v n="$BURST" 'BEGIN { print (b - a) / n }')"
+    # 0: the server's processes cannot be read from here (a remote server): nothing is recorded.
+    [ "$db_cpu_after" = 0 ] || record "$key.db_cpu_ms" "$(awk -v a="$db_cpu_before" -v b="$db_cpu_after" -v n="$BURST" 'BEGIN { print (b - a) / n }')"
     record "$key.connections" "$(sort -n "$WORK/$key.$run.connections" | tail -1)"
     local stats; stats=$(sql -F ' ' -c "
         SELECT extract(epoch FROM max(sent_at) - to_timestamp($due)),

@@ -940,6 +940,8 @@ class InstancesIT {
                     "the burst under way",
                     Duration.ofSeconds(60),
                     () -> provider.calls().size() >= 100);
+            long clients = bouncer.clients();
+            long servers = bouncer.servers();
             await(
                     "the doomed instance holding greetings",
                     Duration.ofSeconds(30),
@@ -947,16 +949,16 @@ class InstancesIT {
                             count(
                                             "SELECT count(*) FROM scheduled_tasks WHERE picked AND picked_by LIKE 'bouncer-1-%'")
                                     > 0);
+
+            instances.get(0).kill();
+            long killedAt = System.nanoTime();
+            // Read after the kill: what the dead instance still held, which only a takeover sends.
             List<String> held =
                     jdbc.sql(
                                     "SELECT task_instance FROM scheduled_tasks WHERE picked AND picked_by LIKE 'bouncer-1-%'")
                             .query(String.class)
                             .list();
-            long clients = bouncer.clients();
-            long servers = bouncer.servers();
-
-            instances.get(0).kill();
-            long killedAt = System.nanoTime();
+            assertThat(held).as("greetings the killed instance had claimed").isNotEmpty();
             await(
                     "the dead instance's greetings delivered by the others",
                     Duration.ofSeconds(90),

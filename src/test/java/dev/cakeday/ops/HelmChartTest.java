@@ -156,6 +156,12 @@ class HelmChartTest {
                 .isEmpty();
     }
 
+    /**
+     * db-scheduler 16.7's {@code Scheduler.stop()} waits up to 1 s + 5 s for each of its polling
+     * and housekeeping executors, beside the running executions' {@code shutdown-max-wait}.
+     */
+    static final Duration SCHEDULER_EXECUTORS_STOP = Duration.ofSeconds(12);
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"default values", "every option on"})
     void theGracePeriodCoversPreStopTheShutdownPhaseAndTwiceTheSchedulersWait(String values) {
@@ -166,13 +172,25 @@ class HelmChartTest {
         long preStop = manifests.preStopSeconds();
         Duration phase = app.duration("spring.lifecycle.timeout-per-shutdown-phase", env);
         Duration schedulerWait = app.duration("db-scheduler.shutdown-max-wait", env);
-        long needed = preStop + phase.toSeconds() + 2 * schedulerWait.toSeconds();
+        Duration connectionTimeout =
+                Duration.ofMillis(
+                        Long.parseLong(
+                                app.value("spring.datasource.hikari.connection-timeout", env)
+                                        .orElseThrow()));
+        long needed =
+                preStop
+                        + phase.toSeconds()
+                        + 2 * schedulerWait.toSeconds()
+                        + SCHEDULER_EXECUTORS_STOP.toSeconds()
+                        + connectionTimeout.toSeconds();
 
         assertThat(preStop).as("preStop pause").isPositive();
         assertThat(((Number) manifests.podSpec().get("terminationGracePeriodSeconds")).longValue())
                 .as(
-                        "terminationGracePeriodSeconds >= preStop %d s + shutdown phase %s + 2 × %s",
-                        preStop, phase, schedulerWait)
+                        "terminationGracePeriodSeconds >= preStop %d s + shutdown phase %s + 2 × %s"
+                                + " + the scheduler's executors %s + the hand-off's connection"
+                                + " timeout %s",
+                        preStop, phase, schedulerWait, SCHEDULER_EXECUTORS_STOP, connectionTimeout)
                 .isGreaterThanOrEqualTo(needed);
     }
 

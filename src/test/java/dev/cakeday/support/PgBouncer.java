@@ -256,10 +256,14 @@ public final class PgBouncer implements AutoCloseable {
                         "--host=127.0.0.1",
                         "--port=" + port,
                         "--username=" + db.user(),
+                        "--no-password",
                         "--dbname=pgbouncer",
                         "--command=SHOW " + what);
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            // A console that does not answer must fail the test, not hang it.
+            builder.environment().put("PGCONNECT_TIMEOUT", "5");
+            Process p = builder.start();
             List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || lines.isEmpty()) {
                 throw new IllegalStateException(
