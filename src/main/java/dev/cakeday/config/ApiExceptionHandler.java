@@ -88,16 +88,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                                                                                         error
                                                                                                 .getDefaultMessage()))))
                         .toList();
-        ProblemDetail problem =
-                Problems.of(
-                        HttpStatus.BAD_REQUEST,
-                        "validation",
-                        "Invalid request parameters",
-                        errors.stream()
-                                .map(e -> e.get("field") + " " + e.get("message"))
-                                .reduce((a, b) -> a + "; " + b)
-                                .orElse("invalid request parameters"));
-        problem.setProperty("errors", errors);
+        ProblemDetail problem = Problems.invalidParameters(errors);
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
     }
 

@@ -27,6 +27,9 @@ public record ApiProperties(
         @DefaultValue("true") boolean publicMetrics,
         @DefaultValue("true") boolean publicDocs) {
 
+    /** Who calls an API without tokens, as the log records them. */
+    public static final String ANONYMOUS = "anonymous";
+
     /** What a token may do: a reader reads (GET, HEAD, OPTIONS), an admin also writes and acts. */
     public enum Role {
         READER,

@@ -3,7 +3,9 @@ package dev.cakeday.config;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -23,6 +25,24 @@ public final class Problems {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(type(type));
         problem.setTitle(title);
+        return problem;
+    }
+
+    /**
+     * 400 for request parameters: each failing one in {@code errors} (its field and message), all
+     * of them in the detail.
+     */
+    public static ProblemDetail invalidParameters(List<Map<String, String>> errors) {
+        ProblemDetail problem =
+                of(
+                        HttpStatus.BAD_REQUEST,
+                        "validation",
+                        "Invalid request parameters",
+                        errors.stream()
+                                .map(e -> e.get("field") + " " + e.get("message"))
+                                .reduce((a, b) -> a + "; " + b)
+                                .orElse("invalid request parameters"));
+        problem.setProperty("errors", errors);
         return problem;
     }
 

@@ -1,6 +1,7 @@
 package dev.cakeday.security;
 
 import dev.cakeday.config.ApiErrors;
+import dev.cakeday.config.ApiProperties;
 import dev.cakeday.config.ApiProperties.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -32,11 +33,10 @@ class AccessController {
     @GetMapping(path = "/access", produces = MediaType.APPLICATION_JSON_VALUE)
     Access access(Authentication authentication) {
         if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
-            return new Access("anonymous", Role.ADMIN);
+            return new Access(ApiProperties.ANONYMOUS, Role.ADMIN);
         }
-        boolean admin =
-                authentication.getAuthorities().stream()
-                        .anyMatch(a -> a.getAuthority().equals(Role.ADMIN.authority()));
-        return new Access(authentication.getName(), admin ? Role.ADMIN : Role.READER);
+        return new Access(
+                authentication.getName(),
+                ApiTokens.isAdmin(authentication) ? Role.ADMIN : Role.READER);
     }
 }

@@ -56,6 +56,17 @@ final class ApiTokens implements AuthenticationManager {
                 match.name(), null, List.of(match.role()));
     }
 
+    /** Whether an authentication this class granted carries the admin role. */
+    static boolean isAdmin(Authentication authentication) {
+        return authentication != null
+                && authentication.getAuthorities().stream()
+                        .anyMatch(
+                                granted ->
+                                        ApiProperties.Role.ADMIN
+                                                .authority()
+                                                .equals(granted.getAuthority()));
+    }
+
     private static byte[] digest(String token) {
         try {
             return MessageDigest.getInstance("SHA-256")

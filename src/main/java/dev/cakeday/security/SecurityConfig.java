@@ -44,6 +44,11 @@ class SecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
+    /** The operator console's page and its own scripts and styles. */
+    private static final String CONSOLE_PAGE = "/console";
+
+    private static final String CONSOLE_ASSETS = "/console/**";
+
     /** The unsubscribe links, whose HMAC is their authority. */
     private static final String UNSUBSCRIBE_LINKS = "/unsubscribe/*";
 
@@ -130,8 +135,8 @@ class SecurityConfig {
                                 "/actuator/health/**",
                                 "/actuator/info",
                                 UNSUBSCRIBE_LINKS,
-                                "/console",
-                                "/console/**",
+                                CONSOLE_PAGE,
+                                CONSOLE_ASSETS,
                                 "/webjars/uplot/**"));
         if (properties.publicMetrics()) {
             paths.add("/actuator/prometheus");
@@ -159,7 +164,7 @@ class SecurityConfig {
 
     private static HeaderWriter consoleHeaders() {
         return new DelegatingRequestMatcherHeaderWriter(
-                paths(List.of("/console", "/console/**")),
+                paths(List.of(CONSOLE_PAGE, CONSOLE_ASSETS)),
                 new StaticHeadersWriter(
                         List.of(
                                 new Header("Content-Security-Policy", CONSOLE_POLICY),

@@ -1,14 +1,12 @@
 package dev.cakeday.security;
 
 import dev.cakeday.config.ApiProperties;
-import dev.cakeday.config.ApiProperties.Role;
 import no.bekk.dbscheduler.ui.controller.ConfigController;
 import no.bekk.dbscheduler.uistarter.config.DbSchedulerUiProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
@@ -30,9 +28,6 @@ class TaskViewConfig {
     }
 
     private static boolean isAdmin() {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication != null
-                && authentication.getAuthorities().stream()
-                        .anyMatch(granted -> Role.ADMIN.authority().equals(granted.getAuthority()));
+        return ApiTokens.isAdmin(SecurityContextHolder.getContext().getAuthentication());
     }
 }

@@ -112,19 +112,19 @@ class UserController {
                     @RequestParam(required = false)
                     String email) {
         if (email != null) {
-            List<User> found = users.findByEmail(email).stream().toList();
-            Map<UUID, List<UpcomingGreeting>> upcoming = outlook.upcoming(found);
-            return new UserPage(
-                    found.stream().map(u -> UserResponse.of(u, upcoming.get(u.id()))).toList(),
-                    null);
+            return page(users.findByEmail(email).stream().toList(), null);
         }
         List<User> page = users.page(after, limit + 1);
         boolean more = page.size() > limit;
         List<User> shown = page.subList(0, Math.min(limit, page.size()));
+        return page(shown, more ? shown.get(shown.size() - 1).id() : null);
+    }
+
+    /** These users with their upcoming greetings, and the cursor of the following page. */
+    private UserPage page(List<User> shown, UUID next) {
         Map<UUID, List<UpcomingGreeting>> upcoming = outlook.upcoming(shown);
         return new UserPage(
-                shown.stream().map(u -> UserResponse.of(u, upcoming.get(u.id()))).toList(),
-                more ? shown.get(shown.size() - 1).id() : null);
+                shown.stream().map(u -> UserResponse.of(u, upcoming.get(u.id()))).toList(), next);
     }
 
     @Operation(

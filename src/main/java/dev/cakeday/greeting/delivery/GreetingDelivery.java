@@ -238,7 +238,7 @@ public class GreetingDelivery {
             return true;
         }
         Instant retriedAt = state.map(GreetingLogRepository.State::retriedAt).orElse(null);
-        if (retriedAt != null && now.isBefore(calendar.deadline(retriedAt))) {
+        if (retriedAt != null && !calendar.expired(retriedAt, now)) {
             // Re-opened by an operator: its window runs from the request.
             return false;
         }

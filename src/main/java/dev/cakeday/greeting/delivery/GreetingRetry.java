@@ -62,7 +62,7 @@ public class GreetingRetry {
     /** A range in pages of the log's (local_date, id) order, which its index serves. */
     static final String RANGE =
             """
-            SELECT g.id AS greeting_id, g.local_date, g.status, g.due_at, %s, uo.owed_since, uo.owed_from,
+            SELECT g.id AS greeting_id, g.status, g.due_at, %s, uo.owed_since, uo.owed_from,
                    EXISTS (SELECT 1 FROM scheduled_tasks t
                            WHERE t.task_name = :taskName AND t.task_instance = g.id) AS queued
             FROM greetings g
@@ -136,12 +136,14 @@ public class GreetingRetry {
     public record BulkOutcome(
             boolean dryRun, int matched, int retried, Map<Refusal, Integer> refused) {}
 
-    /** A bulk retry's range: greetings of this status and local dates, maybe of one occasion. */
+    /**
+     * A bulk retry's range: greetings of this status (FAILED or EXPIRED, as the API checks) and
+     * local dates, maybe of one occasion.
+     */
     public record Range(
             GreetingStatus status, LocalDate from, LocalDate to, Optional<String> occasion) {}
 
-    private record Candidate(
-            GreetingId id, GreetingStatus status, Optional<User> user, Refusal refusal) {}
+    private record Candidate(GreetingId id, Optional<User> user, Refusal refusal) {}
 
     private record Chunk(int matched, List<Refusal> refusals, int retried, GreetingId last) {}
 
@@ -204,9 +206,6 @@ public class GreetingRetry {
      * run counts without changing anything.
      */
     public BulkOutcome retryAll(Range range, String askedBy, boolean force, boolean dryRun) {
-        if (range.status() != GreetingStatus.FAILED && range.status() != GreetingStatus.EXPIRED) {
-            throw new IllegalArgumentException("only FAILED or EXPIRED greetings can be retried");
-        }
         Instant now = clock.instant();
         int matched = 0;
         int retried = 0;
@@ -333,7 +332,7 @@ public class GreetingRetry {
                                             force,
                                             now);
                 };
-        return new Candidate(id, status, user, refusal);
+        return new Candidate(id, user, refusal);
     }
 
     /** Null when delivery would send the greeting now. */

@@ -1,6 +1,7 @@
 package dev.cakeday.greeting.operator;
 
 import dev.cakeday.config.ApiErrors;
+import dev.cakeday.config.ApiProperties;
 import dev.cakeday.config.Problems;
 import dev.cakeday.greeting.GreetingId;
 import dev.cakeday.greeting.QueueGauges;
@@ -62,9 +63,6 @@ class OperatorController {
     static final int MAX_RETRY_DAYS = 366;
     static final int MIN_YEAR = 1900;
     static final int MAX_YEAR = 9999;
-
-    /** Who asked, on an API without tokens. */
-    static final String ANONYMOUS = "anonymous";
 
     private final OperatorLogRepository log;
     private final GreetingForecast forecast;
@@ -343,18 +341,14 @@ class OperatorController {
     }
 
     private static String askedBy(Principal principal) {
-        return principal == null ? ANONYMOUS : principal.getName();
+        return principal == null ? ApiProperties.ANONYMOUS : principal.getName();
     }
 
     /** As the API's other parameter checks answer: one entry in {@code errors}. */
     private static ErrorResponseException badRequest(String parameter, String message) {
-        ProblemDetail problem =
-                Problems.of(
-                        HttpStatus.BAD_REQUEST,
-                        "validation",
-                        "Invalid request parameters",
-                        parameter + " " + message);
-        problem.setProperty("errors", List.of(Map.of("field", parameter, "message", message)));
-        return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+        return new ErrorResponseException(
+                HttpStatus.BAD_REQUEST,
+                Problems.invalidParameters(List.of(Map.of("field", parameter, "message", message))),
+                null);
     }
 }

@@ -44,24 +44,22 @@ class OperatorLogRepository {
      */
     static final String SUMMARY =
             """
-            WITH days AS (
-                SELECT CAST(d AS date) AS day FROM generate_series(CAST(:from AS date), CAST(:to AS date), interval '1 day') AS d),
-            sent AS (
-                SELECT local_date, extract(epoch FROM sent_at - greatest(due_at, coalesce(retried_at, due_at))) * 1000 AS late_ms
-                FROM greetings
-                WHERE local_date BETWEEN :from AND :to AND status = 'SENT')
-            SELECT days.day,
+            SELECT CAST(d AS date) AS day,
                    count(g.id) FILTER (WHERE g.status = 'SENT') AS sent,
                    count(g.id) FILTER (WHERE g.status = 'FAILED') AS failed,
                    count(g.id) FILTER (WHERE g.status = 'EXPIRED') AS expired,
                    count(g.id) FILTER (WHERE g.status = 'SKIPPED') AS skipped,
                    count(g.id) FILTER (WHERE g.status = 'SENDING') AS sending,
-                   (SELECT CAST(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY late_ms)) AS bigint) FROM sent WHERE sent.local_date = days.day) AS p50,
-                   (SELECT CAST(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY late_ms)) AS bigint) FROM sent WHERE sent.local_date = days.day) AS p99
-            FROM days
-            LEFT JOIN greetings g ON g.local_date = days.day
-            GROUP BY days.day
-            ORDER BY days.day""";
+                   CAST(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY g.late_ms)
+                                  FILTER (WHERE g.status = 'SENT')) AS bigint) AS p50,
+                   CAST(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY g.late_ms)
+                                  FILTER (WHERE g.status = 'SENT')) AS bigint) AS p99
+            FROM generate_series(CAST(:from AS date), CAST(:to AS date), interval '1 day') AS d
+            LEFT JOIN LATERAL (
+                SELECT id, status, extract(epoch FROM sent_at - greatest(due_at, retried_at)) * 1000 AS late_ms
+                FROM greetings WHERE local_date = CAST(d AS date)) g ON true
+            GROUP BY 1
+            ORDER BY 1""";
 
     private final JdbcClient jdbc;
 
@@ -89,10 +87,9 @@ class OperatorLogRepository {
     }
 
     private static LoggedGreeting logged(ResultSet rs, int row) throws SQLException {
-        String email = rs.getString("email");
         return new LoggedGreeting(
                 rs.getObject("user_id", UUID.class),
-                email == null ? null : Emails.mask(email),
+                Emails.mask(rs.getString("email")),
                 GreetingLogRepository.entry(rs).withAddressesMasked());
     }
 
