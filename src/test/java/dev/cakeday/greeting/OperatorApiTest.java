@@ -218,6 +218,9 @@ class OperatorApiTest extends GreetingTestSupport {
         assertBadRequest("/greetings/retry?status=SENT&from=" + today + "&to=" + today, "status");
         assertBadRequest(
                 "/greetings/retry?status=FAILED&from=" + today + "&to=" + today.minusDays(1), "to");
+        assertBadRequest(
+                "/greetings/retry?status=FAILED&from=" + today.minusDays(366) + "&to=" + today,
+                "to");
         assertThat(api.send("POST", "/greetings/retry?status=FAILED", null, null).status())
                 .isEqualTo(400);
         assertThat(
@@ -522,11 +525,31 @@ class OperatorApiTest extends GreetingTestSupport {
     }
 
     @Test
-    void theStatusShowsTheBreakerAndTheQueue() {
-        JsonNode status = api.get("/greetings/status").json();
-        assertThat(status.get("circuitBreaker").asString()).isEqualTo("CLOSED");
-        assertThat(status.get("due").asLong()).isNotNegative();
-        assertThat(status.get("oldestDueAgeSeconds").asLong()).isNotNegative();
+    void theStatusShowsTheBreakerAndTheQueueAsTheGaugesReadThem() {
+        await(
+                "the status and the gauges agreeing",
+                Duration.ofSeconds(10),
+                () -> {
+                    JsonNode status = api.get("/greetings/status").json();
+                    String metrics = api.get("/actuator/prometheus").body();
+                    return status.get("circuitBreaker").asString().equals("CLOSED")
+                            && status.get("due").asLong() == gauge(metrics, "cakeday_greetings_due")
+                            && status.get("oldestDueAgeSeconds").asLong()
+                                    == gauge(metrics, "cakeday_greetings_due_oldest_age_seconds");
+                });
+    }
+
+    /** A gauge's value in Prometheus' text; fails when it is not exported. */
+    private static long gauge(String metrics, String series) {
+        return metrics.lines()
+                .filter(line -> line.startsWith(series + " ") || line.startsWith(series + "{"))
+                .mapToLong(
+                        line ->
+                                (long)
+                                        Double.parseDouble(
+                                                line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(series + " is not exported"));
     }
 
     @Test

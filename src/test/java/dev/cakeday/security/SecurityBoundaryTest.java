@@ -1,5 +1,6 @@
 package dev.cakeday.security;
 
+import static dev.cakeday.support.RawHttp.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cakeday.support.Api;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -466,9 +466,5 @@ class SecurityBoundaryTest extends IntegrationTest {
                         "1990-12-10",
                         "timezone",
                         "Europe/London"));
-    }
-
-    private static String[] with(String[] first, String... more) {
-        return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
     }
 }

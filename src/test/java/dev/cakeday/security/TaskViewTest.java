@@ -1,5 +1,6 @@
 package dev.cakeday.security;
 
+import static dev.cakeday.support.RawHttp.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cakeday.support.Api;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -411,9 +411,5 @@ class TaskViewTest extends IntegrationTest {
                             .encodeToString(
                                     (user + ":" + password).getBytes(StandardCharsets.UTF_8))
         };
-    }
-
-    private static String[] with(String[] first, String... more) {
-        return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
     }
 }

@@ -264,8 +264,14 @@ public final class PgBouncer implements AutoCloseable {
             // A console that does not answer must fail the test, not hang it.
             builder.environment().put("PGCONNECT_TIMEOUT", "5");
             Process p = builder.start();
+            // The answer is a few lines, well within the pipe's buffer: wait first, then read, so
+            // that a console that takes the connection and never answers fails instead of hangs.
+            boolean exited = p.waitFor(10, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly();
+            }
             List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || lines.isEmpty()) {
+            if (!exited || p.exitValue() != 0 || lines.isEmpty()) {
                 throw new IllegalStateException(
                         "PgBouncer's admin console did not answer SHOW "
                                 + what

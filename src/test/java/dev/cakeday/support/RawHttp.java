@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * An HTTP/1.1 client that sends the request line exactly as written: no normalising, no encoding.
@@ -108,5 +109,10 @@ public final class RawHttp {
             }
         }
         return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** These header name-value pairs followed by more: {@code with(ADMIN, "Origin", "…")}. */
+    public static String[] with(String[] first, String... more) {
+        return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
     }
 }

@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.DoubleStream;
 import java.util.stream.Stream;
 
 /** The packaged service (target/cakeday.jar) run as its own OS process, as an operator runs it. */
@@ -143,13 +145,25 @@ public final class ServiceProcess implements AutoCloseable {
      * instance.
      */
     public double metric(String series, String filter) {
+        return samples(series, filter).sum();
+    }
+
+    /** As {@link #metric}, for a series the instance must export: absent, it fails. */
+    public double exportedMetric(String series, String filter) {
+        double[] values = samples(series, filter).toArray();
+        if (values.length == 0) {
+            throw new AssertionError(name + " exports no " + series + " matching '" + filter + "'");
+        }
+        return Arrays.stream(values).sum();
+    }
+
+    private DoubleStream samples(String series, String filter) {
         return get("/actuator/prometheus", HttpResponse.BodyHandlers.ofString())
                 .body()
                 .lines()
                 .filter(line -> line.startsWith(series + "{") || line.startsWith(series + " "))
                 .filter(line -> line.contains(filter))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
     }
 
     public Path log() {
