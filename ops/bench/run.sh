@@ -514,8 +514,9 @@ burst_run() {
     [ "$planned" -eq "$BURST" ] || die "burst: $planned rows planned for $BURST users"
     # Count the database's transactions from just before the due time (the idle polls before it are not the burst's).
     while [ "$(date +%s)" -lt $((due - 1)) ]; do sleep 0.2; done
-    local before; before=$(xacts)
+    # The WAL and CPU readings first: their own queries are not the burst's transactions.
     local wal_before db_cpu_before; wal_before=$(wal_bytes); db_cpu_before=$(db_cpu_ms)
+    local before; before=$(xacts)
     : > "$WORK/$key.$run.connections"
     sample_connections "$WORK/$key.$run.connections" & local sampler=$!
     local own=1 cpu_before=0 busy0 total0 busy1 total1
@@ -556,7 +557,8 @@ burst_run() {
     local after; after=$(xacts)
     local wal_after db_cpu_after; wal_after=$(wal_bytes); db_cpu_after=$(db_cpu_ms)
     record "$key.wal_bytes" "$(awk -v a="$wal_before" -v b="$wal_after" -v n="$BURST" 'BEGIN { print (b - a) / n }')"
-    # 0: the server's processes cannot be read from here (a remote server): nothing is recorded.
+    # 0: the server's processes cannot be read from here (a remote server, or a data directory this
+    # user may not read): nothing is recorded.
     [ "$db_cpu_after" = 0 ] || record "$key.db_cpu_ms" "$(awk -v a="$db_cpu_before" -v b="$db_cpu_after" -v n="$BURST" 'BEGIN { print (b - a) / n }')"
     record "$key.connections" "$(sort -n "$WORK/$key.$run.connections" | tail -1)"
     local stats; stats=$(sql -F ' ' -c "
