@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.cakeday.support.Api;
+import dev.cakeday.support.IntegrationTest;
 import dev.cakeday.support.ServiceProcess;
 import dev.cakeday.support.TestDatabase;
 import jakarta.mail.Message;
@@ -121,6 +122,17 @@ class SmtpChannelIT {
                     .isAfterOrEqualTo(due);
             String messageId = "<greeting." + greetingId.replace(':', '.') + "@cakeday.example>";
             assertThat(mail.getHeader("Message-ID")).containsExactly(messageId);
+            // The server holds the mail before the SENT write commits in the sending thread.
+            IntegrationTest.await(
+                    greetingId + " SENT",
+                    Duration.ofSeconds(10),
+                    () ->
+                            "SENT"
+                                    .equals(
+                                            jdbc.sql("SELECT status FROM greetings WHERE id = ?")
+                                                    .param(greetingId)
+                                                    .query(String.class)
+                                                    .single()));
             assertThat(
                             jdbc.sql(
                                             "SELECT status, provider_message_id FROM greetings WHERE id = ?")

@@ -43,7 +43,7 @@ public abstract class IntegrationTest {
     }
 
     /** Waits (in real time) until the condition holds; fails after the timeout. */
-    protected static void await(String what, Duration timeout, BooleanSupplier condition) {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
