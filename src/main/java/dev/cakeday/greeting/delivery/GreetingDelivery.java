@@ -20,15 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers one greeting: re-checks the user, records SENDING (committed) before calling the
  * provider and the outcome after it. A re-run that finds a final status sends nothing; one that
  * finds SENDING sends again under the same Idempotency-Key. Each step is one statement in its own
- * transaction (a read, then one guarded write), so that a greeting costs few round trips.
+ * transaction (a read, then one guarded write), and the three every greeting runs are
+ * group-committed with other greetings' ({@link DeliveryBatches}).
  */
 @Component
 public class GreetingDelivery {
@@ -65,7 +63,7 @@ public class GreetingDelivery {
     static final String OPTED_OUT = "opted out";
 
     private final GreetingLogRepository greetingLog;
-    private final DeliveryFactsRepository facts;
+    private final DeliveryBatches batches;
     private final GreetingEligibility eligibility;
     private final GreetingTemplates templates;
     private final UnsubscribeLinks unsubscribeLinks;
@@ -74,12 +72,11 @@ public class GreetingDelivery {
     private final RetryPolicy retryPolicy;
     private final ProviderGate provider;
     private final GreetingMetrics metrics;
-    private final TransactionTemplate oneConnection;
     private final Clock clock;
 
     public GreetingDelivery(
             GreetingLogRepository greetingLog,
-            DeliveryFactsRepository facts,
+            DeliveryBatches batches,
             GreetingEligibility eligibility,
             GreetingTemplates templates,
             UnsubscribeLinks unsubscribeLinks,
@@ -88,10 +85,9 @@ public class GreetingDelivery {
             RetryPolicy retryPolicy,
             ProviderGate provider,
             GreetingMetrics metrics,
-            PlatformTransactionManager transactions,
             Clock clock) {
         this.greetingLog = greetingLog;
-        this.facts = facts;
+        this.batches = batches;
         this.eligibility = eligibility;
         this.templates = templates;
         this.unsubscribeLinks = unsubscribeLinks;
@@ -100,12 +96,6 @@ public class GreetingDelivery {
         this.retryPolicy = retryPolicy;
         this.provider = provider;
         this.metrics = metrics;
-        // SUPPORTS opens no transaction: each statement commits on its own, but the read and the
-        // write
-        // share one pooled connection, so that the sending threads (many more than the pool's
-        // connections) borrow one connection before the send, not two.
-        this.oneConnection = new TransactionTemplate(transactions);
-        this.oneConnection.setPropagationBehavior(TransactionDefinition.PROPAGATION_SUPPORTS);
         this.clock = clock;
     }
 
@@ -128,7 +118,7 @@ public class GreetingDelivery {
         }
         Step step = null;
         try {
-            step = oneConnection.execute(status -> prepare(id, scheduledFor, clock.instant()));
+            step = prepare(id, scheduledFor, clock.instant());
         } finally {
             // Only a Send goes on to call the provider; every other path gives the permission back.
             if (!(step instanceof Step.Send)) {
@@ -146,7 +136,7 @@ public class GreetingDelivery {
     }
 
     private Step prepare(GreetingId id, Instant scheduledFor, Instant now) {
-        DeliveryFacts known = facts.load(id);
+        DeliveryFacts known = batches.facts(id);
         Optional<GreetingLogRepository.State> state = known.state();
         if (state.isPresent() && state.get().status().isFinal()) {
             return alreadyFinished(id, state.get().status().name());
@@ -186,10 +176,10 @@ public class GreetingDelivery {
                         id.date(),
                         owed.occasionDate());
         Optional<GreetingLogRepository.Attempt> attempt =
-                greetingLog.startAttempt(id, attempts, dueAt, now);
+                batches.startAttempt(id, attempts, dueAt, now);
         if (attempt.isEmpty()) {
             // The opt-out committed between the read above and the write: no other attempt ran.
-            if (facts.load(id).user().map(u -> u.optedOutOf(id.occasion())).orElse(false)) {
+            if (batches.facts(id).user().map(u -> u.optedOutOf(id.occasion())).orElse(false)) {
                 return skip(id, attempts, OPTED_OUT, scheduledFor, now);
             }
             return movedOn(id, now);
@@ -309,7 +299,7 @@ public class GreetingDelivery {
         Instant now = clock.instant();
         if (result instanceof ProviderResult.Delivered delivered) {
             GreetingLogRepository.Settled settled =
-                    greetingLog.delivered(id, delivered.messageId(), now, rowVersion);
+                    batches.delivered(id, delivered.messageId(), now, rowVersion);
             if (!settled.rowRemoved()) {
                 log.warn(
                         "greeting={} row left in place: another instance took it over while this one sent",

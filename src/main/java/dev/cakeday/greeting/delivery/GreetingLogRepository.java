@@ -10,11 +10,14 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
@@ -66,6 +69,55 @@ public class GreetingLogRepository {
                 WHERE task_name = :taskName AND task_instance = :id AND version = :version
                 RETURNING task_instance)
             SELECT (SELECT count(*) FROM sent) AS sent, (SELECT count(*) FROM removed) AS removed""";
+
+    /**
+     * ATTEMPT for a batch of greetings (group commit), as {@link #MARK_SENDING} for each. The
+     * attempt a greeting must still be at travels as the inserted attempt number minus one, the
+     * only way an upsert's guard can see it. The users' rows are share-locked in id order, so that
+     * two batches never wait for each other in a circle.
+     */
+    static final String MARK_SENDING_MANY =
+            """
+            INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
+            SELECT k.id, k.user_id, k.occasion, k.local_date, k.due_at, 'SENDING', k.after + 1, k.now, k.now
+            FROM unnest(CAST(:ids AS text[]), CAST(CAST(:userIds AS text[]) AS uuid[]), CAST(:occasions AS text[]),
+                        CAST(CAST(:localDates AS text[]) AS date[]), CAST(CAST(:dueAts AS text[]) AS timestamptz[]),
+                        CAST(:afters AS int[]), CAST(CAST(:nows AS text[]) AS timestamptz[]))
+                 AS k (id, user_id, occasion, local_date, due_at, after, now)
+            JOIN users u ON u.id = k.user_id
+            WHERE NOT (u.opt_out && ARRAY['ALL', k.occasion])
+            ORDER BY k.id
+            FOR SHARE OF u
+            ON CONFLICT (id) DO UPDATE
+            SET status = 'SENDING', attempts = greetings.attempts + 1, due_at = EXCLUDED.due_at,
+                uncertain_attempts = greetings.uncertain_attempts
+                    + CASE WHEN greetings.status = 'SENDING' AND greetings.next_attempt_at IS NULL THEN 1 ELSE 0 END,
+                next_attempt_at = NULL, updated_at = EXCLUDED.updated_at
+            WHERE greetings.status = 'SENDING' AND greetings.attempts = EXCLUDED.attempts - 1
+            RETURNING id, attempts, uncertain_attempts""";
+
+    /** DELIVERED for a batch of greetings (group commit), as {@link #MARK_SENT_AND_REMOVE_ROW}. */
+    static final String MARK_SENT_AND_REMOVE_ROWS =
+            """
+            WITH k AS (
+                SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:messageIds AS text[]),
+                                     CAST(CAST(:nows AS text[]) AS timestamptz[]), CAST(:versions AS bigint[]))
+                     AS k (id, message_id, now, version)),
+            sent AS (
+                UPDATE greetings g
+                SET status = 'SENT', sent_at = k.now, provider_message_id = k.message_id, last_error = NULL,
+                    next_attempt_at = NULL, updated_at = k.now
+                FROM k
+                WHERE g.id = k.id AND g.status = 'SENDING'
+                RETURNING g.id),
+            removed AS (
+                DELETE FROM scheduled_tasks t
+                USING k
+                WHERE t.task_name = :taskName AND t.task_instance = k.id AND t.version = k.version
+                RETURNING t.task_instance)
+            SELECT k.id, EXISTS (SELECT 1 FROM sent WHERE sent.id = k.id) AS sent,
+                   EXISTS (SELECT 1 FROM removed WHERE removed.task_instance = k.id) AS removed
+            FROM k""";
 
     static final String RECORD_RETRY =
             """
@@ -195,6 +247,35 @@ public class GreetingLogRepository {
                 .optional();
     }
 
+    /** A request for {@link #startAttempt}: one item of a group-committed batch. */
+    public record AttemptStart(GreetingId id, int after, Instant dueAt, Instant now) {}
+
+    /** {@link #startAttempt} for each of these greetings, in one statement. */
+    Map<AttemptStart, Optional<Attempt>> startAttempts(List<AttemptStart> starts) {
+        Map<String, Attempt> started = new HashMap<>();
+        jdbc.sql(MARK_SENDING_MANY)
+                .param("ids", array("text", starts, start -> start.id().toString()))
+                .param("userIds", array("text", starts, start -> start.id().userId().toString()))
+                .param("occasions", array("text", starts, start -> start.id().occasion()))
+                .param("localDates", array("text", starts, start -> start.id().date().toString()))
+                .param("dueAts", array("text", starts, start -> start.dueAt().toString()))
+                .param("afters", array("int4", starts, AttemptStart::after))
+                .param("nows", array("text", starts, start -> start.now().toString()))
+                .query(
+                        rs -> {
+                            started.put(
+                                    rs.getString("id"),
+                                    new Attempt(
+                                            rs.getInt("attempts"),
+                                            rs.getInt("uncertain_attempts")));
+                        });
+        Map<AttemptStart, Optional<Attempt>> results = new HashMap<>();
+        for (AttemptStart start : starts) {
+            results.put(start, Optional.ofNullable(started.get(start.id().toString())));
+        }
+        return results;
+    }
+
     /*
      * Each write below belongs to one attempt and returns whether it changed the entry: it does only
      * while the greeting is still SENDING at that attempt (GreetingTransition).
@@ -220,6 +301,31 @@ public class GreetingLogRepository {
                 .param("version", rowVersion)
                 .query((rs, row) -> new Settled(rs.getInt("sent") == 1, rs.getInt("removed") == 1))
                 .single();
+    }
+
+    /** A request for {@link #delivered}: one item of a group-committed batch. */
+    public record Delivery(GreetingId id, String messageId, Instant now, long rowVersion) {}
+
+    /** {@link #delivered} for each of these greetings, in one statement. */
+    Map<Delivery, Settled> deliveredAll(List<Delivery> deliveries) {
+        Map<String, Settled> settled = new HashMap<>();
+        jdbc.sql(MARK_SENT_AND_REMOVE_ROWS)
+                .param("ids", array("text", deliveries, delivery -> delivery.id().toString()))
+                .param("messageIds", array("text", deliveries, Delivery::messageId))
+                .param("nows", array("text", deliveries, delivery -> delivery.now().toString()))
+                .param("versions", array("int8", deliveries, Delivery::rowVersion))
+                .param("taskName", GreetingTasks.GREETING_TASK)
+                .query(
+                        rs -> {
+                            settled.put(
+                                    rs.getString("id"),
+                                    new Settled(rs.getBoolean("sent"), rs.getBoolean("removed")));
+                        });
+        Map<Delivery, Settled> results = new HashMap<>();
+        for (Delivery delivery : deliveries) {
+            results.put(delivery, settled.get(delivery.id().toString()));
+        }
+        return results;
     }
 
     /**
@@ -324,6 +430,11 @@ public class GreetingLogRepository {
                 .param("limit", limit)
                 .query((rs, row) -> entry(rs))
                 .list();
+    }
+
+    /** A SQL array of one value of each item, for a statement that unnests it. */
+    static <T> SqlArrayValue array(String type, List<T> items, Function<T, Object> value) {
+        return new SqlArrayValue(type, items.stream().map(value).toArray());
     }
 
     private static JdbcClient.StatementSpec bind(

@@ -25,7 +25,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,7 +37,7 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
     static final Duration OPEN_WAIT = Duration.ofSeconds(2);
 
     @Autowired GreetingLogRepository greetingLog;
-    @Autowired DeliveryFactsRepository facts;
+    @Autowired DeliveryBatches batches;
     @Autowired GreetingEligibility eligibility;
     @Autowired GreetingTemplates templates;
     @Autowired UnsubscribeLinks unsubscribeLinks;
@@ -46,7 +45,6 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
     @Autowired GreetingCalendar calendar;
     @Autowired RetryPolicy retryPolicy;
     @Autowired GreetingMetrics metrics;
-    @Autowired PlatformTransactionManager transactions;
     @Autowired JsonMapper json;
 
     @AfterEach
@@ -84,7 +82,7 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
         GreetingDelivery delivery =
                 new GreetingDelivery(
                         greetingLog,
-                        facts,
+                        batches,
                         eligibility,
                         templates,
                         unsubscribeLinks,
@@ -93,7 +91,6 @@ class CircuitOpenDeliveryTest extends IntegrationTest {
                         retryPolicy,
                         gate,
                         metrics,
-                        transactions,
                         CLOCK);
         GreetingId id = new GreetingId(UUID.randomUUID(), "BIRTHDAY", LocalDate.of(2027, 3, 14));
         Instant due = CLOCK.instant().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MICROS);

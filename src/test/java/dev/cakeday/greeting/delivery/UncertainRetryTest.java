@@ -37,7 +37,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * On a channel without an idempotency key, a retry after an attempt whose answer never came back
@@ -48,7 +47,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 class UncertainRetryTest extends IntegrationTest {
 
     @Autowired GreetingLogRepository greetingLog;
-    @Autowired DeliveryFactsRepository facts;
+    @Autowired DeliveryBatches batches;
     @Autowired GreetingEligibility eligibility;
     @Autowired GreetingTemplates templates;
     @Autowired UnsubscribeLinks unsubscribeLinks;
@@ -56,7 +55,6 @@ class UncertainRetryTest extends IntegrationTest {
     @Autowired GreetingCalendar calendar;
     @Autowired RetryPolicy retryPolicy;
     @Autowired GreetingMetrics metrics;
-    @Autowired PlatformTransactionManager transactions;
     @Autowired MeterRegistry meters;
     @Autowired JdbcClient jdbc;
     @LocalServerPort int port;
@@ -83,7 +81,7 @@ class UncertainRetryTest extends IntegrationTest {
         GreetingDelivery delivery =
                 new GreetingDelivery(
                         greetingLog,
-                        facts,
+                        batches,
                         eligibility,
                         templates,
                         unsubscribeLinks,
@@ -92,7 +90,6 @@ class UncertainRetryTest extends IntegrationTest {
                         retryPolicy,
                         gate,
                         metrics,
-                        transactions,
                         Clock.fixed(due.plusSeconds(1), ZoneOffset.UTC));
         double counted = uncertainMeter();
 
