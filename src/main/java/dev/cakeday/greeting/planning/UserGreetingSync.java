@@ -121,7 +121,8 @@ class UserGreetingSync {
 
     /**
      * A bulk import: the new users' occasions are added set-based, then one planning run plans them
-     * all.
+     * all. Each table it filled is analysed once filled, inside the import's transaction, so that
+     * the planning and every query after the commit are planned on statistics.
      */
     @EventListener
     void imported(UserEvents.Imported event) {
@@ -131,7 +132,9 @@ class UserGreetingSync {
         for (Occasion occasion : occasions.all()) {
             userOccasions.saveImported(occasion, event.at(), GreetingPlanner.ALL_ZONES);
         }
+        userOccasions.analyze();
         planner.planAll(event.at());
+        planner.analyzePlanned();
         checkForDueAfterCommit();
     }
 
