@@ -232,7 +232,8 @@ class UpcomingGreetingsTest extends GreetingTestSupport {
     private void logGreeting(UUID userId, String occasion, LocalDate date, String status) {
         jdbc.sql(
                         """
-                INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
+                INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts,
+                                       created_at, updated_at)
                 VALUES (:id, :userId, :occasion, :date, now(), :status, 1, now(), now())
                 ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status""")
                 .param("id", greetingId(userId, occasion, date))

@@ -51,7 +51,8 @@ class UserOutlookPlanTest {
         }
         jdbc.sql(
                         """
-                INSERT INTO users (first_name, last_name, email, birthday, timezone, anniversary, created_at, updated_at)
+                INSERT INTO users (first_name, last_name, email, birthday, timezone, anniversary,
+                                   created_at, updated_at)
                 SELECT 'Bulk', 'User' || n, 'bulk' || n || '@example.com', DATE '1990-01-01' + n % 365,
                        'Europe/Paris', CASE WHEN n % 2 = 0 THEN DATE '2015-01-01' + n % 365 END, now(), now()
                 FROM generate_series(1, :users) AS n""")
@@ -70,8 +71,10 @@ class UserOutlookPlanTest {
                 .update();
         jdbc.sql(
                         """
-                INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, created_at, updated_at)
-                SELECT id || ':BIRTHDAY:' || y || '-01-01', id, 'BIRTHDAY', make_date(y, 1, 1), now(), 'SENT', 1, now(), now()
+                INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts,
+                                       created_at, updated_at)
+                SELECT id || ':BIRTHDAY:' || y || '-01-01', id, 'BIRTHDAY', make_date(y, 1, 1), now(), 'SENT', 1,
+                       now(), now()
                 FROM users, generate_series(2025, 2026) AS y""")
                 .update();
         userId =
