@@ -89,7 +89,9 @@ class UserController {
                             schema = @Schema(implementation = ProblemDetail.class)))
     @GetMapping("/{id}")
     UserResponse get(@PathVariable UUID id) {
-        return view(users.get(id));
+        return outlook.find(id)
+                .map(found -> UserResponse.of(found.user(), found.upcoming()))
+                .orElseThrow(() -> new UserNotFoundException(id));
     }
 
     @Operation(

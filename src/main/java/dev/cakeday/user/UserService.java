@@ -40,11 +40,6 @@ public class UserService {
     }
 
     @Transactional(readOnly = true)
-    User get(UUID id) {
-        return users.find(id).orElseThrow(() -> new UserNotFoundException(id));
-    }
-
-    @Transactional(readOnly = true)
     Optional<User> findByEmail(String email) {
         return users.findByEmail(email.strip());
     }

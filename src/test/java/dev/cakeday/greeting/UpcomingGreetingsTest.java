@@ -176,4 +176,71 @@ class UpcomingGreetingsTest extends GreetingTestSupport {
         }
         assertThat(differences).isEmpty();
     }
+
+    /**
+     * A read of one user (one statement) and a page of users (the log read for the page) show the
+     * same greetings, whatever the log holds: a final status moves on to the next year, SENDING
+     * does not.
+     */
+    @Test
+    void aReadOfOneUserShowsWhatThePageShows() {
+        Map<String, Object> body =
+                user("Asia/Kolkata", localDate("Asia/Kolkata", 1).withYear(1985));
+        body.put("anniversary", localDate("Asia/Kolkata", 2).withYear(2011).toString());
+        JsonNode created = create(body);
+        UUID id = UUID.fromString(created.get("id").asString());
+        String email = created.get("email").asString();
+        LocalDate birthday = localDate("Asia/Kolkata", 1);
+        LocalDate anniversary = localDate("Asia/Kolkata", 2);
+
+        assertThat(upcomingDates(id))
+                .containsExactly("ANNIVERSARY " + anniversary, "BIRTHDAY " + birthday);
+        assertOneUserShowsWhatThePageShows(id, email);
+
+        logGreeting(id, "ANNIVERSARY", anniversary, "SENDING");
+        logGreeting(id, "BIRTHDAY", birthday, "SENT");
+        assertThat(upcomingDates(id))
+                .containsExactly("ANNIVERSARY " + anniversary, "BIRTHDAY " + birthday.plusYears(1));
+        assertOneUserShowsWhatThePageShows(id, email);
+
+        logGreeting(id, "BIRTHDAY", birthday.plusYears(1), "EXPIRED");
+        logGreeting(id, "ANNIVERSARY", anniversary, "FAILED");
+        assertThat(upcomingDates(id))
+                .containsExactly(
+                        "ANNIVERSARY " + anniversary.plusYears(1),
+                        "BIRTHDAY " + birthday.plusYears(2));
+        assertOneUserShowsWhatThePageShows(id, email);
+
+        assertThat(api.get("/user/" + UUID.randomUUID()).status()).isEqualTo(404);
+    }
+
+    private List<String> upcomingDates(UUID id) {
+        List<String> dates = new ArrayList<>();
+        for (JsonNode upcoming : api.get("/user/" + id).json().get("upcomingGreetings")) {
+            dates.add(upcoming.get("occasion").asString() + " " + upcoming.get("date").asString());
+        }
+        return dates;
+    }
+
+    private void assertOneUserShowsWhatThePageShows(UUID id, String email) {
+        JsonNode one = api.get("/user/" + id).json();
+        JsonNode page = api.get("/user?email=" + email).json().get("users");
+        assertThat(page).hasSize(1);
+        assertThat(one).isEqualTo(page.get(0));
+    }
+
+    private void logGreeting(UUID userId, String occasion, LocalDate date, String status) {
+        jdbc.sql(
+                        """
+                INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts,
+                                       created_at, updated_at)
+                VALUES (:id, :userId, :occasion, :date, now(), :status, 1, now(), now())
+                ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status""")
+                .param("id", greetingId(userId, occasion, date))
+                .param("userId", userId)
+                .param("occasion", occasion)
+                .param("date", date)
+                .param("status", status)
+                .update();
+    }
 }

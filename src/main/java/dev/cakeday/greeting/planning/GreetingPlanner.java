@@ -4,14 +4,18 @@ import dev.cakeday.greeting.GreetingId;
 import dev.cakeday.greeting.GreetingMetrics;
 import dev.cakeday.greeting.GreetingTasks;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
+import dev.cakeday.greeting.calendar.MonthDays;
+import dev.cakeday.greeting.calendar.OwedSince;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -39,8 +43,8 @@ public class GreetingPlanner {
     /*
      * The planning statements share three complete CTEs, each a query of its own:
      *   slots     - the (zone, local date) pairs of the window with their send instants, bound as arrays;
-     *   occasions - the user occasions greeted in those slots, found either by index probe (every user)
-     *               or by primary key (one user);
+     *   occasions - the user occasions greeted in those slots, found either by index probe (every user),
+     *               by primary key (one user) or from what a new user's insert of them returned;
      *   owed      - their greeting ids and due instants, for the occasions owed on that date.
      * PostgreSQL inlines each (they are referenced once), so the plan is the same as one flat query.
      */
@@ -127,6 +131,48 @@ public class GreetingPlanner {
             RETURNING execution_time""";
 
     /**
+     * A new user's occasions, saved from arrays bound in the same order (see {@link #planNewUser}),
+     * owed since the user's creation.
+     */
+    private static final String SAVE_NEW_OCCASIONS =
+            """
+            saved AS (
+                INSERT INTO user_occasions (user_id, occasion, month_day, timezone, owed_since, owed_from)
+                SELECT :userId, n.occasion, n.month_day, :timezone, :owedSince, :owedFrom
+                FROM unnest(CAST(:occasions AS text[]), CAST(:occasionMonthDays AS int[])) AS n (occasion, month_day)
+                RETURNING user_id, occasion, month_day, timezone, owed_since, owed_from)""";
+
+    /** The occasions just saved, in the slots of the user's zone. */
+    private static final String OCCASIONS_SAVED =
+            """
+            occasions AS (
+                SELECT s.local_date, s.send_at, o.user_id, o.occasion, o.owed_since, o.owed_from
+                FROM saved o
+                JOIN slots s ON s.month_day = o.month_day AND s.zone = o.timezone)""";
+
+    /**
+     * A user's creation: their occasions saved and their greetings planned in one statement,
+     * planned from what the insert returns. Neither the log nor the greeting rows are consulted: a
+     * new user's id is new, so neither holds anything of theirs.
+     */
+    static final String SAVE_AND_PLAN_NEW_USER =
+            "WITH "
+                    + SAVE_NEW_OCCASIONS
+                    + ",\n"
+                    + SLOTS
+                    + ",\n"
+                    + OCCASIONS_SAVED
+                    + ",\n"
+                    + OWED
+                    + "\n"
+                    + """
+            INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
+            SELECT :taskName, owed.id, owed.due_at, false, 1
+            FROM owed
+            WHERE owed.due_at >= :windowStart
+            RETURNING execution_time""";
+
+    /**
      * Owed greetings due in a stretch no instance planned, and now past max-lateness: recorded, not
      * lost.
      */
@@ -155,6 +201,12 @@ public class GreetingPlanner {
               AND NOT EXISTS (SELECT 1 FROM scheduled_tasks t WHERE t.task_name = :taskName AND t.task_instance = owed.id)
               AND NOT EXISTS (SELECT 1 FROM greetings g WHERE g.id = owed.id AND g.status <> 'SENDING')
             GROUP BY 1, 2""";
+
+    /**
+     * The greeting rows, after a run that planned a whole import's users. Not the log: the EXPIRED
+     * greetings a run may record there are few beside what it holds.
+     */
+    static final String ANALYZE_PLANNED = "ANALYZE scheduled_tasks";
 
     static final String PLANNED_THROUGH = "SELECT planned_through FROM planner_state WHERE id = 1";
 
@@ -218,6 +270,11 @@ public class GreetingPlanner {
         return created;
     }
 
+    /** Fresh statistics of the greeting rows, after a run that added many. */
+    void analyzePlanned() {
+        jdbc.sql(ANALYZE_PLANNED).update();
+    }
+
     /** PostgreSQL's plan of the planning statement at {@code now}, without running it. */
     List<String> explainPlanAll(Instant now) {
         return bind("EXPLAIN " + PLAN_ALL, calendar.slotsInWindow(ALL_ZONES, now))
@@ -272,6 +329,29 @@ public class GreetingPlanner {
                 .param("windowStart", at(calendar.windowStart(now)))
                 .param("userId", userId)
                 .param("occasions", array("text", occasions.stream()))
+                .query((rs, row) -> rs.getTimestamp(1).toInstant())
+                .list();
+    }
+
+    /**
+     * Saves a new user's occasions (name to date), owed since {@code now}, and plans their owed
+     * greetings in the window; returns the execution times written.
+     */
+    List<Instant> planNewUser(
+            UUID userId, ZoneId zone, Map<String, LocalDate> occasions, Instant now) {
+        if (occasions.isEmpty()) {
+            return List.of();
+        }
+        return bind(SAVE_AND_PLAN_NEW_USER, calendar.slotsInWindow(List.of(zone), now))
+                .param("windowStart", at(calendar.windowStart(now)))
+                .param("userId", userId)
+                .param("timezone", zone.getId())
+                .param("owedSince", at(now))
+                .param("owedFrom", OwedSince.at(now, zone).from())
+                .param("occasions", array("text", occasions.keySet().stream()))
+                .param(
+                        "occasionMonthDays",
+                        array("int4", occasions.values().stream().map(MonthDays::of)))
                 .query((rs, row) -> rs.getTimestamp(1).toInstant())
                 .list();
     }

@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.MonthDay;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
@@ -48,24 +50,15 @@ class UserGreetingSync {
         this.scheduler = scheduler;
     }
 
+    /** One statement saves the new user's occasions and plans their greetings. */
     @EventListener
     void created(UserEvents.Created event) {
         User user = event.user();
-        List<String> planned = new ArrayList<>();
+        Map<String, LocalDate> dates = new LinkedHashMap<>();
         for (Occasion occasion : occasions.all()) {
-            greeted(user, occasion)
-                    .ifPresent(
-                            date -> {
-                                userOccasions.save(
-                                        user.id(),
-                                        occasion.name(),
-                                        date,
-                                        user.timezone(),
-                                        event.at());
-                                planned.add(occasion.name());
-                            });
+            greeted(user, occasion).ifPresent(date -> dates.put(occasion.name(), date));
         }
-        plan(user, planned, event.at());
+        checkForDue(planner.planNewUser(user.id(), user.timezone(), dates, event.at()), event.at());
     }
 
     /**
@@ -121,7 +114,8 @@ class UserGreetingSync {
 
     /**
      * A bulk import: the new users' occasions are added set-based, then one planning run plans them
-     * all.
+     * all. Each table it filled is analysed once filled, inside the import's transaction, so that
+     * the planning and every query after the commit are planned on statistics.
      */
     @EventListener
     void imported(UserEvents.Imported event) {
@@ -131,7 +125,9 @@ class UserGreetingSync {
         for (Occasion occasion : occasions.all()) {
             userOccasions.saveImported(occasion, event.at(), GreetingPlanner.ALL_ZONES);
         }
+        userOccasions.analyze();
         planner.planAll(event.at());
+        planner.analyzePlanned();
         checkForDueAfterCommit();
     }
 
@@ -146,12 +142,15 @@ class UserGreetingSync {
         planner.closeAbandoned(pending, "cancelled: the user was deleted", event.at());
     }
 
-    /**
-     * Plans the user's greetings; one due already (owed at once on the day) goes out right after
-     * the commit instead of waiting for the next poll.
-     */
     private void plan(User user, List<String> occasionNames, Instant now) {
-        List<Instant> planned = planner.planUser(user.id(), user.timezone(), occasionNames, now);
+        checkForDue(planner.planUser(user.id(), user.timezone(), occasionNames, now), now);
+    }
+
+    /**
+     * A greeting planned due already (owed at once on the day) goes out right after the commit
+     * instead of waiting for the next poll.
+     */
+    private void checkForDue(List<Instant> planned, Instant now) {
         if (planned.stream().anyMatch(at -> !at.isAfter(now))) {
             checkForDueAfterCommit();
         }

@@ -52,6 +52,8 @@ class UserOccasionRepository {
             JOIN unnest(CAST(:zones AS text[]), CAST(:owedFroms AS date[])) AS z (zone, owed_from) ON z.zone = u.timezone
             WHERE u.%1$s IS NOT NULL AND NOT (u.opt_out && ARRAY['ALL', CAST(:occasion AS text)])""";
 
+    static final String ANALYZE = "ANALYZE user_occasions";
+
     private final JdbcClient jdbc;
 
     UserOccasionRepository(JdbcClient jdbc) {
@@ -93,6 +95,11 @@ class UserOccasionRepository {
                                                                 .toString())
                                         .toArray()))
                 .update();
+    }
+
+    /** After a bulk insert, fresh statistics. */
+    void analyze() {
+        jdbc.sql(ANALYZE).update();
     }
 
     void delete(UUID userId, String occasion) {

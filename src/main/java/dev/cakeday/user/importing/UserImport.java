@@ -65,7 +65,12 @@ class UserImport {
 
     static final String ANALYZE_STAGING = "ANALYZE user_import";
 
-    static final String ANALYZE_IMPORTED = "ANALYZE imported_users";
+    /**
+     * Statistics of the users the import added, for every query of users from now on (a table that
+     * grew by a whole import and was never analysed leaves PostgreSQL guessing, and autovacuum may
+     * be late or off), and of the temporary table the greeting planner reads them from.
+     */
+    static final String ANALYZE_IMPORTED = "ANALYZE users, imported_users";
 
     /** The first row with an email (ignoring case) is imported; later ones are refused. */
     static final String MARK_REPEATED =
@@ -183,7 +188,9 @@ class UserImport {
         if (imported < received - readErrors.rows - refusedHere) {
             jdbc.sql(MARK_TAKEN_MEANWHILE).param("taken", TAKEN).update();
         }
-        jdbc.sql(ANALYZE_IMPORTED).update();
+        if (imported > 0) {
+            jdbc.sql(ANALYZE_IMPORTED).update();
+        }
         progress.step("planning greetings");
         events.publishEvent(new UserEvents.Imported(now, imported));
 

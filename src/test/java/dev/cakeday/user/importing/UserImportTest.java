@@ -155,6 +155,42 @@ class UserImportTest extends IntegrationTest {
         assertThat(viaImport).isEqualTo(plannedRows(email(2)));
     }
 
+    /**
+     * Statistics of the tables an import filled are taken by the import itself: without them
+     * PostgreSQL plans by guesswork, and autovacuum may be late or off (it is off on some servers
+     * that run these tests, and counts in autoanalyze_count, not here).
+     */
+    @Test
+    void analysesTheTablesItFilled() {
+        Map<String, Long> before = manualAnalyses();
+        LocalDate tomorrow = LocalDate.now(CLOCK.withZone(ZoneId.of("UTC"))).plusDays(1);
+        Api.Response imported =
+                importCsv(
+                        HEADER
+                                + "Ada,Lovelace,%s,%s,UTC,\n"
+                                        .formatted(email(1), tomorrow.withYear(1990)));
+        assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+        assertThat(plannedRows(email(1))).as("a greeting row planned").hasSize(1);
+
+        Map<String, Long> after = manualAnalyses();
+        assertThat(after.keySet())
+                .containsExactlyInAnyOrder("users", "user_occasions", "scheduled_tasks");
+        after.forEach(
+                (table, count) -> assertThat(count).as(table).isGreaterThan(before.get(table)));
+    }
+
+    Map<String, Long> manualAnalyses() {
+        return jdbc
+                .sql(
+                        """
+                SELECT relname, analyze_count FROM pg_stat_user_tables
+                WHERE schemaname = current_schema() AND relname IN ('users', 'user_occasions', 'scheduled_tasks')""")
+                .query((rs, row) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
     /** The user's scheduled greetings, without the user id: occasion, date and instant. */
     List<String> plannedRows(String email) {
         return jdbc.sql(
