@@ -594,22 +594,26 @@ provider_delivered() {
 
 declare -A STARTUP_S=()   # instances -> seconds the last start-up took, to choose the due time
 
-xacts() { sql -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"; }
-# WAL written by the whole cluster so far, in bytes (PostgreSQL 14+).
-wal_bytes() { sql -c "SELECT wal_bytes FROM pg_stat_wal"; }
+# The database's counters so far, in one query (one connection, one transaction, one statement), so that
+# the readings at the start of a burst take little time: WAL written by the whole cluster in bytes
+# (PostgreSQL 14+), transactions of the bench database, its statements (pg_stat_statements, top level,
+# BEGIN and COMMIT not counted; 0 without it) and the autovacuum and autoanalyze runs on its tables.
+db_readings() {
+    local stmts=0
+    [ -z "$PGSS" ] || stmts="(SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+    sql -F ' ' -c "SELECT (SELECT wal_bytes FROM pg_stat_wal),
+        (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()), $stmts,
+        (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables)"
+}
 # CPU time of the whole PostgreSQL server so far, in ms: the postmaster's own, that of the backends it
 # has reaped (cutime, cstime) and that of those still running.
+DATA_DIR=   # the server's data directory, when this user may ask for it
 db_cpu_ms() {
-    local data pm; data=$(sql -c "SHOW data_directory"); pm=$(head -1 "$data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+    local pm; pm=$(head -1 "$DATA_DIR/postmaster.pid" 2>/dev/null) || { echo 0; return; }
     { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
       for c in $(pgrep -P "$pm"); do awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null; done
     } | awk -v hz="$(getconf CLK_TCK)" '{ t += $1 } END { print t * 1000 / hz }'
-}
-# Autovacuum and autoanalyze runs on the bench database's tables so far.
-autovacuum_runs() { sql -c "SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables"; }
-# Statements the bench database ran so far (pg_stat_statements, top level, BEGIN and COMMIT not counted).
-statements() {
-    sql -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
 }
 # top_statements <greetings>: the statements since the last reset by total time, as markdown rows.
 top_statements() {
@@ -699,21 +703,21 @@ burst_run() {
     provider "config?minLatencyMs=$latency&maxLatencyMs=$latency"
     local planned; planned=$(sql -c "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting' AND execution_time = to_timestamp($due)")
     [ "$planned" -eq "$BURST" ] || die "burst: $planned rows planned for $BURST users"
-    # Count the database's transactions from just before the due time (the idle polls before it are not the burst's).
-    while [ "$(date +%s)" -lt $((due - 1)) ]; do sleep 0.2; done
-    # The WAL and CPU readings first: their own queries are not the burst's transactions.
+    # The statements listed in the report are those from here on (the idle polls until the due time too).
     [ -z "$PGSS" ] || sql -c "SELECT pg_stat_statements_reset(0, oid, 0) FROM pg_database WHERE datname = current_database()" > /dev/null
-    local wal_before db_cpu_before av_before; wal_before=$(wal_bytes); db_cpu_before=$(db_cpu_ms); av_before=$(autovacuum_runs)
-    local before; before=$(xacts)
-    # Statements: this reading is itself one of the burst's transactions (counted in own below); the
-    # one of xacts just before it is not one of its statements.
-    local stmts_before=0; [ -z "$PGSS" ] || stmts_before=$(statements)
-    : > "$WORK/$key.$run.connections"
-    sample_connections "$WORK/$key.$run.connections" & local sampler=$!
+    # Count from just before the due time (the idle polls before it are not the burst's): the database's
+    # counters in one query, then the processes' CPU. The reading is one of the span's transactions and
+    # statements (own, below: the bench's own queries in the span, taken off).
+    while [ "$(date +%s)" -lt $((due - 2)) ]; do sleep 0.1; done
+    local wal_before before stmts_before av_before db_cpu_before
+    read -r wal_before before stmts_before av_before <<< "$(db_readings)"
+    db_cpu_before=$(db_cpu_ms)
     local own=1 cpu_before=0 busy0 total0 busy1 total1
-    [ -z "$PGSS" ] || own=2
     for ((i = 0; i < k; i++)); do cpu_before=$(awk -v a="$cpu_before" -v b="$(cpu_ms "${pids[$i]}")" 'BEGIN { print a + b }'); done
     read -r busy0 total0 < <(machine_ticks)
+    [ "$(now_ms)" -lt $((due * 1000)) ] || note "Burst${cold:+ (cold)} $k×${latency} ms run $run: the readings at its start ended $(( $(now_ms) - due * 1000 )) ms after the due time (a busy machine); its per-greeting figures miss the greetings sent before."
+    : > "$WORK/$key.$run.connections"
+    sample_connections "$WORK/$key.$run.connections" & local sampler=$!
     # Wait for the provider to have every greeting, then for the log to say SENT (few queries, counted).
     local deadline=$(( due + 120 + BURST * (latency + 10) / 1000 / 2 ))
     while [ "$(provider_delivered)" -lt "$BURST" ]; do
@@ -746,14 +750,13 @@ burst_run() {
     for ((i = 0; i < k; i++)); do stop "${pids[$i]}"; done
     sleep 1   # the closed sessions' statistics reach pg_stat_database as their backends exit
     for ((i = 0; i < k; i++)); do heap=$(max_of "$heap" "$(gc_peak_mb "$WORK/${names[$i]}.gc.log")"); done
+    local wal_after after stmts_after av_after db_cpu_after
+    read -r wal_after after stmts_after av_after <<< "$(db_readings)"
+    db_cpu_after=$(db_cpu_ms)
     if [ -n "$PGSS" ]; then
-        local stmts_after; stmts_after=$(statements)
-        record "$key.statements" "$(awk -v a="$stmts_before" -v b="$stmts_after" -v o="$((own - 1))" -v n="$BURST" 'BEGIN { print (b - a - o) / n }')"
+        record "$key.statements" "$(awk -v a="$stmts_before" -v b="$stmts_after" -v o="$own" -v n="$BURST" 'BEGIN { print (b - a - o) / n }')"
         top_statements "$BURST" > "$WORK/$key.$run.statements.md"
-        own=$((own + 2))   # these two readings are transactions of the span too
     fi
-    local after; after=$(xacts)
-    local wal_after db_cpu_after av_after; wal_after=$(wal_bytes); db_cpu_after=$(db_cpu_ms); av_after=$(autovacuum_runs)
     record "$key.autovacuum" $((av_after - av_before))
     record "$key.wal_bytes" "$(awk -v a="$wal_before" -v b="$wal_after" -v n="$BURST" 'BEGIN { print (b - a) / n }')"
     # 0: the server's processes cannot be read from here (a remote server, or a data directory this
@@ -915,6 +918,7 @@ if [ "$(psql -X -q -At -d postgres -c "SELECT count(*) FROM pg_settings WHERE na
     && sql -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" 2> /dev/null; then
     PGSS=1
 fi
+DATA_DIR=$(sql -c "SHOW data_directory" 2> /dev/null) || DATA_DIR=
 
 start_provider
 say "schema: starting one instance to migrate the schema"
@@ -1171,9 +1175,9 @@ $(bursts_table)
   The fake provider (\`ops/fake-provider/FakeProvider.java\`) answers every call with 200 after a fixed
   delay. Drain is the last \`sent_at\` minus the due time; greetings per second is the burst divided by
   the drain. Lateness is \`sent_at − due_at\` of each greeting. Transactions per greeting is the growth of
-  \`xact_commit + xact_rollback\` in \`pg_stat_database\` from the due time until the instances stopped,
+  \`xact_commit + xact_rollback\` in \`pg_stat_database\` from 2 s before the due time until the instances stopped,
   divided by the burst; it includes the instances' own polling meanwhile. Instance CPU is the user and
-  system time the instances' JVMs spent from the due time until the provider had every greeting, per
+  system time the instances' JVMs spent from 2 s before the due time until the provider had every greeting, per
   greeting; machine CPU busy is the share of all cores in use over the same span (\`/proc/stat\`).
   Database CPU is the user and system time of the whole PostgreSQL server (the postmaster, the backends
   it reaped and those running) over the transactions' span, per greeting; WAL is the growth of
