@@ -1092,7 +1092,7 @@ for key in burst.cold.1x0 burst.1x0; do
     f=$(find "$WORK" -maxdepth 1 -name "$key.*.statements.md" | sort -V | tail -1)
     if [ -z "$f" ] || [ ! -s "$f" ]; then continue; fi
     case $key in burst.cold.*) t="the cold burst";; *) t="the warmed burst";; esac
-    STATEMENTS_SECTION+="Of $t at 0 ms (its last run), from the due time until the queue was empty, by total time
+    STATEMENTS_SECTION+="Of $t at 0 ms (its last run), from shortly before the due time until the instances stopped, by total time
 (the bench's own few counting queries are among them):
 
 | calls per greeting | mean | total | statement |
