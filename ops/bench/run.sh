@@ -9,6 +9,7 @@
 #   import   `java -jar cakeday.jar import users.csv` of BENCH_USERS_IMPORT synthetic users
 #   plan     `java -jar cakeday.jar plan` on BENCH_USERS_PLAN users loaded by SQL, and `plan --explain`
 #   burst    BENCH_BURST greetings due at one instant, one instance, provider answering in 0 and 100 ms
+#   cold     the same burst met by an instance started BENCH_COLD_LEAD s before it, with no warm-up
 #   scale    the same burst with 1, 2 and 3 instances
 #   ceiling  the same per-greeting database work replayed by pgbench at the same concurrency
 #   api      wrk at concurrency 64 on POST /user and GET /user/{id}
@@ -16,11 +17,19 @@
 # Knobs (environment): BENCH_USERS_IMPORT (1000000), BENCH_USERS_PLAN ("1000000 10000000"),
 # BENCH_BURST (10000), BENCH_WARMUP (greetings sent before each burst, 20000), BENCH_RUNS (3), BENCH_API_SECONDS (30), BENCH_API_CONCURRENCY (64),
 # BENCH_LATENCIES_MS ("0 100"), BENCH_SCALE_INSTANCES ("1 2 3"), BENCH_SCALE_LATENCY_MS (0),
-# BENCH_CEILING_CLIENTS (20, one instance's connection pool), BENCH_SCENARIOS (all of
-# "import plan burst scale ceiling api"), BENCH_HEAP (256m), BENCH_OUT (docs/BENCHMARKS.md),
+# BENCH_CEILING_CLIENTS (20), BENCH_SCENARIOS (all of
+# "import plan burst cold scale ceiling api"), BENCH_HEAP (256m), BENCH_OUT (docs/BENCHMARKS.md),
 # BENCH_SERVICE_ARGS (extra --key=value arguments for every run of the jar), BENCH_JAVA_OPTS (extra JVM
-# options for them), BENCH_KEEP (1: keep the logs),
-# PGHOST/PGPORT/PGUSER/PGPASSWORD (127.0.0.1, 5432, postgres).
+# options for them), BENCH_KEEP (1: keep the logs), BENCH_COLD_LEAD (seconds between the start of a cold
+# instance and its burst, 120), BENCH_COLD_LATENCIES_MS (as BENCH_LATENCIES_MS).
+#
+# The database: by default (BENCH_PG=own) a PostgreSQL cluster of its own, `initdb` into a temporary
+# directory (as the postgres user when run as root), on 127.0.0.1 and BENCH_PG_PORT (5499, or a free
+# port when that one is taken), with autovacuum on and the settings of PG_CONF below; stopped and
+# removed at the end, also on failure or Ctrl-C. BENCH_PG_BIN (/usr/lib/postgresql/15/bin) holds
+# initdb and pg_ctl, BENCH_PG_PARENT (${TMPDIR:-/tmp}) the temporary directory.
+# BENCH_PG=external uses an existing server instead, as PGHOST/PGPORT/PGUSER/PGPASSWORD say
+# (127.0.0.1, 5432, postgres), with its settings as they are.
 #
 # It creates the database cakeday_bench_<epoch> and drops it at the end, also on failure or Ctrl-C,
 # and stops every process it started. Needs java 17+, psql, pgbench, curl, and wrk (installed with
@@ -34,6 +43,7 @@ JAR=target/cakeday.jar
 
 USERS_IMPORT=${BENCH_USERS_IMPORT:-1000000}
 USERS_PLAN=${BENCH_USERS_PLAN:-"1000000 10000000"}
+read -r -a PLAN_SIZES <<< "$USERS_PLAN"
 BURST=${BENCH_BURST:-10000}
 WARMUP=${BENCH_WARMUP:-20000}
 RUNS=${BENCH_RUNS:-3}
@@ -43,17 +53,59 @@ LATENCIES=${BENCH_LATENCIES_MS:-"0 100"}
 SCALE_INSTANCES=${BENCH_SCALE_INSTANCES:-"1 2 3"}
 SCALE_LATENCY=${BENCH_SCALE_LATENCY_MS:-0}
 CEILING_CLIENTS=${BENCH_CEILING_CLIENTS:-20}
-SCENARIOS=${BENCH_SCENARIOS:-"import plan burst scale ceiling api"}
+SCENARIOS=${BENCH_SCENARIOS:-"import plan burst cold scale ceiling api"}
+COLD_LEAD=${BENCH_COLD_LEAD:-120}
+COLD_LATENCIES=${BENCH_COLD_LATENCIES_MS:-$LATENCIES}
 HEAP=${BENCH_HEAP:-256m}
 OUT=${BENCH_OUT:-docs/BENCHMARKS.md}
 read -r -a SERVICE_ARGS <<< "${BENCH_SERVICE_ARGS:-}"
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+PG_MODE=${BENCH_PG:-own}
+PG_BIN=${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}
+case $PG_MODE in
+    own) export PGHOST=127.0.0.1 PGPORT=${BENCH_PG_PORT:-5499} PGUSER=postgres
+         export PGPASSWORD=${PGPASSWORD:-postgres} ;;
+    external) export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} ;;
+    *) echo "BENCH_PG is own or external, not $PG_MODE" >&2; exit 2 ;;
+esac
 PGPASSWORD_APP=${PGPASSWORD:-postgres}
+
+# The settings of the bench's own cluster (BENCH_PG=own), stated here only: written into its
+# postgresql.conf, and printed into the report as the server shows them (with an external server, the
+# same names with that server's values). For a 24 GiB, 2-core machine that also runs the instances, the
+# fake provider and the load generators; production servers run with autovacuum on.
+PG_CONF=(
+    "listen_addresses = '127.0.0.1'"
+    "max_connections = 100"
+    "shared_buffers = 1GB"
+    "effective_cache_size = 12GB"
+    "work_mem = 16MB"
+    "maintenance_work_mem = 512MB"
+    "max_wal_size = 4GB"
+    "min_wal_size = 1GB"
+    "checkpoint_timeout = 15min"
+    "checkpoint_completion_target = 0.9"
+    "synchronous_commit = on"
+    "fsync = on"
+    "full_page_writes = on"
+    "autovacuum = on"
+    "track_counts = on"
+    "track_io_timing = on"
+    "log_autovacuum_min_duration = 0"
+    "log_checkpoints = on"
+)
+# Shown in the report beside PG_CONF's, as the server has them (defaults here).
+PG_REPORT_EXTRA=(port random_page_cost effective_io_concurrency default_statistics_target wal_level
+    autovacuum_max_workers autovacuum_naptime autovacuum_vacuum_scale_factor autovacuum_vacuum_insert_scale_factor
+    autovacuum_analyze_scale_factor autovacuum_vacuum_cost_limit jit)
+# pg_stat_statements when this PostgreSQL has it: the bench counts statements per greeting with it.
+if [ -f "$("$PG_BIN/pg_config" --sharedir 2>/dev/null)/extension/pg_stat_statements.control" ]; then
+    PG_CONF+=("shared_preload_libraries = 'pg_stat_statements'" "pg_stat_statements.track = top"
+              "pg_stat_statements.track_utility = off")
+fi
 
 RUN_ID=$(date +%s)
 DB=cakeday_bench_$RUN_ID
-JDBC="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
 WORK=$(mktemp -d "/tmp/cakeday-bench-$RUN_ID.XXXX")
 RESULTS=$WORK/results.tsv   # key <TAB> value, one line per run
 NOTES=$WORK/notes.txt       # sentences for the report
@@ -105,6 +157,65 @@ stop_all() { # stop_all [pid file]
     : > "$file"
 }
 
+# ---------------------------------------------------------------------------------------------
+# The bench's own PostgreSQL cluster (BENCH_PG=own)
+
+PG_DIR=        # the temporary directory: data/, the socket and the server log
+PG_DATA=
+PG_STARTED=
+# as_pg <command…>: as the postgres OS user when run as root (initdb and postgres refuse root).
+as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_cluster() {
+    local tool
+    for tool in initdb pg_ctl; do [ -x "$PG_BIN/$tool" ] || die "$PG_BIN/$tool is missing (BENCH_PG_BIN)"; done
+    if [ "$(id -u)" -eq 0 ]; then id postgres > /dev/null 2>&1 || die "no postgres user to run PostgreSQL as"; fi
+    # The port asked for, unless someone listens on it.
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null; then
+        say "port $PGPORT is taken; the cluster takes a free one"
+        PGPORT=$(free_port); export PGPORT
+    fi
+    PG_DIR=$(mktemp -d "${BENCH_PG_PARENT:-${TMPDIR:-/tmp}}/cakeday-bench-pg-$RUN_ID.XXXX")
+    PG_DATA=$PG_DIR/data
+    [ "$(id -u)" -ne 0 ] || chown postgres: "$PG_DIR"
+    chmod 700 "$PG_DIR"
+    printf '%s\n' "$PGPASSWORD" > "$PG_DIR/pwfile"
+    [ "$(id -u)" -ne 0 ] || chown postgres: "$PG_DIR/pwfile"
+    say "database: initdb into $PG_DATA"
+    # Password authentication over TCP, as in production; the socket (in $PG_DIR) only for its owner.
+    as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile="$PG_DIR/pwfile" -A scram-sha-256 \
+        --auth-local=peer -E UTF8 --locale=C.UTF-8 > "$PG_DIR/initdb.log" 2>&1 \
+        || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+    rm -f "$PG_DIR/pwfile"
+    { echo; echo "# ops/bench/run.sh (PG_CONF)"
+      printf '%s\n' "${PG_CONF[@]}" "port = $PGPORT" "unix_socket_directories = '$PG_DIR'"
+    } >> "$PG_DATA/postgresql.conf"
+    PG_STARTED=1
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/server.log" -w -t 120 start > /dev/null \
+        || { tail -20 "$PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
+    say "database: PostgreSQL on 127.0.0.1:$PGPORT, autovacuum on, data in $PG_DATA"
+}
+
+# Stops the cluster (fast, then immediate, then SIGKILL to its postmaster) and removes its directory.
+stop_cluster() {
+    [ -n "$PG_DIR" ] || return 0
+    if [ -n "$PG_STARTED" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
+        local pm; pm=$(head -1 "$PG_DATA/postmaster.pid")
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop > /dev/null 2>&1 \
+            || as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w -t 30 stop > /dev/null 2>&1 || true
+        # Only a postmaster of this data directory is ever killed.
+        if [ -n "$pm" ] && { tr '\0' ' ' < "/proc/$pm/cmdline"; } 2>/dev/null | grep -qF -- "$PG_DATA"; then
+            kill -KILL "$pm" 2>/dev/null || true
+        fi
+    fi
+    # The server log with the logs, when they are kept.
+    [ ! -f "$PG_DIR/server.log" ] || [ ! -d "$WORK" ] || cp "$PG_DIR/server.log" "$WORK/postgresql.log" 2>/dev/null || true
+    rm -rf "$PG_DIR"
+    PG_DIR=
+}
+
 SCENARIO_PID=
 cleanup() {
     local rc=$? i
@@ -114,11 +225,14 @@ cleanup() {
     fi
     stop_all
     stop_all "$KEEP_PIDS"
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 \
-        || say "could not drop database $DB; drop it by hand"
+    if [ "$PG_MODE" = external ]; then
+        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 \
+            || say "could not drop database $DB; drop it by hand"
+    fi
     if [ -n "$SCENARIO_PID" ]; then
         for ((i = 0; i < 100; i++)); do kill -0 "$SCENARIO_PID" 2>/dev/null || break; sleep 0.1; done
     fi
+    stop_cluster
     rm -f "$WORK/users.csv"
     if [ "$rc" -eq 0 ] && [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; else say "logs kept in $WORK"; fi
     exit "$rc"
@@ -129,8 +243,8 @@ trap 'say "interrupted"; exit 130' INT TERM
 # A port nobody listens on, below the ephemeral range (so that no outgoing connection holds it) and
 # not handed out before in this run.
 free_port() {
-    local port low high
-    read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+    local port low
+    read -r low _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
     [ "$low" -gt 12000 ] || low=32768
     while :; do
         port=$((10000 + RANDOM % (low - 10000)))
@@ -280,7 +394,9 @@ row() {
         [ "$key" != heap_max ] || spread="the largest of $(count_of heap_mb) runs of the jar"
     fi
     if [ -n "$op" ]; then
-        target_text="$op $(fmt 0 "$target") $unit"
+        local tdec=0 whole=${target%%.*}   # as many decimals as the target has
+        [ "$whole" = "$target" ] || tdec=$(( ${#target} - ${#whole} - 1 ))
+        target_text="$op $(fmt "$tdec" "$target") $unit"
         if [ "$n" -gt 0 ]; then
             local judged; judged=$(median_of "$key")
             [ "$by" != worst ] || judged=$(maxv_of "$key")
@@ -311,6 +427,33 @@ print_table() {
             for (i = 1; i <= 6; i++) printf "%-" width[i] + 2 "s", head[i]; printf "\n"
             for (r = 1; r <= rows; r++) { for (i = 1; i <= 6; i++) printf "%-" width[i] + 2 "s", cell[r, i]; printf "\n" }
         }' "$ROWS"
+}
+
+# The bursts side by side (BURSTS: key|title), medians: as markdown, or as text with "text".
+BURST_FIGURES=("rate|greetings per second|0|/s" "share|share of the ceiling|0|%" "xacts|transactions per greeting|2|"
+    "statements|statements per greeting|2|" "cpu_ms|instance CPU per greeting|2| ms" "db_cpu_ms|database CPU per greeting|2| ms"
+    "first_s|first greeting after the due time|2| s" "p99_s|p99 lateness|2| s" "heap_mb|peak heap|0| MB")
+bursts_table() {
+    [ "${#BURSTS[@]}" -gt 0 ] || return 0
+    local b f head="| per burst (median of $RUNS) |" rule="|---|" line v key suffix label dec unit
+    for b in "${BURSTS[@]}"; do head+=" ${b#*|} |"; rule+="---:|"; done
+    {
+        echo "$head"; echo "$rule"
+        for f in "${BURST_FIGURES[@]}"; do
+            IFS='|' read -r suffix label dec unit <<< "$f"
+            line="| $label |"
+            for b in "${BURSTS[@]}"; do
+                key=${b%%|*}
+                v=$(median_of "$key.$suffix")
+                if [ -n "$v" ]; then line+=" $(fmt "$dec" "$v")$unit |"; else line+=" — |"; fi
+            done
+            echo "$line"
+        done
+    } | if [ "${1:-}" = text ]; then
+        grep -v '^|---' | awk -F'|' '
+            { for (i = 2; i < NF; i++) { c = $i; gsub(/^ +| +$/, "", c); cell[NR, i] = c; if (length(c) > w[i]) w[i] = length(c) } rows = NR; n = NF }
+            END { for (r = 1; r <= rows; r++) { for (i = 2; i < n; i++) printf "%-" w[i] + 2 "s", cell[r, i]; printf "\n" } }'
+    else cat; fi
 }
 
 markdown_table() {
@@ -377,7 +520,7 @@ SELECT b, (SELECT zone FROM (SELECT zone, sum(weight) OVER (ORDER BY ord) AS cum
 FROM generate_series(0, 9999) AS b;
 SQL
     local loaded=0 size run t0 t1 line rows ms how="\`plan\` command"
-    for size in $(printf '%s\n' $USERS_PLAN | sort -n); do
+    for size in $(printf '%s\n' "${PLAN_SIZES[@]}" | sort -n); do
         say "plan: loading users $((loaded + 1)) .. $size"
         t0=$(now_ms)
         load_plan_users $((loaded + 1)) "$size"
@@ -451,77 +594,130 @@ provider_delivered() {
 
 declare -A STARTUP_S=()   # instances -> seconds the last start-up took, to choose the due time
 
-xacts() { sql -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"; }
-# WAL written by the whole cluster so far, in bytes (PostgreSQL 14+).
-wal_bytes() { sql -c "SELECT wal_bytes FROM pg_stat_wal"; }
+# The database's counters so far, in one query (one connection, one transaction, one statement), so that
+# the readings at the start of a burst take little time: WAL written by the whole cluster in bytes
+# (PostgreSQL 14+), transactions of the bench database, its statements (pg_stat_statements, top level,
+# BEGIN and COMMIT not counted; 0 without it) and the autovacuum and autoanalyze runs on its tables.
+db_readings() {
+    local stmts=0
+    [ -z "$PGSS" ] || stmts="(SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+    sql -F ' ' -c "SELECT (SELECT wal_bytes FROM pg_stat_wal),
+        (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()), $stmts,
+        (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables)"
+}
 # CPU time of the whole PostgreSQL server so far, in ms: the postmaster's own, that of the backends it
 # has reaped (cutime, cstime) and that of those still running.
+DATA_DIR=   # the server's data directory, when this user may ask for it
 db_cpu_ms() {
-    local data pm; data=$(sql -c "SHOW data_directory"); pm=$(head -1 "$data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+    local pm; pm=$(head -1 "$DATA_DIR/postmaster.pid" 2>/dev/null) || { echo 0; return; }
     { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
       for c in $(pgrep -P "$pm"); do awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null; done
     } | awk -v hz="$(getconf CLK_TCK)" '{ t += $1 } END { print t * 1000 / hz }'
+}
+# top_statements <greetings>: the statements since the last reset by total time, as markdown rows.
+top_statements() {
+    sql -F $'\t' -c "
+        SELECT to_char(calls::numeric / $1, 'FM999990.00'), to_char(mean_exec_time, 'FM999990.000'),
+               to_char(total_exec_time, 'FM9999990'), replace(left(regexp_replace(query, '\s+', ' ', 'g'), 200), '|', '\|')
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY total_exec_time DESC LIMIT 12" \
+        | awk -F'\t' '{ printf "| %s | %s ms | %s ms | `%s` |\n", $1, $2, $3, $4 }'
 }
 # Samples the connections to the bench database every 0.2 s into $1 until killed.
 sample_connections() {
     while :; do sql -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()" >> "$1" || true; sleep 0.2; done
 }
 
-# burst_run <instances> <latency ms> <run>: records burst.<instances>x<latency>.*
-# The instances first send WARMUP greetings that were due an hour before (so that the JIT has
+# burst_run <instances> <latency ms> <run> [cold]: records burst.<instances>x<latency>.* (warmed) or
+# burst.cold.<instances>x<latency>.* (cold).
+# Warmed: the instances first send WARMUP greetings that were due an hour before (so that the JIT has
 # compiled the delivery path, as in an instance that has run for a while), then the burst falls due.
 # HotSpot compiles a method with C2 after about 15,000 calls: with 2,000 greetings of warm-up the burst
 # ran on C1's profiling code and paid for C2 compiling beside it (746/s and 1.51 ms of CPU per greeting,
 # against 1,210/s and 0.74 ms in one run after 20,000, same jar and machine).
+# Cold: the instances start COLD_LEAD seconds before the due time and send nothing before the burst.
 burst_run() {
-    local k=$1 latency=$2 run=$3 key="burst.$1x$2" i attempt
-    local names=() ports=() pids=() due margin send_time t0
+    local k=$1 latency=$2 run=$3 cold=${4:-} i attempt key warmup=$WARMUP
+    key="burst.$1x$2"
+    [ -z "$cold" ] || { key="burst.cold.$1x$2"; warmup=0; }
+    local names=() ports=() pids=() due margin send_time t0 ready
     for attempt in 1 2; do
-        # Due far enough ahead for the instances to start, plan and warm up first (as long as that took
-        # last time), then to sit idle for 12 s: the warm-up's idle connections report their statistics
-        # to pg_stat_database within 10 s, and must do so before the burst's count starts.
-        margin=$(( ${STARTUP_S[$k]:-$((12 + 8 * k + WARMUP / 500))} + 12 ))
+        if [ -n "$cold" ]; then
+            # Due COLD_LEAD s after the instances start: loading the users first (about 5,000 a second,
+            # counted generously), then waiting for the start.
+            margin=$(( COLD_LEAD + 3 + BURST / 2000 ))
+        else
+            # Due far enough ahead for the instances to start, plan and warm up first (as long as that took
+            # last time), then to sit idle for 12 s: the warm-up's idle connections report their statistics
+            # to pg_stat_database within 10 s, and must do so before the burst's count starts.
+            margin=$(( ${STARTUP_S[$k]:-$((12 + 8 * k + warmup / 500))} + 12 ))
+        fi
         due=$(( $(date +%s) + margin ))
         send_time=$(date -u -d "@$due" +%H:%M:%S)
         reset_data
         burst_users "$BURST" "$due"
-        [ "$WARMUP" -eq 0 ] || burst_users "$WARMUP" "$due" Etc/GMT-1 warmup
+        [ "$warmup" -eq 0 ] || burst_users "$warmup" "$due" Etc/GMT-1 warmup
+        # Every table the bench loads is analysed before it is measured.
+        sql -c "ANALYZE users, user_occasions"
         provider reset
         provider "config?minLatencyMs=0&maxLatencyMs=0&failRate=0&hangRate=0&tooManyRate=0&maintenance=false"
-        say "burst: $k instance(s), provider $latency ms, run $run of $RUNS: $BURST greetings due at $send_time UTC"
+        if [ -n "$cold" ]; then
+            [ "$(date +%s)" -lt $((due - COLD_LEAD)) ] || note "Cold burst run $run: loading the users took longer than planned; the instance started less than $COLD_LEAD s before the due time."
+            while [ "$(date +%s)" -lt $((due - COLD_LEAD)) ]; do sleep 0.1; done
+        fi
+        say "burst${cold:+ (cold)}: $k instance(s), provider $latency ms, run $run of $RUNS: $BURST greetings due at $send_time UTC"
         names=() ports=() pids=()
-        t0=$(date +%s)
+        t0=$(now_ms)
         for ((i = 1; i <= k; i++)); do
-            names+=("burst-$k-$latency-$run-$i-$attempt"); ports+=("$(free_port)")
+            names+=("burst${cold:+-cold}-$k-$latency-$run-$i-$attempt"); ports+=("$(free_port)")
             start_instance "${names[-1]}" "${ports[-1]}" "--cakeday.mail.base-url=http://127.0.0.1:$PROVIDER_PORT" \
                 "--cakeday.greeting.send-time=$send_time"
             pids+=("$INSTANCE_PID")
         done
         for ((i = 0; i < k; i++)); do wait_planned "${names[$i]}" "${pids[$i]}" "${ports[$i]}" $((margin + 180)); done
-        while [ "$(provider_delivered)" -lt "$WARMUP" ] && [ "$(date +%s)" -lt $((due + 120)) ]; do sleep 0.2; done
-        STARTUP_S[$k]=$(( $(date +%s) - t0 ))
-        say "burst: start-up, planning and warm-up took ${STARTUP_S[$k]} s"
+        ready=$(( $(now_ms) - t0 ))
+        while [ "$(provider_delivered)" -lt "$warmup" ] && [ "$(date +%s)" -lt $((due + 120)) ]; do sleep 0.2; done
+        [ -n "$cold" ] || STARTUP_S[$k]=$(( ($(now_ms) - t0) / 1000 ))
+        if [ -n "$cold" ]; then say "burst: start-up and planning took $((ready / 1000)) s; started $(( due - t0 / 1000 )) s before the due time"
+        else say "burst: start-up, planning and warm-up took ${STARTUP_S[$k]} s"; fi
         [ "$(date +%s)" -ge $((due - 2)) ] || break
         for ((i = 0; i < k; i++)); do stop "${pids[$i]}"; done
+        if [ -n "$cold" ]; then
+            # A busy machine: once more, with the same lead (a cold burst is one an instance meets soon after it starts).
+            [ "$attempt" -lt 2 ] || die "burst (cold): the instances took longer than BENCH_COLD_LEAD ($COLD_LEAD s) to start, twice"
+            say "burst (cold): the instances took $((ready / 1000)) s to start, more than BENCH_COLD_LEAD ($COLD_LEAD s); again"
+            note "Cold burst ${latency} ms run $run: the first instance took $((ready / 1000)) s to start, more than the lead of $COLD_LEAD s; run again."
+            continue
+        fi
         [ "$attempt" -lt 2 ] || die "burst: the instances were not ready before the due time, twice"
         STARTUP_S[$k]=$(( STARTUP_S[$k] * 2 ))
         say "burst: start-up and warm-up took longer than the margin; again, with a longer one"
     done
+    record "$key.ready_s" "$(awk -v ms="$ready" 'BEGIN { print ms / 1000 }')"
+    record "$key.lead_s" "$(awk -v d="$due" -v t="$t0" 'BEGIN { print d - t / 1000 }')"
+    # The rows the instances planned, and the log the warm-up wrote, analysed too (autovacuum would).
+    sql -c "ANALYZE scheduled_tasks, greetings"
     # The burst's own provider latency, and counts from zero.
     provider reset
     provider "config?minLatencyMs=$latency&maxLatencyMs=$latency"
     local planned; planned=$(sql -c "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting' AND execution_time = to_timestamp($due)")
     [ "$planned" -eq "$BURST" ] || die "burst: $planned rows planned for $BURST users"
-    # Count the database's transactions from just before the due time (the idle polls before it are not the burst's).
-    while [ "$(date +%s)" -lt $((due - 1)) ]; do sleep 0.2; done
-    # The WAL and CPU readings first: their own queries are not the burst's transactions.
-    local wal_before db_cpu_before; wal_before=$(wal_bytes); db_cpu_before=$(db_cpu_ms)
-    local before; before=$(xacts)
-    : > "$WORK/$key.$run.connections"
-    sample_connections "$WORK/$key.$run.connections" & local sampler=$!
+    # The statements listed in the report are those from here on (the idle polls until the due time too).
+    [ -z "$PGSS" ] || sql -c "SELECT pg_stat_statements_reset(0, oid, 0) FROM pg_database WHERE datname = current_database()" > /dev/null
+    # Count from just before the due time (the idle polls before it are not the burst's): the database's
+    # counters in one query, then the processes' CPU. The reading is one of the span's transactions and
+    # statements (own, below: the bench's own queries in the span, taken off).
+    while [ "$(date +%s)" -lt $((due - 2)) ]; do sleep 0.1; done
+    local wal_before before stmts_before av_before db_cpu_before
+    read -r wal_before before stmts_before av_before <<< "$(db_readings)"
+    db_cpu_before=$(db_cpu_ms)
     local own=1 cpu_before=0 busy0 total0 busy1 total1
     for ((i = 0; i < k; i++)); do cpu_before=$(awk -v a="$cpu_before" -v b="$(cpu_ms "${pids[$i]}")" 'BEGIN { print a + b }'); done
     read -r busy0 total0 < <(machine_ticks)
+    [ "$(now_ms)" -lt $((due * 1000)) ] || note "Burst${cold:+ (cold)} $k×${latency} ms run $run: the readings at its start ended $(( $(now_ms) - due * 1000 )) ms after the due time (a busy machine); its per-greeting figures miss the greetings sent before."
+    : > "$WORK/$key.$run.connections"
+    sample_connections "$WORK/$key.$run.connections" & local sampler=$!
     # Wait for the provider to have every greeting, then for the log to say SENT (few queries, counted).
     local deadline=$(( due + 120 + BURST * (latency + 10) / 1000 / 2 ))
     while [ "$(provider_delivered)" -lt "$BURST" ]; do
@@ -554,8 +750,14 @@ burst_run() {
     for ((i = 0; i < k; i++)); do stop "${pids[$i]}"; done
     sleep 1   # the closed sessions' statistics reach pg_stat_database as their backends exit
     for ((i = 0; i < k; i++)); do heap=$(max_of "$heap" "$(gc_peak_mb "$WORK/${names[$i]}.gc.log")"); done
-    local after; after=$(xacts)
-    local wal_after db_cpu_after; wal_after=$(wal_bytes); db_cpu_after=$(db_cpu_ms)
+    local wal_after after stmts_after av_after db_cpu_after
+    read -r wal_after after stmts_after av_after <<< "$(db_readings)"
+    db_cpu_after=$(db_cpu_ms)
+    if [ -n "$PGSS" ]; then
+        record "$key.statements" "$(awk -v a="$stmts_before" -v b="$stmts_after" -v o="$own" -v n="$BURST" 'BEGIN { print (b - a - o) / n }')"
+        top_statements "$BURST" > "$WORK/$key.$run.statements.md"
+    fi
+    record "$key.autovacuum" $((av_after - av_before))
     record "$key.wal_bytes" "$(awk -v a="$wal_before" -v b="$wal_after" -v n="$BURST" 'BEGIN { print (b - a) / n }')"
     # 0: the server's processes cannot be read from here (a remote server, or a data directory this
     # user may not read): nothing is recorded.
@@ -563,16 +765,18 @@ burst_run() {
     record "$key.connections" "$(sort -n "$WORK/$key.$run.connections" | tail -1)"
     local stats; stats=$(sql -F ' ' -c "
         SELECT extract(epoch FROM max(sent_at) - to_timestamp($due)),
+               extract(epoch FROM min(sent_at) - to_timestamp($due)),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - due_at)),
                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - due_at)),
                (SELECT count(*) FROM greetings WHERE status = 'SENT' AND sent_at < due_at),
                (SELECT count(*) FROM greetings WHERE status <> 'SENT')
         FROM greetings WHERE status = 'SENT' AND due_at = to_timestamp($due)")
-    local drain p50 p99 early unsent
-    read -r drain p50 p99 early unsent <<< "$stats"
-    [ "$early" -eq 0 ] || note "Burst $k×${latency} ms run $run: $early greetings went out EARLY."
-    [ "$unsent" -eq 0 ] || note "Burst $k×${latency} ms run $run: $unsent greetings ended other than SENT."
+    local drain first p50 p99 early unsent
+    read -r drain first p50 p99 early unsent <<< "$stats"
+    [ "$early" -eq 0 ] || note "Burst${cold:+ (cold)} $k×${latency} ms run $run: $early greetings went out EARLY."
+    [ "$unsent" -eq 0 ] || note "Burst${cold:+ (cold)} $k×${latency} ms run $run: $unsent greetings ended other than SENT."
     record "$key.drain_s" "$drain"
+    record "$key.first_s" "$first"
     record "$key.rate" "$(awk -v n="$BURST" -v d="$drain" 'BEGIN { print n / d }')"
     record "$key.p50_s" "$p50"
     record "$key.p99_s" "$p99"
@@ -582,13 +786,20 @@ burst_run() {
     record "$key.rss_mb" "$rss"
     record "$key.heap_mb" "$heap"
     record heap_mb "$heap"
-    say "burst: drained in ${drain} s, p99 lateness ${p99} s"
+    say "burst: drained in ${drain} s, first greeting ${first} s after the due time, p99 lateness ${p99} s"
 }
 
 scenario_burst() {
     local latency run
     for latency in $LATENCIES; do
         for ((run = 1; run <= RUNS; run++)); do burst_run 1 "$latency" "$run"; done
+    done
+}
+
+scenario_cold() {
+    local latency run
+    for latency in $COLD_LATENCIES; do
+        for ((run = 1; run <= RUNS; run++)); do burst_run 1 "$latency" "$run" cold; done
     done
 }
 
@@ -613,6 +824,7 @@ scenario_ceiling() {
                 SELECT 'greeting', user_id || ':BIRTHDAY:' || to_char(to_timestamp($due) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
                        to_timestamp($due), false, 1
                 FROM user_occasions ORDER BY 2"
+        sql -c "ANALYZE users, user_occasions, scheduled_tasks, greetings"
         say "ceiling: pgbench, $CEILING_CLIENTS clients, run $run of $RUNS"
         start "$WORK/pgbench-$run.log" pgbench -n -M prepared -c "$CEILING_CLIENTS" -j 2 -t "$per_client" \
             -f "$BENCH/greeting-work.pgbench" "$DB"
@@ -667,6 +879,8 @@ scenario_api() {
         say "api: POST /user, run $run of $RUNS"
         wrk_run api.post "$WORK/wrk-post-$run.log" -s "$BENCH/post-user.lua" "http://127.0.0.1:$port/user" -- "$RUN_ID-$run"
     done
+    # The users POST created are analysed before GET reads them, as every table a benchmark loads.
+    sql -c "ANALYZE users, user_occasions, scheduled_tasks, greetings"
     sql -c "SELECT id FROM users ORDER BY random() LIMIT 20000" > "$WORK/ids-$RUN_ID.txt"
     [ -s "$WORK/ids-$RUN_ID.txt" ] || die "api: no users to read"
     start "$WORK/wrk-warmup-get.log" wrk -t2 "-c$API_CONCURRENCY" "-d${warmup}s" -s "$BENCH/get-user.lua" \
@@ -693,8 +907,18 @@ if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; t
     say "building $JAR"
     ./mvnw -B -q package -DskipTests
 fi
+[ "$PG_MODE" != own ] || start_cluster
+JDBC="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
 psql -X -q -d postgres -c "CREATE DATABASE $DB" > /dev/null
 say "database $DB, work directory $WORK"
+# pg_stat_statements where the server loads it (the bench's own cluster does when it is installed).
+PGSS=
+if [ "$(psql -X -q -At -d postgres -c "SELECT count(*) FROM pg_settings WHERE name = 'shared_preload_libraries'
+        AND 'pg_stat_statements' = ANY (string_to_array(replace(setting, ' ', ''), ','))")" = 1 ] \
+    && sql -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" 2> /dev/null; then
+    PGSS=1
+fi
+DATA_DIR=$(sql -c "SHOW data_directory" 2> /dev/null) || DATA_DIR=
 
 start_provider
 say "schema: starting one instance to migrate the schema"
@@ -731,8 +955,8 @@ if ran import; then
 row "Import of $(sz "$USERS_IMPORT") users" "time (whole command)" import.seconds 1 s "≤" 60 "$(size_note "$USERS_IMPORT" 1000000)"
 row "Import of $(sz "$USERS_IMPORT") users" "users imported per second" import.rate 0 /s
 fi
-LARGEST_PLAN=$(printf '%s\n' $USERS_PLAN | sort -n | tail -1)
-ran plan && for size in $(printf '%s\n' $USERS_PLAN | sort -n); do
+LARGEST_PLAN=$(printf '%s\n' "${PLAN_SIZES[@]}" | sort -n | tail -1)
+ran plan && for size in $(printf '%s\n' "${PLAN_SIZES[@]}" | sort -n); do
     if [ "$size" = "$LARGEST_PLAN" ]; then
         row "Planning, $(sz "$size") users" "time of one full run" "plan.$size.seconds" 2 s "≤" 20 "$(size_note "$size" 10000000)"
     else
@@ -741,24 +965,78 @@ ran plan && for size in $(printf '%s\n' $USERS_PLAN | sort -n); do
     row "Planning, $(sz "$size") users" "rows created" "plan.$size.rows" 0 rows
     row "Planning, $(sz "$size") users" "scans of users in its EXPLAIN" "plan.$size.users_scans" 0 "" "=" 0 "" worst
 done
-ran burst && for latency in $LATENCIES; do
-    s="Burst of $(sz "$BURST"), 1 instance, provider $latency ms"
-    case $latency in
-        0) row "$s" "greetings per second" "burst.1x$latency.rate" 0 /s "≥" 2000 "$(size_note "$BURST" 10000)" ;;
-        100) row "$s" "greetings per second" "burst.1x$latency.rate" 0 /s "≥" 800 "$(size_note "$BURST" 10000)" ;;
-        *) row "$s" "greetings per second" "burst.1x$latency.rate" 0 /s ;;
-    esac
-    row "$s" "time to drain" "burst.1x$latency.drain_s" 1 s
-    row "$s" "p50 lateness" "burst.1x$latency.p50_s" 2 s
-    row "$s" "p99 lateness" "burst.1x$latency.p99_s" 2 s "≤" 10 "$(size_note "$BURST" 10000)"
-    row "$s" "database transactions per greeting" "burst.1x$latency.xacts" 2 ""
-    row "$s" "instance CPU per greeting" "burst.1x$latency.cpu_ms" 2 ms
-    row "$s" "database CPU per greeting" "burst.1x$latency.db_cpu_ms" 2 ms
-    row "$s" "WAL per greeting" "burst.1x$latency.wal_bytes" 0 bytes
-    row "$s" "connections to the database at the peak" "burst.1x$latency.connections" 0 ""
-    row "$s" "machine CPU busy during the burst" "burst.1x$latency.busy_pct" 0 %
-    row "$s" "peak process RSS" "burst.1x$latency.rss_mb" 0 MB
-    row "$s" "peak heap" "burst.1x$latency.heap_mb" 0 MB "≤" 256 "" worst
+# Each burst's rate as a share of the ceiling (the median of pgbench in this run), run by run.
+if [ "$(count_of ceiling.rate)" -gt 0 ]; then
+    ceiling=$(median_of ceiling.rate)
+    awk -F'\t' '$1 ~ /^burst\..*\.rate$/ { sub(/\.rate$/, "", $1); print $1 }' "$RESULTS" | sort -u > "$WORK/burst-keys"
+    while read -r key; do
+        for r in $(values_of "$key.rate"); do record "$key.share" "$(awk -v r="$r" -v c="$ceiling" 'BEGIN { print 100 * r / c }')"; done
+    done < "$WORK/burst-keys"
+fi
+# burst_rows <key> <title> <kind: cold|warm> <latency>: the rows of one burst, with the targets of issue 13
+# (cold: ≥ 100% of the ceiling, p99 ≤ 5 s, first greeting ≤ 1 s; warmed at 0 ms: ≥ 150% of the ceiling,
+# ≤ 0.5 transactions and ≤ 0.3 ms of instance CPU per greeting) and the earlier ones (warmed: 2,000/s at
+# 0 ms, 800/s at 100 ms, p99 ≤ 10 s).
+burst_rows() {
+    local key=$1 s=$2 kind=$3 latency=$4 big; big=$(size_note "$BURST" 10000)
+    if [ "$kind" = cold ]; then
+        row "$s" "greetings per second" "$key.rate" 0 /s
+        row "$s" "share of the ceiling (pgbench, this run)" "$key.share" 0 % "≥" 100 "$big"
+        row "$s" "started before the due time" "$key.lead_s" 0 s
+        row "$s" "start to ready (planned, readiness UP)" "$key.ready_s" 1 s
+    else
+        case $latency in
+            0) row "$s" "greetings per second" "$key.rate" 0 /s "≥" 2000 "$big"
+               row "$s" "share of the ceiling (pgbench, this run)" "$key.share" 0 % "≥" 150 "$big" ;;
+            100) row "$s" "greetings per second" "$key.rate" 0 /s "≥" 800 "$big"
+                 row "$s" "share of the ceiling (pgbench, this run)" "$key.share" 0 % ;;
+            *) row "$s" "greetings per second" "$key.rate" 0 /s
+               row "$s" "share of the ceiling (pgbench, this run)" "$key.share" 0 % ;;
+        esac
+    fi
+    row "$s" "time to drain" "$key.drain_s" 1 s
+    if [ "$kind" = cold ] && [ "$latency" = 0 ]; then
+        row "$s" "first greeting after the due time" "$key.first_s" 2 s "≤" 1
+    else
+        row "$s" "first greeting after the due time" "$key.first_s" 2 s
+    fi
+    row "$s" "p50 lateness" "$key.p50_s" 2 s
+    if [ "$kind" = cold ]; then
+        [ "$latency" != 0 ] || row "$s" "p99 lateness" "$key.p99_s" 2 s "≤" 5 "$big"
+        [ "$latency" = 0 ] || row "$s" "p99 lateness" "$key.p99_s" 2 s
+    else
+        row "$s" "p99 lateness" "$key.p99_s" 2 s "≤" 10 "$big"
+    fi
+    if [ "$kind" = warm ] && [ "$latency" = 0 ]; then
+        row "$s" "database transactions per greeting" "$key.xacts" 2 "" "≤" 0.5
+        row "$s" "statements per greeting (pg_stat_statements)" "$key.statements" 2 ""
+        row "$s" "instance CPU per greeting" "$key.cpu_ms" 2 ms "≤" 0.3
+    else
+        row "$s" "database transactions per greeting" "$key.xacts" 2 ""
+        row "$s" "statements per greeting (pg_stat_statements)" "$key.statements" 2 ""
+        row "$s" "instance CPU per greeting" "$key.cpu_ms" 2 ms
+    fi
+    row "$s" "database CPU per greeting" "$key.db_cpu_ms" 2 ms
+    row "$s" "WAL per greeting" "$key.wal_bytes" 0 bytes
+    row "$s" "connections to the database at the peak" "$key.connections" 0 ""
+    row "$s" "autovacuum and autoanalyze runs during the burst" "$key.autovacuum" 0 ""
+    row "$s" "machine CPU busy during the burst" "$key.busy_pct" 0 %
+    row "$s" "peak process RSS" "$key.rss_mb" 0 MB
+    row "$s" "peak heap" "$key.heap_mb" 0 MB "≤" 256 "" worst
+}
+# The cold and the warmed burst of each provider latency, one beside the other.
+BURSTS=()   # key|title, in the order of the side-by-side table
+for latency in $(echo "$LATENCIES $COLD_LATENCIES" | tr -s ' ' '\n' | awk 'NF && !seen[$0]++'); do
+    if ran cold && [[ " $COLD_LATENCIES " == *" $latency "* ]]; then
+        s="Burst of $(sz "$BURST"), 1 instance, cold (started ~$COLD_LEAD s before), provider $latency ms"
+        burst_rows "burst.cold.1x$latency" "$s" cold "$latency"
+        BURSTS+=("burst.cold.1x$latency|cold, provider $latency ms")
+    fi
+    if ran burst && [[ " $LATENCIES " == *" $latency "* ]]; then
+        s="Burst of $(sz "$BURST"), 1 instance, warmed ($(sz "$WARMUP") sent before), provider $latency ms"
+        burst_rows "burst.1x$latency" "$s" warm "$latency"
+        BURSTS+=("burst.1x$latency|warmed, provider $latency ms")
+    fi
 done
 ran scale && for k in $SCALE_INSTANCES; do
     s="Scale-out, burst of $(sz "$BURST"), provider $SCALE_LATENCY ms"
@@ -768,14 +1046,7 @@ ran scale && for k in $SCALE_INSTANCES; do
     row "$s" "$k instance(s): connections at the peak" "burst.${k}x$SCALE_LATENCY.connections" 0 ""
     row "$s" "$k instance(s): machine CPU busy" "burst.${k}x$SCALE_LATENCY.busy_pct" 0 %
 done
-if [ "$(count_of ceiling.rate)" -gt 0 ] && [ "$(count_of burst.1x0.rate)" -gt 0 ]; then
-    ceiling=$(median_of ceiling.rate)
-    for r in $(values_of burst.1x0.rate); do record ceiling.share "$(awk -v r="$r" -v c="$ceiling" 'BEGIN { print 100 * r / c }')"; done
-fi
-if ran ceiling; then
-row "Ceiling: pgbench, $CEILING_CLIENTS clients" "greetings per second" ceiling.rate 0 /s
-row "Ceiling: pgbench, $CEILING_CLIENTS clients" "burst (1 instance, 0 ms) as a share of it" ceiling.share 0 % "≥" 70
-fi
+ran ceiling && row "Ceiling: pgbench, $CEILING_CLIENTS clients" "greetings per second" ceiling.rate 0 /s
 ran api && for ep in post get; do
     if [ $ep = post ]; then s="API: POST /user, concurrency $API_CONCURRENCY, ${API_SECONDS} s"
         row "$s" "requests per second" api.post.rps 0 /s "≥" 1500
@@ -794,6 +1065,8 @@ row "Every run of the jar (-Xmx$HEAP)" "largest heap in use, of all" heap_max 0 
 echo
 print_table
 echo
+bursts_table text
+echo
 say "the whole run took $((TOOK / 60)) min $((TOOK % 60)) s"
 
 # The command as it was run: the knobs set in the environment, then the script.
@@ -801,8 +1074,33 @@ COMMAND=$( (env | grep -E '^BENCH_' | sort | sed -E "s/^([^=]+)=(.*)$/\1='\2'/" 
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- src pom.xml 2>/dev/null || COMMIT="$COMMIT, with uncommitted changes in src or pom.xml"
 EXPLAIN_FILE=$WORK/explain-$LARGEST_PLAN.txt
-PG_SETTINGS=$(sql -F ' ' -c "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name) FROM pg_settings
-    WHERE name IN ('shared_buffers', 'max_wal_size', 'synchronous_commit', 'max_connections', 'work_mem', 'fsync')")
+# The settings of PG_CONF and PG_REPORT_EXTRA as the server has them, as markdown rows.
+PG_NAMES=$(printf '%s\n' "${PG_CONF[@]%% =*}" "${PG_REPORT_EXTRA[@]}" | paste -sd, -)
+PG_SETTINGS=$(sql -F $'\t' -c "SELECT name, current_setting(name), CASE WHEN source = 'default' THEN 'default'
+        ELSE source END FROM pg_settings WHERE name = ANY (string_to_array('$PG_NAMES', ',')) ORDER BY name" \
+    | awk -F'\t' '{ printf "| `%s` | `%s` | %s |\n", $1, $2, $3 }')
+if [ "$PG_MODE" = own ]; then
+    PG_WHERE="A cluster of the bench's own: \`initdb\` (UTF-8, locale C.UTF-8, password authentication over TCP) into a
+temporary directory, started with \`pg_ctl\` as the \`postgres\` user on 127.0.0.1:$PGPORT, stopped and removed at the
+end. Its settings are those of \`PG_CONF\` in \`ops/bench/run.sh\`; the others are PostgreSQL's defaults."
+else
+    PG_WHERE="An existing server (BENCH_PG=external) at $PGHOST:$PGPORT, with its settings as they were; the bench
+created the database $DB on it and dropped it at the end."
+fi
+STATEMENTS_SECTION=
+for key in burst.cold.1x0 burst.1x0; do
+    f=$(find "$WORK" -maxdepth 1 -name "$key.*.statements.md" | sort -V | tail -1)
+    if [ -z "$f" ] || [ ! -s "$f" ]; then continue; fi
+    case $key in burst.cold.*) t="the cold burst";; *) t="the warmed burst";; esac
+    STATEMENTS_SECTION+="Of $t at 0 ms (its last run), from shortly before the due time until the instances stopped, by total time
+(the bench's own few counting queries are among them):
+
+| calls per greeting | mean | total | statement |
+|---:|---:|---:|---|
+$(cat "$f")
+
+"
+done
 took_of() { [ "$(count_of "took.$1")" -gt 0 ] && echo "$(median_of "took.$1") s" || echo "not run"; }
 
 mkdir -p "$(dirname "$OUT")"
@@ -812,18 +1110,32 @@ cat <<EOF
 
 Measured by \`ops/bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), at commit $COMMIT.
 The command was \`$COMMAND\`.
-The whole run took $((TOOK / 60)) min $((TOOK % 60)) s, on a fresh database that it dropped at the end.
+The whole run took $((TOOK / 60)) min $((TOOK % 60)) s, on a fresh database that it dropped at the end
+(the Database section says which server).
 
 ## Machine
 
 - CPU: $(nproc) cores ($(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -1)).
 - Memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo).
 - JDK: $(java -version 2>&1 | head -1).
-- PostgreSQL: $(sql -c "SELECT version()").
-  Settings: $PG_SETTINGS.
+- PostgreSQL: $(sql -c "SELECT version()"), as the Database section says.
 - Everything runs on this one machine: PostgreSQL, the instances, the fake provider and the load generators.
 - The service runs with \`-Xmx$HEAP\` and its default settings otherwise
-  (db-scheduler threads 200, polling interval 1 s, connection pool 20)${SERVICE_ARGS[*]:+, plus \`${SERVICE_ARGS[*]}\`}${JAVA_OPTS[*]:+, JVM options \`${JAVA_OPTS[*]}\`}.
+  (db-scheduler threads 200, polling interval 1 s, connection pool 8, as in application.yml)${SERVICE_ARGS[*]:+, plus \`${SERVICE_ARGS[*]}\`}${JAVA_OPTS[*]:+, JVM options \`${JAVA_OPTS[*]}\`}.
+
+## Database
+
+$PG_WHERE
+
+| setting | value | set by |
+|---|---|---|
+$PG_SETTINGS
+
+Every table the bench fills by SQL is analysed (\`ANALYZE\`) before it is measured: the users of the planning
+runs (\`VACUUM (ANALYZE)\` after the load), of the bursts and of the ceiling; before a burst's due time also the
+rows the instances planned and the log of the warm-up; before \`GET /user/{id}\` the users \`POST /user\` created.
+The import analyses nothing itself: what the jar does is measured. Autovacuum runs as it would in production,
+also during the measurements${PGSS:+; \`pg_stat_statements\` counts the statements (top level, \`track_utility\` off)}.
 
 ## Results
 
@@ -832,6 +1144,11 @@ A target marked with * was set for another size than this run's (1M users to imp
 10M users to plan, a burst of 10,000).
 
 $(markdown_table)
+
+The bursts side by side: a cold instance (started about $COLD_LEAD s before the due time, nothing sent before)
+and a warmed one ($(sz "$WARMUP") greetings sent before), medians; the share is of the pgbench ceiling of this run.
+
+$(bursts_table)
 
 ## How each figure is measured
 
@@ -858,21 +1175,33 @@ $(markdown_table)
   The fake provider (\`ops/fake-provider/FakeProvider.java\`) answers every call with 200 after a fixed
   delay. Drain is the last \`sent_at\` minus the due time; greetings per second is the burst divided by
   the drain. Lateness is \`sent_at − due_at\` of each greeting. Transactions per greeting is the growth of
-  \`xact_commit + xact_rollback\` in \`pg_stat_database\` from the due time until the instances stopped,
+  \`xact_commit + xact_rollback\` in \`pg_stat_database\` from 2 s before the due time until the instances stopped,
   divided by the burst; it includes the instances' own polling meanwhile. Instance CPU is the user and
-  system time the instances' JVMs spent from the due time until the provider had every greeting, per
+  system time the instances' JVMs spent from 2 s before the due time until the provider had every greeting, per
   greeting; machine CPU busy is the share of all cores in use over the same span (\`/proc/stat\`).
   Database CPU is the user and system time of the whole PostgreSQL server (the postmaster, the backends
   it reaped and those running) over the transactions' span, per greeting; WAL is the growth of
   \`pg_stat_wal.wal_bytes\` (the whole cluster) over it, per greeting; connections at the peak is the
   most rows of \`pg_stat_activity\` for the bench database, sampled every 0.2 s during the burst.
-  Peak RSS is \`VmHWM\` of the process; peak heap is the most heap in use in the JVM's GC log and the actuator.
+  Peak RSS is \`VmHWM\` of the process; peak heap is the most heap in use in the JVM's GC log (\`-Xlog:gc\`, the
+  heap before each collection) and the actuator's \`jvm_memory_used_bytes{area="heap"}\` when the burst is done.
+  First greeting is the earliest \`sent_at\` minus the due time (the provider's latency included). Statements
+  per greeting is the growth of \`calls\` in \`pg_stat_statements\` for the bench database over the same span as
+  the transactions, less the bench's own queries; autovacuum runs is the growth of \`autovacuum_count +
+  autoanalyze_count\` in \`pg_stat_user_tables\`. Autovacuum's own transactions, if it ran during a burst,
+  count among the burst's. The share of the ceiling is each run's greetings per second over the median of
+  the ceiling scenario in the same run.
+- **Cold burst.** The same burst, met by a new instance started $COLD_LEAD s (BENCH_COLD_LEAD) before the due
+  time and sent nothing before it: its JVM meets the burst with the JIT compiling beside it, as an instance
+  deployed or restarted shortly before a due time does. Start to ready is from \`java -jar\` until the
+  start-up planning ran and readiness said UP.
 - **Scale-out.** The same burst with 1, 2 and 3 instances on this machine, provider at $SCALE_LATENCY ms.
 - **Ceiling.** \`pgbench\` replays the database work of one greeting (\`ops/bench/greeting-work.pgbench\`:
   claim one due row with \`FOR UPDATE SKIP LOCKED\`, read the user, the occasion and the log in one
-  statement, write SENDING, write SENT and delete the row in one statement) with $CEILING_CLIENTS clients, as many as one instance's
-  database connections (its Hikari pool), on the same database and the same burst. That is what this PostgreSQL can do
-  at all; the share compares each burst run (1 instance, 0 ms) with the median of pgbench.
+  statement, write SENDING, write SENT and delete the row in one statement) with $CEILING_CLIENTS clients (BENCH_CEILING_CLIENTS;
+  the default was an instance's Hikari pool when it was set, the pool is 8 now), on the same database and the same
+  burst, analysed. That is what this PostgreSQL can do today's per-row work at; the share compares each burst run with
+  the median of pgbench.
 - **API.** \`wrk\` with 2 threads and $API_CONCURRENCY connections for ${API_SECONDS} s per run, against one
   instance. \`POST /user\` sends a valid user with a unique email each time (\`ops/bench/post-user.lua\`);
   \`GET /user/{id}\` reads users created by those runs at random (\`ops/bench/get-user.lua\`). Each
@@ -880,7 +1209,7 @@ $(markdown_table)
   other than 2xx or 3xx. The instance also plans the new users' greetings and sends those due.
 
 Time per scenario: import $(took_of import), planning $(took_of plan), burst $(took_of burst),
-scale-out $(took_of scale), ceiling $(took_of ceiling), API $(took_of api).
+cold burst $(took_of cold), scale-out $(took_of scale), ceiling $(took_of ceiling), API $(took_of api).
 
 EOF
 if [ -s "$NOTES" ]; then
@@ -888,6 +1217,11 @@ if [ -s "$NOTES" ]; then
     echo
     sed 's/^/- /' "$NOTES"
     echo
+fi
+if [ -n "$STATEMENTS_SECTION" ]; then
+    echo "## The statements of a burst"
+    echo
+    printf '%s' "$STATEMENTS_SECTION"
 fi
 echo "## The planning statement"
 echo
