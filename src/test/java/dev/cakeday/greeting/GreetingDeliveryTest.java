@@ -11,6 +11,8 @@ import dev.cakeday.greeting.planning.GreetingPlanner;
 import dev.cakeday.support.Api;
 import dev.cakeday.support.FakeProvider;
 import dev.cakeday.support.GreetingAssert;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,59 @@ class GreetingDeliveryTest extends GreetingTestSupport {
     @Autowired Scheduler scheduler;
 
     @Autowired GreetingPlanner planner;
+
+    @Autowired MeterRegistry meters;
+
+    /**
+     * Greetings due together share their statements (group commit): far fewer SENDING and SENT
+     * statements than greetings, and still one call and one SENT per greeting.
+     */
+    @Test
+    void aBurstSharesItsStatementsAcrossTheSendingThreads() {
+        int burst = 150;
+        LocalDate date = localDate("UTC", 1);
+        insertUsers(burst, "UTC", date.withYear(1990), CLOCK.instant().minus(Duration.ofDays(30)));
+        assertThat(planner.planAll(CLOCK.instant())).isEqualTo(burst);
+        DistributionSummary sending = batchSizes("sending");
+        DistributionSummary sent = batchSizes("sent");
+        long sendingBatches = sending.count();
+        double sendingItems = sending.totalAmount();
+        long sentBatches = sent.count();
+
+        CLOCK.advanceTo(sendInstant(date, "UTC"));
+        await(
+                "the burst sent",
+                DELIVERY_TIMEOUT,
+                () ->
+                        jdbc.sql("SELECT count(*) FROM greetings WHERE status = 'SENT'")
+                                        .query(Long.class)
+                                        .single()
+                                == burst);
+
+        assertThat(PROVIDER.calls()).as("one call per greeting").hasSize(burst);
+        assertThat(PROVIDER.calls().stream().map(FakeProvider.Call::idempotencyKey).distinct())
+                .hasSize(burst);
+        assertThat(sending.totalAmount() - sendingItems)
+                .as("each greeting's SENDING went through a batch")
+                .isEqualTo(burst);
+        assertThat(sending.count() - sendingBatches)
+                .as("SENDING statements for %d greetings", burst)
+                .isLessThanOrEqualTo(burst / 2);
+        assertThat(sent.count() - sentBatches)
+                .as("SENT statements for %d greetings", burst)
+                .isLessThanOrEqualTo(burst / 2);
+        assertThat(
+                        jdbc.sql(
+                                        "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'")
+                                .query(Long.class)
+                                .single())
+                .as("every row removed with its SENT")
+                .isZero();
+    }
+
+    DistributionSummary batchSizes(String statement) {
+        return meters.get("cakeday.delivery.batch.size").tag("statement", statement).summary();
+    }
 
     @Test
     void greetingGoesOutOnceAtNineLocalWithExactTextAndKey() {
