@@ -75,13 +75,18 @@ class GreetingDeliveryTest extends GreetingTestSupport {
         assertThat(sent.count() - sentBatches)
                 .as("SENT statements for %d greetings", burst)
                 .isLessThanOrEqualTo(burst / 2);
-        assertThat(
+        // The daily planning run the clock's jump set off may have planned a row again for a
+        // greeting it read just before its SENT: that row finds it sent and goes.
+        await(
+                "every row removed",
+                DELIVERY_TIMEOUT,
+                () ->
                         jdbc.sql(
-                                        "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'")
-                                .query(Long.class)
-                                .single())
-                .as("every row removed with its SENT")
-                .isZero();
+                                                "SELECT count(*) FROM scheduled_tasks WHERE task_name = 'greeting'")
+                                        .query(Long.class)
+                                        .single()
+                                == 0);
+        assertThat(PROVIDER.calls()).as("still one call per greeting").hasSize(burst);
     }
 
     DistributionSummary batchSizes(String statement) {
