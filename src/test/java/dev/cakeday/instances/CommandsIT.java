@@ -218,13 +218,35 @@ class CommandsIT {
     @Test
     void planRunsOnePlanningRunAndExplainShowsTheIndexProbe() throws Exception {
         Run plan = cakeday("plan");
-        Run explain = cakeday("plan", "--explain");
+        // The probe pays off on a table of some size: on the few analysed rows the other tests
+        // leave, a sequential scan is rightly cheaper.
+        jdbc.sql(
+                        """
+                WITH many AS (
+                    INSERT INTO users (first_name, last_name, email, birthday, timezone, created_at, updated_at)
+                    SELECT 'Many', 'User' || n, 'cli-many-' || n || '@example.com',
+                           DATE '1990-01-01' + n % 365, 'UTC', now(), now()
+                    FROM generate_series(1, 20000) AS n
+                    RETURNING id, birthday)
+                INSERT INTO user_occasions (user_id, occasion, month_day, timezone, owed_since, owed_from)
+                SELECT id, 'BIRTHDAY', EXTRACT(MONTH FROM birthday) * 100 + EXTRACT(DAY FROM birthday),
+                       'UTC', now(), current_date
+                FROM many""")
+                .update();
+        jdbc.sql("ANALYZE users, user_occasions").update();
+        Run explain;
+        try {
+            explain = cakeday("plan", "--explain");
+        } finally {
+            jdbc.sql("DELETE FROM users WHERE email LIKE 'cli-many-%@example.com'").update();
+            jdbc.sql("ANALYZE users, user_occasions").update();
+        }
 
         assertThat(plan.exitCode()).as(plan.output()).isZero();
         assertThat(plan.output()).containsPattern("planned [0-9,]+ greetings in \\d+ ms");
         assertThat(explain.exitCode()).as(explain.output()).isZero();
         assertThat(explain.output())
-                .contains("Index Scan using user_occasions_month_day_idx")
+                .containsPattern("(Bitmap )?Index Scan (using|on) user_occasions_month_day_idx")
                 .doesNotContain("Seq Scan on users")
                 .doesNotContain("Seq Scan on user_occasions");
     }
