@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import dev.cakeday.greeting.delivery.DeliveryBatches;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -182,15 +183,21 @@ class HelmChartTest {
                         + phase.toSeconds()
                         + 2 * schedulerWait.toSeconds()
                         + SCHEDULER_EXECUTORS_STOP.toSeconds()
-                        + connectionTimeout.toSeconds();
+                        + connectionTimeout.toSeconds()
+                        + DeliveryBatches.STOP_WAIT.toSeconds();
 
         assertThat(preStop).as("preStop pause").isPositive();
         assertThat(((Number) manifests.podSpec().get("terminationGracePeriodSeconds")).longValue())
                 .as(
                         "terminationGracePeriodSeconds >= preStop %d s + shutdown phase %s + 2 × %s"
                                 + " + the scheduler's executors %s + the hand-off's connection"
-                                + " timeout %s",
-                        preStop, phase, schedulerWait, SCHEDULER_EXECUTORS_STOP, connectionTimeout)
+                                + " timeout %s + the group commit's last statements %s",
+                        preStop,
+                        phase,
+                        schedulerWait,
+                        SCHEDULER_EXECUTORS_STOP,
+                        connectionTimeout,
+                        DeliveryBatches.STOP_WAIT)
                 .isGreaterThanOrEqualTo(needed);
     }
 

@@ -4,9 +4,13 @@ import dev.cakeday.greeting.GreetingId;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The three statements every greeting runs (the read of its facts, SENDING, SENT with the removal
@@ -16,7 +20,7 @@ import org.springframework.stereotype.Component;
  * before a batch commits leaves each of its greetings as if its thread had crashed then.
  */
 @Component
-class DeliveryBatches implements DisposableBean {
+public class DeliveryBatches implements DisposableBean {
 
     /**
      * How long a batch waits for more after its first item: a few milliseconds of latency per
@@ -24,8 +28,18 @@ class DeliveryBatches implements DisposableBean {
      */
     static final Duration WINDOW = Duration.ofMillis(2);
 
-    /** At most one item per sending thread (db-scheduler.threads) in a burst. */
+    /** What is left to run at shutdown is at most one batch each: a few seconds at most. */
+    public static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+    /** Bounds one statement's arrays and the time its transaction holds its locks. */
     static final int MAX_ITEMS = 256;
+
+    /**
+     * A batch waits no longer than this for a row lock (a user's row held by an import, say): it
+     * then fails and each greeting's thread runs its own statement, so that one held row stops one
+     * greeting, not every greeting the instance sends.
+     */
+    static final String LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
 
     private final GroupCommit<GreetingId, DeliveryFacts> facts;
     private final GroupCommit<
@@ -37,7 +51,10 @@ class DeliveryBatches implements DisposableBean {
     DeliveryBatches(
             DeliveryFactsRepository facts,
             GreetingLogRepository greetingLog,
+            JdbcClient jdbc,
+            PlatformTransactionManager transactions,
             MeterRegistry meters) {
+        TransactionTemplate transaction = new TransactionTemplate(transactions);
         this.facts =
                 new GroupCommit<>(
                         "facts", WINDOW, MAX_ITEMS, id -> id, facts::loadAll, facts::load, meters);
@@ -47,7 +64,12 @@ class DeliveryBatches implements DisposableBean {
                         WINDOW,
                         MAX_ITEMS,
                         GreetingLogRepository.AttemptStart::id,
-                        greetingLog::startAttempts,
+                        starts ->
+                                transaction.execute(
+                                        status -> {
+                                            jdbc.sql(LOCK_TIMEOUT).update();
+                                            return greetingLog.startAttempts(starts);
+                                        }),
                         start ->
                                 greetingLog.startAttempt(
                                         start.id(), start.after(), start.dueAt(), start.now()),
@@ -58,7 +80,12 @@ class DeliveryBatches implements DisposableBean {
                         WINDOW,
                         MAX_ITEMS,
                         GreetingLogRepository.Delivery::id,
-                        greetingLog::deliveredAll,
+                        sent ->
+                                transaction.execute(
+                                        status -> {
+                                            jdbc.sql(LOCK_TIMEOUT).update();
+                                            return greetingLog.deliveredAll(sent);
+                                        }),
                         delivery ->
                                 greetingLog.delivered(
                                         delivery.id(),
@@ -86,11 +113,16 @@ class DeliveryBatches implements DisposableBean {
                 new GreetingLogRepository.Delivery(id, messageId, now, rowVersion));
     }
 
-    /** After the scheduler, which depends on this through the task: its threads are done. */
+    /**
+     * After the scheduler has stopped (it depends on this through the task). A sending thread it
+     * left running past its wait finds the batches closed and fails, as in a crash: its greeting
+     * goes again under the same key.
+     */
     @Override
     public void destroy() {
-        facts.close();
-        attempts.close();
-        deliveries.close();
+        List<GroupCommit<?, ?>> all = List.of(facts, attempts, deliveries);
+        all.forEach(GroupCommit::stop);
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        all.forEach(commit -> commit.awaitStopped(deadline));
     }
 }

@@ -73,8 +73,8 @@ public class GreetingLogRepository {
     /**
      * ATTEMPT for a batch of greetings (group commit), as {@link #MARK_SENDING} for each. The
      * attempt a greeting must still be at travels as the inserted attempt number minus one, the
-     * only way an upsert's guard can see it. The users' rows are share-locked in id order, so that
-     * two batches never wait for each other in a circle.
+     * only way an upsert's guard can see it. Rows are locked in greeting id order, so that two
+     * batches that share greetings (after a takeover) never wait for each other in a circle.
      */
     static final String MARK_SENDING_MANY =
             """
@@ -96,7 +96,11 @@ public class GreetingLogRepository {
             WHERE greetings.status = 'SENDING' AND greetings.attempts = EXCLUDED.attempts - 1
             RETURNING id, attempts, uncertain_attempts""";
 
-    /** DELIVERED for a batch of greetings (group commit), as {@link #MARK_SENT_AND_REMOVE_ROW}. */
+    /**
+     * DELIVERED for a batch of greetings (group commit), as {@link #MARK_SENT_AND_REMOVE_ROW}. Two
+     * batches share greetings only after a takeover; a deadlock between them fails one, whose
+     * threads then write alone.
+     */
     static final String MARK_SENT_AND_REMOVE_ROWS =
             """
             WITH k AS (

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Each thread waits until its own item's batch has committed, and gets its own result back, so that
  * a write it waits for is as durable as one it made itself.
  *
- * <p>A batch that fails is run again item by item: an item the statement cannot take fails alone,
- * and a failure of the database fails each item as it would have without grouping.
+ * <p>A batch that fails is handed back: each thread runs its own item alone, on its own thread, so
+ * that an item the statement cannot take (or a row lock it would wait for) holds up only its own
+ * thread, and a failure of the database fails each item as it would have without grouping.
  *
  * @param <I> what a thread hands in; items of one key (one greeting) never share a batch, since a
  *     multi-row statement cannot change one row twice
@@ -36,7 +37,14 @@ final class GroupCommit<I, O> implements AutoCloseable {
     /** Runs a batch: one result for each item, keyed by the item. */
     interface Batch<I, O> extends Function<List<I>, Map<I, O>> {}
 
-    private record Waiting<I, O>(I item, CompletableFuture<O> result) {}
+    /** What the writer answers a waiting thread: its result, or "run your item alone". */
+    private sealed interface Answer<O> {
+        record Done<O>(O result) implements Answer<O> {}
+
+        record Alone<O>() implements Answer<O> {}
+    }
+
+    private record Waiting<I, O>(I item, CompletableFuture<Answer<O>> answer) {}
 
     private final String name;
     private final Duration window;
@@ -85,15 +93,17 @@ final class GroupCommit<I, O> implements AutoCloseable {
      * already on its way, and its outcome must be known before the caller goes on.
      */
     O submit(I item) {
-        CompletableFuture<O> result = new CompletableFuture<>();
+        CompletableFuture<Answer<O>> answer = new CompletableFuture<>();
         synchronized (handOver) {
             if (stopped) {
                 throw new IllegalStateException("group commit " + name + " is closed");
             }
-            queue.add(new Waiting<>(item, result));
+            queue.add(new Waiting<>(item, answer));
         }
         try {
-            return result.join();
+            return answer.join() instanceof Answer.Done<O> done
+                    ? done.result()
+                    : single.apply(item);
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -114,20 +124,27 @@ final class GroupCommit<I, O> implements AutoCloseable {
                     return;
                 }
             }
+            List<Waiting<I, O>> next = new ArrayList<>();
             try {
-                List<Waiting<I, O>> next = collect(deferred);
+                collect(next, deferred);
                 if (!next.isEmpty()) {
                     run(next);
                 }
             } catch (InterruptedException e) {
-                // Nothing interrupts the writer but a JVM going down; the loop goes on draining.
+                // Nothing interrupts the writer but a JVM going down: the batch in hand is run on
+                // the threads that wait for it.
+                next.forEach(waiting -> waiting.answer().complete(new Answer.Alone<>()));
+            } catch (Throwable e) {
+                // The writer must outlive anything a batch throws; its threads get the error.
+                log.error("group commit {}: a batch of {} failed", name, next.size(), e);
+                next.forEach(waiting -> waiting.answer().completeExceptionally(e));
             }
         }
     }
 
     /** The next batch: items deferred from the last one first, then what arrives in the window. */
-    private List<Waiting<I, O>> collect(List<Waiting<I, O>> deferred) throws InterruptedException {
-        List<Waiting<I, O>> next = new ArrayList<>(Math.min(maxItems, 64));
+    private void collect(List<Waiting<I, O>> next, List<Waiting<I, O>> deferred)
+            throws InterruptedException {
         Set<Object> keys = new HashSet<>();
         List<Waiting<I, O>> carried = new ArrayList<>(deferred);
         deferred.clear();
@@ -138,7 +155,7 @@ final class GroupCommit<I, O> implements AutoCloseable {
             // A short wait when idle, so that close() is seen without interrupting a statement.
             Waiting<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
             if (first == null) {
-                return next;
+                return;
             }
             add(first, next, keys, deferred);
         }
@@ -151,7 +168,6 @@ final class GroupCommit<I, O> implements AutoCloseable {
             }
             add(more, next, keys, deferred);
         }
-        return next;
     }
 
     private void add(
@@ -159,7 +175,14 @@ final class GroupCommit<I, O> implements AutoCloseable {
             List<Waiting<I, O>> next,
             Set<Object> keys,
             List<Waiting<I, O>> deferred) {
-        if (next.size() < maxItems && keys.add(key.apply(waiting.item()))) {
+        Object itemKey;
+        try {
+            itemKey = key.apply(waiting.item());
+        } catch (RuntimeException e) {
+            waiting.answer().completeExceptionally(e);
+            return;
+        }
+        if (next.size() < maxItems && keys.add(itemKey)) {
             next.add(waiting);
         } else {
             deferred.add(waiting);
@@ -167,7 +190,6 @@ final class GroupCommit<I, O> implements AutoCloseable {
     }
 
     private void run(List<Waiting<I, O>> next) {
-        sizes.record(next.size());
         List<I> items = new ArrayList<>(next.size());
         for (Waiting<I, O> waiting : next) {
             items.add(waiting.item());
@@ -175,42 +197,49 @@ final class GroupCommit<I, O> implements AutoCloseable {
         Map<I, O> results;
         try {
             results = batch.apply(items);
-        } catch (RuntimeException | Error e) {
-            if (next.size() == 1) {
-                next.get(0).result().completeExceptionally(e);
-                return;
-            }
+        } catch (RuntimeException e) {
             log.warn(
-                    "group commit {}: a batch of {} failed ({}); running its items one by one",
+                    "group commit {}: a batch of {} failed ({}); each thread runs its item alone",
                     name,
                     next.size(),
                     e.toString());
-            for (Waiting<I, O> waiting : next) {
-                runAlone(waiting);
-            }
+            next.forEach(waiting -> waiting.answer().complete(new Answer.Alone<>()));
             return;
         }
+        sizes.record(next.size());
         for (Waiting<I, O> waiting : next) {
-            waiting.result().complete(results.get(waiting.item()));
+            if (results.containsKey(waiting.item())) {
+                waiting.answer().complete(new Answer.Done<>(results.get(waiting.item())));
+            } else {
+                waiting.answer()
+                        .completeExceptionally(
+                                new IllegalStateException(
+                                        "group commit "
+                                                + name
+                                                + ": no result for "
+                                                + waiting.item()));
+            }
         }
     }
 
-    private void runAlone(Waiting<I, O> waiting) {
+    /** Asks the writer to stop once it has run what was handed in before. */
+    void stop() {
+        closed = true;
+    }
+
+    /** Waits until the writer has stopped, or the deadline ({@link System#nanoTime}) passed. */
+    void awaitStopped(long deadline) {
         try {
-            waiting.result().complete(single.apply(waiting.item()));
-        } catch (RuntimeException | Error e) {
-            waiting.result().completeExceptionally(e);
+            writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** Runs what was handed in before, then stops the writer. */
     @Override
     public void close() {
-        closed = true;
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stop();
+        awaitStopped(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
     }
 }

@@ -55,7 +55,11 @@ class GroupCommitTest {
                             if (items.contains("down")) {
                                 throw new IllegalStateException("database down");
                             }
+                            if (items.contains("error")) {
+                                throw new AssertionError("not an exception");
+                            }
                             return items.stream()
+                                    .filter(item -> !item.equals("missing"))
                                     .collect(Collectors.toMap(item -> item, item -> item + "!"));
                         },
                         single,
@@ -107,12 +111,14 @@ class GroupCommitTest {
     }
 
     @Test
-    void aBatchThatFailsIsRunItemByItemSoThatOnlyTheBadItemFails() throws Exception {
+    void aBatchThatFailsIsRunItemByItemOnTheThreadsSoThatOnlyTheBadItemFails() throws Exception {
+        List<String> singleThreads = new CopyOnWriteArrayList<>();
         GroupCommit<String, String> commit =
                 groupCommit(
                         Duration.ofMillis(200),
                         item -> item,
                         item -> {
+                            singleThreads.add(Thread.currentThread().getName());
                             if (item.equals("bad")) {
                                 throw new IllegalStateException("bad alone");
                             }
@@ -128,16 +134,31 @@ class GroupCommitTest {
                 .as("the caller gets the error itself, not a wrapper")
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("bad alone");
+        assertThat(singleThreads)
+                .as("each item alone on its own thread, not the writer's")
+                .hasSize(3)
+                .noneMatch(name -> name.startsWith("group-commit-"));
     }
 
     @Test
-    void anErrorOfALoneItemReachesItsThreadUnwrapped() {
+    void anErrorReachesItsThreadUnwrappedAndTheWriterGoesOn() {
         GroupCommit<String, String> commit =
-                groupCommit(Duration.ZERO, item -> item, item -> item + "?");
+                groupCommit(
+                        Duration.ZERO,
+                        item -> item,
+                        item -> {
+                            throw new IllegalStateException("database down, alone too");
+                        });
 
         assertThatThrownBy(() -> commit.submit("down"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("database down");
+                .hasMessage("database down, alone too");
+        assertThatThrownBy(() -> commit.submit("error"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("not an exception");
+        assertThatThrownBy(() -> commit.submit("missing"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no result for missing");
         assertThat(commit.submit("up")).as("the writer goes on").isEqualTo("up!");
     }
 
@@ -181,12 +202,18 @@ class GroupCommitTest {
                         meters);
         Future<String> handedIn = threads.submit(() -> commit.submit("x"));
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<String> queued = threads.submit(() -> commit.submit("z"));
+        Thread.sleep(100);
         Future<?> closing = threads.submit(commit::close);
         Thread.sleep(200);
+        assertThat(closing.isDone()).as("close waits for the batch under way").isFalse();
         release.countDown();
         closing.get(10, TimeUnit.SECONDS);
 
         assertThat(handedIn.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+        assertThat(queued.get(10, TimeUnit.SECONDS))
+                .as("an item queued before close still runs")
+                .isEqualTo("done");
         assertThatThrownBy(() -> commit.submit("y"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
