@@ -6,6 +6,8 @@ import dev.cakeday.greeting.GreetingId;
 import dev.cakeday.greeting.GreetingTasks;
 import dev.cakeday.support.GreetingAssert;
 import dev.cakeday.support.IntegrationTest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -14,6 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +38,42 @@ class DeliveryBatchesTest extends IntegrationTest {
     @Autowired GreetingLogRepository greetingLog;
     @Autowired DeliveryFactsRepository facts;
     @Autowired JdbcClient jdbc;
+    @Autowired DeliveryBatches batches;
+    @Autowired DataSource dataSource;
+
+    /**
+     * A user's row held by another transaction (an import's, say) holds up that user's greeting
+     * only: the batch it shares with another gives up its lock wait, and each greeting's thread
+     * writes alone, the free one at once.
+     */
+    @Test
+    void aRowLockedElsewhereHoldsUpOnlyItsOwnGreeting() throws Exception {
+        GreetingId held = greeting(user("{}"));
+        GreetingId free = greeting(user("{}"));
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (Connection importer = dataSource.getConnection()) {
+            importer.setAutoCommit(false);
+            try (PreparedStatement lock =
+                    importer.prepareStatement("UPDATE users SET last_name = 'Held' WHERE id = ?")) {
+                lock.setObject(1, held.userId());
+                assertThat(lock.executeUpdate()).isEqualTo(1);
+            }
+            Future<Optional<GreetingLogRepository.Attempt>> ofHeld =
+                    threads.submit(() -> batches.startAttempt(held, 0, now, now));
+            Future<Optional<GreetingLogRepository.Attempt>> ofFree =
+                    threads.submit(() -> batches.startAttempt(free, 0, now, now));
+
+            assertThat(ofFree.get(15, TimeUnit.SECONDS))
+                    .as("the free greeting, while the other user's row is still held")
+                    .contains(new GreetingLogRepository.Attempt(1, 0));
+            assertThat(ofHeld.isDone()).as("the held greeting waits for the lock").isFalse();
+            importer.commit();
+            assertThat(ofHeld.get(15, TimeUnit.SECONDS))
+                    .contains(new GreetingLogRepository.Attempt(1, 0));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
 
     final Instant now = CLOCK.instant().truncatedTo(ChronoUnit.MICROS);
 
