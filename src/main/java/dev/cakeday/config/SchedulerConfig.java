@@ -2,6 +2,8 @@ package dev.cakeday.config;
 
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
+import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import java.time.Clock;
 import java.util.Optional;
@@ -16,7 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  * db-scheduler plumbing: it runs on the service's clock (so tests move time for it too), stores
  * task data as JSON rather than the starter's Java serialization, and names each instance by host
  * and process, unique per start, so that {@code picked_by} tells operators which process holds a
- * row.
+ * row. The database is PostgreSQL, said rather than detected: the scheduler is built without a
+ * connection, so that a start-up (and the class-data training run, README) reaches the database
+ * first where Flyway does.
  */
 @Configuration(proxyBeanMethods = false)
 class SchedulerConfig {
@@ -40,9 +44,15 @@ class SchedulerConfig {
     }
 
     @Bean
-    DbSchedulerCustomizer dbSchedulerCustomizer(JsonMapper json, InstanceName instance) {
+    DbSchedulerCustomizer dbSchedulerCustomizer(
+            JsonMapper json,
+            InstanceName instance,
+            @Value("${db-scheduler.always-persist-timestamp-in-utc:false}") boolean utc) {
         Serializer serializer = new JsonTaskData(json);
         Optional<SchedulerName> name = Optional.of(new SchedulerName.Fixed(instance.value()));
+        // As db-scheduler's detection chooses for PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED.
+        Optional<JdbcCustomization> postgresql =
+                Optional.of(new PostgreSqlJdbcCustomization(false, utc));
         return new DbSchedulerCustomizer() {
             @Override
             public Optional<Serializer> serializer() {
@@ -52,6 +62,11 @@ class SchedulerConfig {
             @Override
             public Optional<SchedulerName> schedulerName() {
                 return name;
+            }
+
+            @Override
+            public Optional<JdbcCustomization> jdbcCustomization() {
+                return postgresql;
             }
         };
     }
