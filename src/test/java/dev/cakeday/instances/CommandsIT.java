@@ -2,6 +2,7 @@ package dev.cakeday.instances;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cakeday.support.ServiceProcess;
 import dev.cakeday.support.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,15 +51,16 @@ class CommandsIT {
         return jar(withDatabase);
     }
 
+    static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
     static Run jar(List<String> args) throws IOException, InterruptedException {
         List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                ProcessHandle.current().info().command().orElse("java"),
-                                "-Xmx256m",
-                                "-jar",
-                                "target/cakeday.jar"));
+                new ArrayList<>(List.of(JAVA, "-Xmx256m", "-jar", "target/cakeday.jar"));
         command.addAll(args);
+        return run(command);
+    }
+
+    static Run run(List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // Only what a test passes names the database.
         builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_DATASOURCE_"));
@@ -122,6 +124,39 @@ class CommandsIT {
     }
 
     static final String SECRET = "s3cr3t-4f1c9";
+
+    /**
+     * ops/cds-archive.sh, as the Dockerfile and the systemd unit run it: a start with its archive
+     * takes Cakeday's classes and its libraries' from the archive instead of loading and verifying
+     * them from the jar again. The other tests' instances start so too (ServiceProcess).
+     */
+    @Test
+    void aStartWithTheClassDataArchiveTakesTheClassesFromIt() throws Exception {
+        Path app = ServiceProcess.unpackedWithArchive();
+
+        Run run =
+                run(
+                        List.of(
+                                JAVA,
+                                "-Xmx256m",
+                                "-Xlog:class+load=info",
+                                "-XX:SharedArchiveFile=" + app.resolve("cakeday.jsa"),
+                                "-Dspring.context.exit=onRefresh",
+                                "-jar",
+                                app.resolve("cakeday.jar").toString(),
+                                "--spring.datasource.url=" + db.url(),
+                                "--spring.datasource.username=" + db.user(),
+                                "--spring.datasource.password=" + db.password()));
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output())
+                .contains("dev.cakeday.CakedayApplication source: shared objects file")
+                .contains(
+                        "dev.cakeday.greeting.delivery.GreetingDelivery source: shared objects file")
+                .contains(
+                        "org.springframework.context.support.AbstractApplicationContext source:"
+                                + " shared objects file");
+    }
 
     static Stream<Arguments> misconfiguredChannels() {
         return Stream.of(

@@ -112,12 +112,13 @@ class InstancesIT {
                 Written by `InstancesIT` (`./mvnw verify`) from its own measurements; do not edit by hand.
                 Last run: %s, on %d cores, Java %s.
 
-                Each scenario runs the packaged service (`java -jar target/cakeday.jar`, with the C1 compiler
-                only, which halves the start-up of three instances on 2 cores) as separate OS
+                Each scenario runs the packaged service (target/cakeday.jar unpacked with its class-data
+                archive by `ops/cds-archive.sh`, as the Docker image runs it, and with the C1 compiler
+                only: both shorten the start-up of several instances on 2 cores) as separate OS
                 processes on one fresh PostgreSQL database, against a real HTTP provider that answers in
                 %d ms unless told otherwise. Unless the scenario says otherwise, the greetings fall due a
-                minute before the instances start, so the lateness includes their start-up (15–40 s on this
-                machine) as well as the faults.
+                minute before the instances start, so the lateness includes their start-up as well as
+                the faults.
 
                 | scenario | greetings due | faults injected | delivered | repeats under one key (of which after an attempt of unknown outcome) | delivered under two keys | calls to the dead provider | longest lateness |
                 |---|---:|---|---:|---:|---:|---:|---:|

@@ -38,7 +38,7 @@ class SmtpChannelIT {
     static final String RECIPIENT = "smtp-zoe@example.com";
     static final String UNSUBSCRIBE_SECRET = "the-unsubscribe-secret-of-SmtpChannelIT";
     // Long enough for the instance to start and the user to be created before the send time.
-    static final Duration LEAD = Duration.ofSeconds(90);
+    static final Duration LEAD = Duration.ofSeconds(45);
 
     static TestDatabase db;
     static JdbcClient jdbc;

@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +21,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.DoubleStream;
 import java.util.stream.Stream;
 
-/** The packaged service (target/cakeday.jar) run as its own OS process, as an operator runs it. */
+/**
+ * The packaged service run as its own OS process, as an operator runs it: target/cakeday.jar
+ * unpacked with its class-data archive by ops/cds-archive.sh, as the Dockerfile and the systemd
+ * unit run it.
+ */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "cakeday.jar");
+    private static final Path UNPACKED = Path.of("target", "cds");
+    private static boolean unpacked;
 
     private final String name;
     private final int port;
@@ -97,22 +104,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static ServiceProcess start(
             String name, Map<String, String> properties, Map<String, String> environment) {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(
-                    JAR + " is missing: these tests run after `./mvnw package`");
-        }
+        Path app = unpackedWithArchive();
         int port = freePort();
         // C1 only: three instances starting at once on 2 cores start in about half the time without
         // C2 compiling beside them (docs/RELIABILITY.md); the scenarios test crashes and restarts,
-        // not peak code.
+        // not peak code. The class-data archive halves a start again (docs/BENCHMARKS.md).
         List<String> command =
                 new ArrayList<>(
                         List.of(
                                 ProcessHandle.current().info().command().orElse("java"),
                                 "-Xmx256m",
                                 "-XX:TieredStopAtLevel=1",
+                                "-XX:SharedArchiveFile=" + app.resolve("cakeday.jsa"),
                                 "-jar",
-                                JAR.toString(),
+                                app.resolve("cakeday.jar").toString(),
                                 "--server.port=" + port));
         if (!properties.containsKey("db-scheduler.scheduler-name")) {
             command.add("--db-scheduler.scheduler-name=" + name);
@@ -130,6 +135,50 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * target/cds: this run's target/cakeday.jar unpacked with its class-data archive, made by
+     * ops/cds-archive.sh once per test run with this JVM.
+     */
+    public static synchronized Path unpackedWithArchive() {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(
+                    JAR + " is missing: these tests run after `./mvnw package`");
+        }
+        if (unpacked) {
+            return UNPACKED;
+        }
+        try {
+            if (Files.exists(UNPACKED)) {
+                try (Stream<Path> old = Files.walk(UNPACKED)) {
+                    for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(path);
+                    }
+                }
+            }
+            ProcessBuilder builder =
+                    new ProcessBuilder(
+                                    "bash",
+                                    "ops/cds-archive.sh",
+                                    JAR.toString(),
+                                    UNPACKED.toString())
+                            .redirectErrorStream(true);
+            builder.environment()
+                    .put("JAVA", ProcessHandle.current().info().command().orElse("java"));
+            Process archive = builder.start();
+            String output = new String(archive.getInputStream().readAllBytes());
+            if (!archive.waitFor(3, TimeUnit.MINUTES) || archive.exitValue() != 0) {
+                throw new IllegalStateException("ops/cds-archive.sh failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        unpacked = true;
+        return UNPACKED;
     }
 
     public String name() {
