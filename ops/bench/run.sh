@@ -19,6 +19,8 @@
 # BENCH_LATENCIES_MS ("0 100"), BENCH_SCALE_INSTANCES ("1 2 3"), BENCH_SCALE_LATENCY_MS (0),
 # BENCH_CEILING_CLIENTS (20), BENCH_SCENARIOS (all of
 # "import plan burst cold scale ceiling api"), BENCH_HEAP (256m), BENCH_OUT (docs/BENCHMARKS.md),
+# BENCH_CDS (1: run the jar as the Docker image and ops/cakeday.service do, unpacked with its class-data
+# archive by ops/cds-archive.sh; 0: java -jar target/cakeday.jar),
 # BENCH_SERVICE_ARGS (extra --key=value arguments for every run of the jar), BENCH_JAVA_OPTS (extra JVM
 # options for them), BENCH_KEEP (1: keep the logs), BENCH_COLD_LEAD (seconds between the start of a cold
 # instance and its burst, 120), BENCH_COLD_LATENCIES_MS (as BENCH_LATENCIES_MS).
@@ -60,6 +62,8 @@ HEAP=${BENCH_HEAP:-256m}
 OUT=${BENCH_OUT:-docs/BENCHMARKS.md}
 read -r -a SERVICE_ARGS <<< "${BENCH_SERVICE_ARGS:-}"
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
+CDS=${BENCH_CDS:-1}
+case $CDS in 0|1) ;; *) echo "BENCH_CDS is 0 or 1, not $CDS" >&2; exit 2 ;; esac
 PG_MODE=${BENCH_PG:-own}
 PG_BIN=${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}
 case $PG_MODE in
@@ -263,7 +267,7 @@ sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 java_app() {
     local name=$1; shift
     exec java "-Xmx$HEAP" "-Xlog:gc:file=$WORK/$name.gc.log" -Dcakeday.bench="$RUN_ID" \
-        ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"} -jar "$JAR" "$@" \
+        ${CDS_OPTS[@]+"${CDS_OPTS[@]}"} ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"} -jar "$APP_JAR" "$@" \
         "--spring.datasource.url=$JDBC" "--spring.datasource.username=$PGUSER" \
         "--spring.datasource.password=$PGPASSWORD_APP" ${SERVICE_ARGS[@]+"${SERVICE_ARGS[@]}"}
 }
@@ -907,6 +911,12 @@ if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; t
     say "building $JAR"
     ./mvnw -B -q package -DskipTests
 fi
+APP_JAR=$JAR CDS_OPTS=()
+if [ "$CDS" = 1 ]; then
+    say "unpacking $JAR with its class-data archive (ops/cds-archive.sh)"
+    ops/cds-archive.sh "$JAR" "$WORK/app" > /dev/null
+    APP_JAR=$WORK/app/cakeday.jar CDS_OPTS=("-XX:SharedArchiveFile=$WORK/app/cakeday.jsa")
+fi
 [ "$PG_MODE" != own ] || start_cluster
 JDBC="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
 psql -X -q -d postgres -c "CREATE DATABASE $DB" > /dev/null
@@ -1122,6 +1132,7 @@ The whole run took $((TOOK / 60)) min $((TOOK % 60)) s, on a fresh database that
 - Everything runs on this one machine: PostgreSQL, the instances, the fake provider and the load generators.
 - The service runs with \`-Xmx$HEAP\` and its default settings otherwise
   (db-scheduler threads 200, polling interval 1 s, connection pool 8, as in application.yml)${SERVICE_ARGS[*]:+, plus \`${SERVICE_ARGS[*]}\`}${JAVA_OPTS[*]:+, JVM options \`${JAVA_OPTS[*]}\`}.
+- $( [ "$CDS" = 1 ] && echo "The jar runs unpacked with its class-data archive (\`ops/cds-archive.sh\`, \`-XX:SharedArchiveFile\`), as the Docker image and \`ops/cakeday.service\` run it." || echo "The jar runs as \`java -jar target/cakeday.jar\`, without a class-data archive (BENCH_CDS=0).")
 
 ## Database
 
