@@ -272,6 +272,14 @@ class OperatorApiTest extends GreetingTestSupport {
                                 .findValuesAsString("id"))
                 .containsExactlyInAnyOrder(a2, b1);
         assertThat(api.get("/greetings?occasion=anniversary").json().get("greetings")).isEmpty();
+        String inFlight = logged(a, today.minusDays(3), "SENDING", Duration.ZERO);
+        assertThat(
+                        api.get("/greetings?status=SENDING")
+                                .json()
+                                .get("greetings")
+                                .findValuesAsString("id"))
+                .as("in flight or waiting for a retry")
+                .containsExactly(inFlight);
         assertThat(api.get("/greetings").body())
                 .contains("***@example.com")
                 .doesNotContain((String) aBody.get("email"))
