@@ -12,9 +12,10 @@ RUN ./mvnw -B -q package -DskipTests
 FROM eclipse-temurin:17-jre
 RUN groupadd --system cakeday && useradd --system --gid cakeday --home-dir /app cakeday
 WORKDIR /app
-COPY --from=build /src/target/cakeday.jar /tmp/cakeday.jar
-COPY ops/cds-archive.sh /tmp/cds-archive.sh
-RUN bash /tmp/cds-archive.sh /tmp/cakeday.jar /app && rm /tmp/cakeday.jar /tmp/cds-archive.sh
+# The jar and the script are mounted for this step only (BuildKit), so that no layer keeps the jar.
+RUN --mount=type=bind,from=build,source=/src/target/cakeday.jar,target=/tmp/cakeday.jar \
+    --mount=type=bind,source=ops/cds-archive.sh,target=/tmp/cds-archive.sh \
+    bash /tmp/cds-archive.sh /tmp/cakeday.jar /app
 USER cakeday
 EXPOSE 8080
 ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/cakeday.jsa", "-jar", "/app/cakeday.jar"]

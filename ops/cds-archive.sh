@@ -6,14 +6,19 @@
 #   ops/cds-archive.sh target/cakeday.jar /opt/cakeday/app
 #   java -XX:SharedArchiveFile=/opt/cakeday/app/cakeday.jsa -jar /opt/cakeday/app/cakeday.jar
 #
-# DIR must not exist yet, or be empty. The archive belongs to the JVM that made it: make it again
-# with the JVM that will run it ($JAVA, or java on the PATH), after every new jar or JDK. A JVM
-# that finds it stale or missing says so once and starts as without it.
+# DIR must not exist yet, or be empty. The archive belongs to the JVM that made it and to DIR's
+# absolute path: make it with the JVM that will run it ($JAVA, or java on the PATH), in the
+# directory it will run from, again after every new jar or JDK (into a new directory, then point a
+# symbolic link at it: a moved or copied directory no longer matches its archive). A JVM that
+# cannot use the archive (a stale one, or a heap of 32 GB or more) starts as without it, in the
+# time it takes without it.
 #
 # The training run starts the application context and stops before it serves or opens a port.
 # It needs no database: Flyway is off, and the one read at start-up (the database's clock) finds
-# a port that refuses, which an instance survives. It runs with none of this environment's Spring
-# or Cakeday settings, so an instance's configuration, whatever it is, cannot make it fail.
+# a port that refuses, which an instance survives. It runs with an empty environment but for PATH,
+# HOME and LANG, so no setting of an instance's (SPRING_*, CAKEDAY_*, _JAVA_OPTIONS, ...) reaches it,
+# and with a heap well under 32 GB, whatever the machine's memory, so that the archive uses
+# compressed pointers as an instance's heap does.
 set -euo pipefail
 
 usage="usage: ops/cds-archive.sh CAKEDAY_JAR DIR"
@@ -32,21 +37,14 @@ fi
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
-"$java" -Djarmode=tools -jar "$jar" extract --destination "$dir"
+java=$(command -v "$java") || { echo "ops/cds-archive.sh: no java found (set JAVA)" >&2; exit 2; }
+"$java" -Djarmode=tools -jar "$jar" extract --destination "$dir" --application-filename cakeday.jar
 
-# Settings from the environment are dropped (SPRING_DATASOURCE_URL, CAKEDAY_MAIL_PROVIDER, ...),
-# and the training runs in DIR, where no config/ directory is read.
-unset_settings=()
-while IFS='=' read -r name _; do
-    case $name in
-        SPRING_* | CAKEDAY_* | DB_SCHEDULER_* | SERVER_* | MANAGEMENT_* | JAVA_TOOL_OPTIONS | JDK_JAVA_OPTIONS)
-            unset_settings+=(-u "$name") ;;
-    esac
-done < <(env)
-
+# The training runs in DIR, where no config/ directory is read.
 (
     cd "$dir"
-    env "${unset_settings[@]}" "$java" \
+    env -i PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 "$java" \
+        -Xmx512m \
         -XX:ArchiveClassesAtExit="$dir/cakeday.jsa" \
         -Dspring.context.exit=onRefresh \
         -jar "$dir/cakeday.jar" \
