@@ -914,8 +914,9 @@ fi
 APP_JAR=$JAR CDS_OPTS=()
 if [ "$CDS" = 1 ]; then
     say "unpacking $JAR with its class-data archive (ops/cds-archive.sh)"
-    ops/cds-archive.sh "$JAR" "$WORK/app" > /dev/null
-    APP_JAR=$WORK/app/cakeday.jar CDS_OPTS=("-XX:SharedArchiveFile=$WORK/app/cakeday.jsa")
+    JAVA=$(command -v java) ops/cds-archive.sh "$JAR" "$WORK/app" > /dev/null
+    # -Xshare:on: a run whose JVM cannot use the archive stops instead of measuring without it.
+    APP_JAR=$WORK/app/cakeday.jar CDS_OPTS=("-XX:SharedArchiveFile=$WORK/app/cakeday.jsa" -Xshare:on)
 fi
 [ "$PG_MODE" != own ] || start_cluster
 JDBC="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
