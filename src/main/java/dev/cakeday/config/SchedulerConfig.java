@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  * task data as JSON rather than the starter's Java serialization, and names each instance by host
  * and process, unique per start, so that {@code picked_by} tells operators which process holds a
  * row. The database is PostgreSQL, said rather than detected: the scheduler is built without a
- * connection, so that a start-up (and the class-data training run, README) reaches the database
- * first where Flyway does.
+ * connection, one checkout fewer at start-up, and the class-data training run (ops/cds-archive.sh),
+ * which has no database, builds it as an instance does.
  */
 @Configuration(proxyBeanMethods = false)
 class SchedulerConfig {

@@ -86,6 +86,7 @@ class InstancesIT {
     @BeforeAll
     static void database() {
         db = TestDatabase.get();
+        ServiceProcess.unpackedWithArchive();
         DriverManagerDataSource dataSource =
                 new DriverManagerDataSource(db.url(), db.user(), db.password());
         // As the service sets it (application.yml): V5 builds an index CONCURRENTLY.

@@ -54,6 +54,7 @@ class PgBouncerIT {
     @BeforeAll
     static void pgbouncer() {
         db = TestDatabase.get();
+        ServiceProcess.unpackedWithArchive();
         DriverManagerDataSource direct =
                 new DriverManagerDataSource(db.url(), db.user(), db.password());
         // As the service sets it (application.yml): V5 builds an index CONCURRENTLY.

@@ -47,6 +47,7 @@ class SmtpChannelIT {
     @BeforeAll
     static void start() {
         db = TestDatabase.get();
+        ServiceProcess.unpackedWithArchive();
         jdbc = JdbcClient.create(new DriverManagerDataSource(db.url(), db.user(), db.password()));
         greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         greenMail.start();

@@ -139,7 +139,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * target/cds: this run's target/cakeday.jar unpacked with its class-data archive, made by
-     * ops/cds-archive.sh once per test run with this JVM.
+     * ops/cds-archive.sh once per test run with this JVM. The process tests call it before their
+     * clocks start, so that the first instance's start-up does not include it.
      */
     public static synchronized Path unpackedWithArchive() {
         if (!Files.exists(JAR)) {
@@ -157,19 +158,29 @@ public final class ServiceProcess implements AutoCloseable {
                     }
                 }
             }
+            Path output = Files.createTempFile("cds-archive", ".log");
             ProcessBuilder builder =
                     new ProcessBuilder(
                                     "bash",
                                     "ops/cds-archive.sh",
                                     JAR.toString(),
                                     UNPACKED.toString())
-                            .redirectErrorStream(true);
+                            .redirectErrorStream(true)
+                            .redirectOutput(output.toFile());
             builder.environment()
                     .put("JAVA", ProcessHandle.current().info().command().orElse("java"));
             Process archive = builder.start();
-            String output = new String(archive.getInputStream().readAllBytes());
-            if (!archive.waitFor(3, TimeUnit.MINUTES) || archive.exitValue() != 0) {
-                throw new IllegalStateException("ops/cds-archive.sh failed: " + output);
+            boolean ended = archive.waitFor(3, TimeUnit.MINUTES);
+            if (!ended) {
+                archive.descendants().forEach(ProcessHandle::destroyForcibly);
+                archive.destroyForcibly();
+            }
+            if (!ended || archive.exitValue() != 0) {
+                throw new IllegalStateException(
+                        "ops/cds-archive.sh failed"
+                                + (ended ? "" : " to end within 3 minutes")
+                                + ": "
+                                + Files.readString(output));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
