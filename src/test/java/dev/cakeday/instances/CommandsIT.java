@@ -51,11 +51,10 @@ class CommandsIT {
         return jar(withDatabase);
     }
 
-    static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-
     static Run jar(List<String> args) throws IOException, InterruptedException {
         List<String> command =
-                new ArrayList<>(List.of(JAVA, "-Xmx256m", "-jar", "target/cakeday.jar"));
+                new ArrayList<>(
+                        List.of(ServiceProcess.JAVA, "-Xmx256m", "-jar", "target/cakeday.jar"));
         command.addAll(args);
         return run(command);
     }
@@ -137,7 +136,7 @@ class CommandsIT {
         Run run =
                 run(
                         List.of(
-                                JAVA,
+                                ServiceProcess.JAVA,
                                 "-Xmx256m",
                                 "-Xlog:class+load=info",
                                 "-XX:SharedArchiveFile=" + app.resolve("cakeday.jsa"),

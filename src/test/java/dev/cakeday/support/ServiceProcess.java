@@ -13,13 +13,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.DoubleStream;
 import java.util.stream.Stream;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The packaged service run as its own OS process, as an operator runs it: target/cakeday.jar
@@ -27,6 +27,9 @@ import java.util.stream.Stream;
  * unit run it.
  */
 public final class ServiceProcess implements AutoCloseable {
+
+    /** The JVM running the tests, which also runs the service and makes its archive. */
+    public static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
     private static final Path JAR = Path.of("target", "cakeday.jar");
     private static final Path UNPACKED = Path.of("target", "cds");
@@ -112,7 +115,7 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command =
                 new ArrayList<>(
                         List.of(
-                                ProcessHandle.current().info().command().orElse("java"),
+                                JAVA,
                                 "-Xmx256m",
                                 "-XX:TieredStopAtLevel=1",
                                 "-XX:SharedArchiveFile=" + app.resolve("cakeday.jsa"),
@@ -151,13 +154,7 @@ public final class ServiceProcess implements AutoCloseable {
             return UNPACKED;
         }
         try {
-            if (Files.exists(UNPACKED)) {
-                try (Stream<Path> old = Files.walk(UNPACKED)) {
-                    for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(path);
-                    }
-                }
-            }
+            FileSystemUtils.deleteRecursively(UNPACKED);
             Path output = Files.createTempFile("cds-archive", ".log");
             ProcessBuilder builder =
                     new ProcessBuilder(
@@ -167,8 +164,7 @@ public final class ServiceProcess implements AutoCloseable {
                                     UNPACKED.toString())
                             .redirectErrorStream(true)
                             .redirectOutput(output.toFile());
-            builder.environment()
-                    .put("JAVA", ProcessHandle.current().info().command().orElse("java"));
+            builder.environment().put("JAVA", JAVA);
             Process archive = builder.start();
             boolean ended = archive.waitFor(3, TimeUnit.MINUTES);
             if (!ended) {
