@@ -29,6 +29,7 @@ events = [e for e in events if (at(e) - t0).total_seconds() >= skip
 SUBSYSTEMS = [
     ("org.postgresql.", "PostgreSQL JDBC driver"),
     ("com.zaxxer.hikari.", "Hikari pool"),
+    # Kotlin's runtime: here only OkHttp and Okio are written in Kotlin.
     ("okhttp3.", "HTTP client (OkHttp, Okio)"), ("okio.", "HTTP client (OkHttp, Okio)"), ("kotlin.", "HTTP client (OkHttp, Okio)"),
     ("tools.jackson.", "JSON (Jackson)"), ("com.fasterxml.jackson.", "JSON (Jackson)"),
     ("ch.qos.logback.", "logging (Logback, SLF4J)"), ("org.slf4j.", "logging (Logback, SLF4J)"),
@@ -47,9 +48,12 @@ def subsystem(frames):
             if t.startswith(prefix):
                 return name
     return "JDK only (no library frame on the stack)"
-by_sub = collections.Counter(); top = collections.Counter()
+
+
+by_sub = collections.Counter()
+top = collections.Counter()
 for e in events:
-    frames = e["values"]["stackTrace"]["frames"] if e["values"].get("stackTrace") else []
+    frames = (e["values"].get("stackTrace") or {}).get("frames", [])
     by_sub[subsystem(frames)] += 1
     if frames:
         m = frames[0]["method"]
@@ -57,20 +61,7 @@ for e in events:
 n = sum(by_sub.values())
 print(f"samples: {n}")
 for k, v in by_sub.most_common():
-    print(f"| {k} | {100*v/n:.1f} % |")
+    print(f"| {k} | {100 * v / n:.1f} % |")
 print()
 for k, v in top.most_common(12):
-    print(f"| `{k}` | {100*v/n:.1f} % |")
-if len(sys.argv) > 2:
-    want = sys.argv[2]
-    c = collections.Counter()
-    for e in events:
-        frames = e["values"]["stackTrace"]["frames"] if e["values"].get("stackTrace") else []
-        if subsystem(frames) == want:
-            for fr in frames:
-                t = fr["method"]["type"]["name"].replace("/", ".")
-                if any(t.startswith(p) for p, name in SUBSYSTEMS if name == want):
-                    c[t + "." + fr["method"]["name"]] += 1
-                    break
-    for k, v in c.most_common(10):
-        print("   ", v, k)
+    print(f"| `{k}` | {100 * v / n:.1f} % |")
