@@ -17,7 +17,7 @@ import org.springframework.core.Ordered;
 /**
  * Moves the writing of log lines off the threads that log them: once Spring Boot has configured
  * Logback (console, file, structured format, as its properties say), the root logger's appenders
- * are put behind one Logback {@link AsyncAppender}. A sending thread then only queues its event;
+ * are each put behind a Logback {@link AsyncAppender}. A sending thread then only queues its event;
  * the formatting and the write to stdout, which 200 sending threads would otherwise take turns at
  * under the console's lock, happen on the appender's own thread.
  *
@@ -28,7 +28,9 @@ import org.springframework.core.Ordered;
 public class AsyncLogging
         implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
 
-    static final String APPENDER_NAME = "ASYNC";
+    /** The asynchronous appender of CONSOLE is ASYNC-CONSOLE. */
+    static final String PREFIX = "ASYNC-";
+
     static final int QUEUE_SIZE = 8192;
 
     /** Off (false) keeps Boot's synchronous appenders. */
@@ -42,29 +44,33 @@ public class AsyncLogging
         }
     }
 
-    /** Puts the root logger's appenders behind one asynchronous appender; does nothing twice. */
+    /**
+     * Puts each of the root logger's appenders (the console, and a file when logging.file.name is
+     * set) behind an asynchronous appender of its own, as one takes a single appender; does nothing
+     * twice.
+     */
     static void wrapRootAppenders(LoggerContext context) {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (root.getAppender(APPENDER_NAME) != null) {
-            return;
-        }
         List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
         for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
-            appenders.add(it.next());
+            Appender<ILoggingEvent> appender = it.next();
+            if (appender instanceof AsyncAppender) {
+                return;
+            }
+            appenders.add(appender);
         }
-        if (appenders.isEmpty()) {
-            return;
+        for (Appender<ILoggingEvent> appender : appenders) {
+            AsyncAppender async = new AsyncAppender();
+            async.setContext(context);
+            async.setName(PREFIX + appender.getName());
+            async.setQueueSize(QUEUE_SIZE);
+            async.setDiscardingThreshold(0);
+            async.setNeverBlock(false);
+            async.addAppender(appender);
+            async.start();
+            root.addAppender(async);
+            root.detachAppender(appender);
         }
-        AsyncAppender async = new AsyncAppender();
-        async.setContext(context);
-        async.setName(APPENDER_NAME);
-        async.setQueueSize(QUEUE_SIZE);
-        async.setDiscardingThreshold(0);
-        async.setNeverBlock(false);
-        appenders.forEach(async::addAppender);
-        async.start();
-        root.addAppender(async);
-        appenders.forEach(root::detachAppender);
     }
 
     @Override

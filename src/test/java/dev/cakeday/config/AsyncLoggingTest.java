@@ -55,24 +55,33 @@ class AsyncLoggingTest {
     void theRootsAppendersWriteOnAThreadOfTheirOwn() {
         LoggerContext context = started();
         Recording console = start(context, "CONSOLE");
+        Recording file = start(context, "FILE");
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(console);
+        root.addAppender(file);
 
         AsyncLogging.wrapRootAppenders(context);
         AsyncLogging.wrapRootAppenders(context);
 
-        assertThat(appenders(root)).singleElement().isInstanceOf(AsyncAppender.class);
-        AsyncAppender async = (AsyncAppender) root.getAppender(AsyncLogging.APPENDER_NAME);
-        assertThat(async.getAppender("CONSOLE")).isSameAs(console);
-        assertThat(async.isNeverBlock()).isFalse();
-        assertThat(async.getDiscardingThreshold()).isZero();
+        assertThat(appenders(root))
+                .hasSize(2)
+                .allSatisfy(appender -> assertThat(appender).isInstanceOf(AsyncAppender.class));
+        for (Recording wrapped : List.of(console, file)) {
+            AsyncAppender async =
+                    (AsyncAppender) root.getAppender(AsyncLogging.PREFIX + wrapped.getName());
+            assertThat(async.getAppender(wrapped.getName())).isSameAs(wrapped);
+            assertThat(async.isNeverBlock()).isFalse();
+            assertThat(async.getDiscardingThreshold()).isZero();
+        }
 
         String caller = Thread.currentThread().getName();
         root.info("greeting={} outcome=SENT", "g-1");
         context.stop();
 
-        assertThat(console.lines).containsExactly(caller + " greeting=g-1 outcome=SENT");
-        assertThat(console.writers).singleElement().isNotEqualTo(caller);
+        for (Recording wrapped : List.of(console, file)) {
+            assertThat(wrapped.lines).containsExactly(caller + " greeting=g-1 outcome=SENT");
+            assertThat(wrapped.writers).singleElement().isNotEqualTo(caller);
+        }
     }
 
     @Test
@@ -129,8 +138,9 @@ class AsyncLoggingTest {
                                 new String[0],
                                 environment));
 
-        assertThat(appenders(root)).containsExactlyElementsOf(before);
-        assertThat(root.getAppender(AsyncLogging.APPENDER_NAME)).isNull();
+        assertThat(appenders(root))
+                .containsExactlyElementsOf(before)
+                .noneMatch(appender -> appender instanceof AsyncAppender);
     }
 
     private static LoggerContext started() {
