@@ -32,6 +32,7 @@ public class AsyncLogging
     static final String PREFIX = "ASYNC-";
 
     static final int QUEUE_SIZE = 8192;
+    static final int FLUSH_MILLIS = 10_000;
 
     /** Off (false) keeps Boot's synchronous appenders. */
     static final String PROPERTY = "cakeday.logging.async";
@@ -66,6 +67,9 @@ public class AsyncLogging
             async.setQueueSize(QUEUE_SIZE);
             async.setDiscardingThreshold(0);
             async.setNeverBlock(false);
+            // At shutdown the queue is written out for up to this long (Logback's default: 1 s),
+            // well within the stop timeouts of ops/ (75 s and more).
+            async.setMaxFlushTime(FLUSH_MILLIS);
             async.addAppender(appender);
             async.start();
             root.addAppender(async);

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.mock.env.MockEnvironment;
@@ -72,6 +73,7 @@ class AsyncLoggingTest {
             assertThat(async.getAppender(wrapped.getName())).isSameAs(wrapped);
             assertThat(async.isNeverBlock()).isFalse();
             assertThat(async.getDiscardingThreshold()).isZero();
+            assertThat(async.getMaxFlushTime()).isEqualTo(AsyncLogging.FLUSH_MILLIS);
         }
 
         String caller = Thread.currentThread().getName();
@@ -113,7 +115,10 @@ class AsyncLoggingTest {
     }
 
     @Test
-    void theApplicationsListenerIsRegistered() {
+    void theApplicationsListenerIsRegisteredToRunAfterBootConfiguredLogging() {
+        assertThat(new AsyncLogging().getOrder())
+                .as("after Boot's listener, whose reset would otherwise undo the wrapping")
+                .isGreaterThan(LoggingApplicationListener.DEFAULT_ORDER);
         assertThat(
                         SpringFactoriesLoader.forDefaultResourceLocation()
                                 .load(ApplicationListener.class))
