@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cakeday benchmarks: one command, a fresh database, a table on stdout and docs/BENCHMARKS.md.
 #
-#   ops/bench/run.sh                        # the full run (25-26 minutes on 2 cores, measured)
+#   ops/bench/run.sh                        # the full run (42 minutes on 2 cores, measured on 2026-12-03)
 #   BENCH_USERS_IMPORT=20000 BENCH_USERS_PLAN=20000 BENCH_BURST=2000 BENCH_API_SECONDS=5 ops/bench/run.sh
 #                                           # a smoke run (a few minutes)
 #
