@@ -18,7 +18,7 @@ import org.springframework.core.Ordered;
  * Moves the writing of log lines off the threads that log them: once Spring Boot has configured
  * Logback (console, file, structured format, as its properties say), the root logger's appenders
  * are each put behind a Logback {@link AsyncAppender}. A sending thread then only queues its event;
- * the formatting and the write to stdout, which 200 sending threads would otherwise take turns at
+ * the formatting and the write to stdout, which the sending threads would otherwise take turns at
  * under the console's lock, happen on the appender's own thread.
  *
  * <p>Nothing is dropped: a full queue makes the logging thread wait (as a synchronous appender

@@ -26,8 +26,8 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.mock.env.MockEnvironment;
 
 /**
- * Log lines are written off the thread that logs them, and none is lost: Boot's appenders end up
- * behind one asynchronous appender that blocks rather than discards.
+ * Log lines are written off the thread that logs them, and none is lost: each of Boot's appenders
+ * ends up behind an asynchronous appender of its own that blocks rather than discards.
  */
 class AsyncLoggingTest {
 
@@ -74,6 +74,7 @@ class AsyncLoggingTest {
             assertThat(async.isNeverBlock()).isFalse();
             assertThat(async.getDiscardingThreshold()).isZero();
             assertThat(async.getMaxFlushTime()).isEqualTo(AsyncLogging.FLUSH_MILLIS);
+            assertThat(async.isIncludeCallerData()).as("README: %L and %M print ?").isFalse();
         }
 
         String caller = Thread.currentThread().getName();
