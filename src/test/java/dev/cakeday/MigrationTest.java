@@ -3,6 +3,8 @@ package dev.cakeday;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cakeday.support.MigratedSchema;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,16 @@ class MigrationTest {
                             "autovacuum_analyze_threshold=1000",
                             "autovacuum_vacuum_cost_delay=0");
             assertThat(reloptions(schema, "greetings"))
+                    .as("the partitioned log holds no data of its own")
+                    .isEmpty();
+            String month =
+                    "greetings_"
+                            + YearMonth.now(ZoneOffset.UTC)
+                                    .plusMonths(13)
+                                    .toString()
+                                    .replace('-', '_');
+            assertThat(reloptions(schema, month))
+                    .as("each month of the log, %s the last made by the migration", month)
                     .containsExactlyInAnyOrder(
                             "autovacuum_vacuum_scale_factor=0.05",
                             "autovacuum_vacuum_insert_scale_factor=0.05",

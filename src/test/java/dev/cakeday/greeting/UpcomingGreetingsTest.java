@@ -235,7 +235,7 @@ class UpcomingGreetingsTest extends GreetingTestSupport {
                 INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts,
                                        created_at, updated_at)
                 VALUES (:id, :userId, :occasion, :date, now(), :status, 1, now(), now())
-                ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status""")
+                ON CONFLICT (id, local_date) DO UPDATE SET status = EXCLUDED.status""")
                 .param("id", greetingId(userId, occasion, date))
                 .param("userId", userId)
                 .param("occasion", occasion)

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -20,17 +21,36 @@ public final class MigratedSchema implements AutoCloseable {
     private final JdbcClient jdbc;
 
     public MigratedSchema() {
+        this("latest");
+    }
+
+    /**
+     * Migrated up to {@code version} only ("latest" for all), for a test that loads data into an
+     * older schema and then {@link #migrate migrates} it on.
+     */
+    public MigratedSchema(String version) {
         TestDatabase db = TestDatabase.get();
         String url = db.url() + (db.url().contains("?") ? "&" : "?") + "currentSchema=" + name;
         dataSource = new DriverManagerDataSource(url, db.user(), db.password());
+        migrate(version);
+        jdbc = JdbcClient.create(dataSource);
+    }
+
+    /** Runs the migrations after the current version, up to {@code version} ("latest" for all). */
+    public void migrate(String version) {
         // As the service sets it (application.yml): V5 builds an index CONCURRENTLY.
         Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(name)
+                .target(version)
                 .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
                 .load()
                 .migrate();
-        jdbc = JdbcClient.create(dataSource);
+    }
+
+    /** Connections to this schema (its name first in the search path), each new. */
+    public DataSource dataSource() {
+        return dataSource;
     }
 
     public String name() {

@@ -28,7 +28,7 @@ class DeliveryFactsRepository {
             FROM (VALUES (1)) AS one (x)
             LEFT JOIN users u ON u.id = :userId
             LEFT JOIN user_occasions uo ON uo.user_id = :userId AND uo.occasion = :occasion
-            LEFT JOIN greetings g ON g.id = :id"""
+            LEFT JOIN greetings g ON g.id = :id AND g.local_date = :localDate"""
                     .formatted(UserDirectory.columns("u"));
 
     static final String SELECT_FACTS_OF_MANY =
@@ -36,10 +36,11 @@ class DeliveryFactsRepository {
             SELECT k.greeting_id, %s, uo.owed_since, uo.owed_from, g.status, g.attempts,
                    g.next_attempt_at, g.retried_at
             FROM unnest(CAST(:ids AS text[]), CAST(CAST(:userIds AS text[]) AS uuid[]),
-                        CAST(:occasions AS text[])) AS k (greeting_id, user_id, occasion)
+                        CAST(:occasions AS text[]), CAST(CAST(:localDates AS text[]) AS date[]))
+                 AS k (greeting_id, user_id, occasion, local_date)
             LEFT JOIN users u ON u.id = k.user_id
             LEFT JOIN user_occasions uo ON uo.user_id = k.user_id AND uo.occasion = k.occasion
-            LEFT JOIN greetings g ON g.id = k.greeting_id"""
+            LEFT JOIN greetings g ON g.id = k.greeting_id AND g.local_date = k.local_date"""
                     .formatted(UserDirectory.columns("u"));
 
     private final JdbcClient jdbc;
@@ -53,6 +54,7 @@ class DeliveryFactsRepository {
                 .param("id", id.toString())
                 .param("userId", id.userId())
                 .param("occasion", id.occasion())
+                .param("localDate", id.date())
                 .query((rs, row) -> facts(rs))
                 .single();
     }
@@ -65,6 +67,9 @@ class DeliveryFactsRepository {
                         "userIds",
                         GreetingLogRepository.array("text", ids, id -> id.userId().toString()))
                 .param("occasions", GreetingLogRepository.array("text", ids, GreetingId::occasion))
+                .param(
+                        "localDates",
+                        GreetingLogRepository.array("text", ids, id -> id.date().toString()))
                 .query(
                         rs -> {
                             facts.put(GreetingId.parse(rs.getString("greeting_id")), facts(rs));

@@ -42,7 +42,7 @@ public class GreetingLogRepository {
             FROM users u
             WHERE u.id = :userId AND NOT (u.opt_out && ARRAY['ALL', CAST(:occasion AS text)])
             FOR SHARE OF u
-            ON CONFLICT (id) DO UPDATE
+            ON CONFLICT (id, local_date) DO UPDATE
             SET status = 'SENDING', attempts = greetings.attempts + 1, due_at = EXCLUDED.due_at,
                 uncertain_attempts = greetings.uncertain_attempts
                     + CASE WHEN greetings.status = 'SENDING' AND greetings.next_attempt_at IS NULL THEN 1 ELSE 0 END,
@@ -62,7 +62,7 @@ public class GreetingLogRepository {
                 UPDATE greetings
                 SET status = 'SENT', sent_at = :now, provider_message_id = :messageId, last_error = NULL,
                     next_attempt_at = NULL, updated_at = :now
-                WHERE id = :id AND status = 'SENDING'
+                WHERE id = :id AND local_date = :localDate AND status = 'SENDING'
                 RETURNING id),
             removed AS (
                 DELETE FROM scheduled_tasks
@@ -88,7 +88,7 @@ public class GreetingLogRepository {
             WHERE NOT (u.opt_out && ARRAY['ALL', k.occasion])
             ORDER BY k.id
             FOR SHARE OF u
-            ON CONFLICT (id) DO UPDATE
+            ON CONFLICT (id, local_date) DO UPDATE
             SET status = 'SENDING', attempts = greetings.attempts + 1, due_at = EXCLUDED.due_at,
                 uncertain_attempts = greetings.uncertain_attempts
                     + CASE WHEN greetings.status = 'SENDING' AND greetings.next_attempt_at IS NULL THEN 1 ELSE 0 END,
@@ -104,15 +104,16 @@ public class GreetingLogRepository {
     static final String MARK_SENT_AND_REMOVE_ROWS =
             """
             WITH k AS (
-                SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:messageIds AS text[]),
-                                     CAST(CAST(:nows AS text[]) AS timestamptz[]), CAST(:versions AS bigint[]))
-                     AS k (id, message_id, now, version)),
+                SELECT * FROM unnest(CAST(:ids AS text[]), CAST(CAST(:localDates AS text[]) AS date[]),
+                                     CAST(:messageIds AS text[]), CAST(CAST(:nows AS text[]) AS timestamptz[]),
+                                     CAST(:versions AS bigint[]))
+                     AS k (id, local_date, message_id, now, version)),
             sent AS (
                 UPDATE greetings g
                 SET status = 'SENT', sent_at = k.now, provider_message_id = k.message_id, last_error = NULL,
                     next_attempt_at = NULL, updated_at = k.now
                 FROM k
-                WHERE g.id = k.id AND g.status = 'SENDING'
+                WHERE g.id = k.id AND g.local_date = k.local_date AND g.status = 'SENDING'
                 RETURNING g.id),
             removed AS (
                 DELETE FROM scheduled_tasks t
@@ -127,14 +128,14 @@ public class GreetingLogRepository {
             """
             UPDATE greetings SET last_error = :error, next_attempt_at = :next, updated_at = :now,
                 uncertain_attempts = uncertain_attempts + :uncertain
-            WHERE id = :id AND status = 'SENDING' AND attempts = :attempt""";
+            WHERE id = :id AND local_date = :localDate AND status = 'SENDING' AND attempts = :attempt""";
 
     static final String CLOSE =
             """
             INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, last_error,
                                    created_at, updated_at)
             VALUES (:id, :userId, :occasion, :localDate, :dueAt, :status, 0, :reason, :now, :now)
-            ON CONFLICT (id) DO UPDATE
+            ON CONFLICT (id, local_date) DO UPDATE
             SET status = EXCLUDED.status, last_error = EXCLUDED.last_error, next_attempt_at = NULL,
                 updated_at = EXCLUDED.updated_at
             WHERE greetings.status = 'SENDING' AND greetings.attempts = :attempt""";
@@ -154,7 +155,8 @@ public class GreetingLogRepository {
                         + CASE WHEN g.status = 'EXPIRED' AND g.attempts > 0 THEN 1 ELSE 0 END,
                     retried_at = :now, retried_by = :askedBy, updated_at = :now
                 FROM greetings before
-                WHERE before.id = g.id AND g.id = ANY(CAST(:ids AS text[]))
+                WHERE before.id = g.id AND before.local_date = g.local_date
+                  AND g.id = ANY(CAST(:ids AS text[])) AND g.local_date = ANY(CAST(CAST(:dates AS text[]) AS date[]))
                   AND g.status IN ('FAILED', 'EXPIRED')
                 RETURNING g.id, before.status, before.last_error, before.attempts),
             recorded AS (
@@ -164,10 +166,15 @@ public class GreetingLogRepository {
             SELECT id, status = 'EXPIRED' AND attempts > 0 AS uncertain FROM reopened""";
 
     static final String STATE =
-            "SELECT status, attempts, next_attempt_at, retried_at FROM greetings WHERE id = :id";
+            """
+            SELECT status, attempts, next_attempt_at, retried_at FROM greetings
+            WHERE id = :id AND local_date = :localDate""";
 
     static final String FINAL_AMONG =
-            "SELECT id FROM greetings WHERE id = ANY(:ids) AND status <> 'SENDING'";
+            """
+            SELECT id FROM greetings
+            WHERE id = ANY(:ids) AND local_date = ANY(CAST(CAST(:dates AS text[]) AS date[]))
+              AND status <> 'SENDING'""";
 
     /** The columns {@link #entry} reads, of the log aliased {@code g}. */
     public static final String ENTRY_COLUMNS =
@@ -176,7 +183,8 @@ public class GreetingLogRepository {
             g.next_attempt_at, g.sent_at, g.provider_message_id, g.updated_at, g.retried_at, g.retried_by""";
 
     static final String ENTRY =
-            "SELECT %s FROM greetings g WHERE g.id = :id".formatted(ENTRY_COLUMNS);
+            "SELECT %s FROM greetings g WHERE g.id = :id AND g.local_date = :localDate"
+                    .formatted(ENTRY_COLUMNS);
 
     static final String HISTORY =
             """
@@ -299,6 +307,7 @@ public class GreetingLogRepository {
     public Settled delivered(GreetingId id, String messageId, Instant now, long rowVersion) {
         return jdbc.sql(MARK_SENT_AND_REMOVE_ROW)
                 .param("id", id.toString())
+                .param("localDate", id.date())
                 .param("messageId", messageId)
                 .param("now", at(now))
                 .param("taskName", GreetingTasks.GREETING_TASK)
@@ -315,6 +324,9 @@ public class GreetingLogRepository {
         Map<String, Settled> settled = new HashMap<>();
         jdbc.sql(MARK_SENT_AND_REMOVE_ROWS)
                 .param("ids", array("text", deliveries, delivery -> delivery.id().toString()))
+                .param(
+                        "localDates",
+                        array("text", deliveries, delivery -> delivery.id().date().toString()))
                 .param("messageIds", array("text", deliveries, Delivery::messageId))
                 .param("nows", array("text", deliveries, delivery -> delivery.now().toString()))
                 .param("versions", array("int8", deliveries, Delivery::rowVersion))
@@ -346,6 +358,7 @@ public class GreetingLogRepository {
             boolean uncertain) {
         return jdbc.sql(RECORD_RETRY)
                         .param("id", id.toString())
+                        .param("localDate", id.date())
                         .param("attempt", attempt)
                         .param("error", error)
                         .param("next", at(next))
@@ -385,9 +398,8 @@ public class GreetingLogRepository {
      */
     List<Reopened> reopen(Collection<GreetingId> ids, String askedBy, boolean forced, Instant now) {
         return jdbc.sql(REOPEN)
-                .param(
-                        "ids",
-                        new SqlArrayValue("text", ids.stream().map(GreetingId::toString).toArray()))
+                .param("ids", texts(ids, GreetingId::toString))
+                .param("dates", texts(ids, id -> id.date().toString()))
                 .param("now", at(now))
                 .param("askedBy", askedBy)
                 .param("forced", forced)
@@ -401,13 +413,18 @@ public class GreetingLogRepository {
 
     /** The greeting's entry; empty before its first. */
     Optional<GreetingLogEntry> entry(GreetingId id) {
-        return jdbc.sql(ENTRY).param("id", id.toString()).query((rs, row) -> entry(rs)).optional();
+        return jdbc.sql(ENTRY)
+                .param("id", id.toString())
+                .param("localDate", id.date())
+                .query((rs, row) -> entry(rs))
+                .optional();
     }
 
     /** The greeting's state in the log; empty before its first entry. */
     Optional<State> state(GreetingId id) {
         return jdbc.sql(STATE)
                 .param("id", id.toString())
+                .param("localDate", id.date())
                 .query((rs, row) -> State.fromRow(rs))
                 .optional()
                 .flatMap(state -> state);
@@ -420,10 +437,8 @@ public class GreetingLogRepository {
         }
         return new HashSet<>(
                 jdbc.sql(FINAL_AMONG)
-                        .param(
-                                "ids",
-                                new SqlArrayValue(
-                                        "text", ids.stream().map(GreetingId::toString).toArray()))
+                        .param("ids", texts(ids, GreetingId::toString))
+                        .param("dates", texts(ids, id -> id.date().toString()))
                         .query(String.class)
                         .list());
     }
@@ -434,6 +449,12 @@ public class GreetingLogRepository {
                 .param("limit", limit)
                 .query((rs, row) -> entry(rs))
                 .list();
+    }
+
+    /** A SQL text array of one value of each greeting. */
+    private static SqlArrayValue texts(
+            Collection<GreetingId> ids, Function<GreetingId, String> value) {
+        return new SqlArrayValue("text", ids.stream().map(value).toArray());
     }
 
     /** A SQL array of one value of each item, for a statement that unnests it. */

@@ -55,7 +55,7 @@ public class GreetingRetry {
             FROM greetings g
             LEFT JOIN users u ON u.id = g.user_id
             LEFT JOIN user_occasions uo ON uo.user_id = g.user_id AND uo.occasion = g.occasion
-            WHERE g.id = :id
+            WHERE g.id = :id AND g.local_date = :localDate
             FOR UPDATE OF g"""
                     .formatted(UserDirectory.columns("u"));
 
@@ -181,6 +181,7 @@ public class GreetingRetry {
                             jdbc.sql(ONE)
                                     .param("taskName", GreetingTasks.GREETING_TASK)
                                     .param("id", id.toString())
+                                    .param("localDate", id.date())
                                     .query((rs, row) -> candidate(rs, force, now))
                                     .optional();
                     if (found.isEmpty()) {

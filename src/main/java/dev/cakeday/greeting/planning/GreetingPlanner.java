@@ -103,7 +103,8 @@ public class GreetingPlanner {
             SELECT :taskName, owed.id, owed.due_at, false, 1
             FROM owed
             WHERE owed.due_at >= :windowStart
-              AND NOT EXISTS (SELECT 1 FROM greetings g WHERE g.id = owed.id AND g.status <> 'SENDING')
+              AND NOT EXISTS (SELECT 1 FROM greetings g
+                              WHERE g.id = owed.id AND g.local_date = owed.local_date AND g.status <> 'SENDING')
             ORDER BY owed.id
             ON CONFLICT (task_name, task_instance) DO NOTHING""";
 
@@ -123,7 +124,7 @@ public class GreetingPlanner {
             INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version)
             SELECT :taskName, owed.id, greatest(owed.due_at, coalesce(g.next_attempt_at, owed.due_at)), false, 1
             FROM owed
-            LEFT JOIN greetings g ON g.id = owed.id
+            LEFT JOIN greetings g ON g.id = owed.id AND g.local_date = owed.local_date
             WHERE owed.due_at >= :windowStart AND (g.status IS NULL OR g.status = 'SENDING')
             ON CONFLICT (task_name, task_instance) DO UPDATE
             SET execution_time = EXCLUDED.execution_time, version = scheduled_tasks.version + 1
@@ -186,7 +187,7 @@ public class GreetingPlanner {
             FROM owed
             WHERE owed.due_at > :gapStart AND owed.due_at < :gapEnd
             ORDER BY owed.id
-            ON CONFLICT (id) DO NOTHING""";
+            ON CONFLICT (id, local_date) DO NOTHING""";
 
     /**
      * Owed greetings due in [from, to) that have no row and that the log has not finished, per UTC
@@ -199,7 +200,8 @@ public class GreetingPlanner {
             FROM owed
             WHERE owed.due_at >= :from AND owed.due_at < :to
               AND NOT EXISTS (SELECT 1 FROM scheduled_tasks t WHERE t.task_name = :taskName AND t.task_instance = owed.id)
-              AND NOT EXISTS (SELECT 1 FROM greetings g WHERE g.id = owed.id AND g.status <> 'SENDING')
+              AND NOT EXISTS (SELECT 1 FROM greetings g
+                              WHERE g.id = owed.id AND g.local_date = owed.local_date AND g.status <> 'SENDING')
             GROUP BY 1, 2""";
 
     /**
@@ -230,7 +232,8 @@ public class GreetingPlanner {
             """
             UPDATE greetings g
             SET status = 'SKIPPED', last_error = :reason, next_attempt_at = NULL, updated_at = :now
-            WHERE g.id = ANY(:ids) AND g.status = 'SENDING'
+            WHERE g.id = ANY(:ids) AND g.local_date = ANY(CAST(CAST(:dates AS text[]) AS date[]))
+              AND g.status = 'SENDING'
               AND NOT EXISTS (SELECT 1 FROM scheduled_tasks t WHERE t.task_name = :taskName AND t.task_instance = g.id)""";
 
     private final JdbcClient jdbc;
@@ -375,6 +378,7 @@ public class GreetingPlanner {
         jdbc.sql(SKIP_ABANDONED)
                 .param("taskName", GreetingTasks.GREETING_TASK)
                 .param("ids", array("text", ids.stream().map(GreetingId::toString)))
+                .param("dates", array("text", ids.stream().map(id -> id.date().toString())))
                 .param("reason", reason)
                 .param("now", at(now))
                 .update();
