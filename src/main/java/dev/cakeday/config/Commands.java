@@ -16,7 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class Commands {
 
-    public static final Set<String> NAMES = Set.of("import", "plan");
+    public static final Set<String> NAMES = Set.of("import", "plan", "maintain-log");
 
     private Commands() {}
 
