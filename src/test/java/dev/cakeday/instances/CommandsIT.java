@@ -125,6 +125,66 @@ class CommandsIT {
     static final String SECRET = "s3cr3t-4f1c9";
 
     /**
+     * A log retention that could drop a month still in delivery, or an archive directory that is
+     * not there, stops the packaged service before it serves or claims anything, naming the
+     * property.
+     */
+    @Test
+    void anUnsafeLogSettingStopsTheStartNamingTheProperty(@TempDir Path dir) throws Exception {
+        Run shortRetention = cakeday("--server.port=0", "--cakeday.log.retention=5d");
+
+        assertThat(shortRetention.exitCode()).as(shortRetention.output()).isEqualTo(1);
+        assertThat(shortRetention.output())
+                .containsOnlyOnce("APPLICATION FAILED TO START")
+                .contains(
+                        "cakeday.log.retention (5d) is shorter than cakeday.greeting.max-lateness"
+                                + " plus cakeday.greeting.horizon (6d)")
+                .contains("Set cakeday.log.retention to at least 6d, or to 0")
+                .doesNotContain("Tomcat started");
+
+        Run absentArchive =
+                cakeday("--server.port=0", "--cakeday.log.archive-dir=" + dir.resolve("absent"));
+
+        assertThat(absentArchive.exitCode()).as(absentArchive.output()).isEqualTo(1);
+        assertThat(absentArchive.output())
+                .containsOnlyOnce("APPLICATION FAILED TO START")
+                .contains("cakeday.log.archive-dir must be an existing directory")
+                .doesNotContain("Tomcat started");
+    }
+
+    /** {@code maintain-log}: one maintenance run of the log now, and what it did. */
+    @Test
+    void maintainLogRunsTheLogsMaintenanceOnce() throws Exception {
+        Run first = cakeday("maintain-log", "--cakeday.log.retention=0");
+        assertThat(first.exitCode()).as(first.output()).isZero();
+        jdbc.sql("DROP TABLE IF EXISTS greetings_2099_01").update();
+        jdbc.sql(
+                        """
+                        INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts,
+                                               created_at, updated_at)
+                        VALUES ('00000000-0000-0000-0000-000000000001:BIRTHDAY:2099-01-15',
+                                '00000000-0000-0000-0000-000000000001', 'BIRTHDAY', DATE '2099-01-15',
+                                now(), 'SENT', 1, now(), now())""")
+                .update();
+
+        Run run = cakeday("maintain-log", "--cakeday.log.retention=0");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output())
+                .containsPattern(
+                        "months added \\[2099-01[^\\]]*\\], greetings moved out of the default"
+                                + " partition 1, months dropped \\[\\], in \\d+ ms");
+        assertThat(
+                        jdbc.sql(
+                                        "SELECT CAST(tableoid AS regclass)::text FROM greetings"
+                                                + " WHERE local_date = DATE '2099-01-15'")
+                                .query(String.class)
+                                .list())
+                .containsExactly("greetings_2099_01");
+        jdbc.sql("DROP TABLE greetings_2099_01").update();
+    }
+
+    /**
      * ops/cds-archive.sh, as the Dockerfile and the systemd unit run it: a start with its archive
      * takes Cakeday's classes and its libraries' from the archive instead of loading and verifying
      * them from the jar again. The other tests' instances start so too (ServiceProcess).

@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Keeps the log's months: partitions ahead of time, rows out of the default partition, and months
  * past {@code cakeday.log.retention} archived and dropped. Run by the {@code log-maintenance}
- * recurring task ({@link LogMaintenanceTask}), on one instance at a time.
+ * recurring task ({@link LogTasks}), on one instance at a time.
  *
  * <p>A month is dropped in two steps. Detaching it takes the log's strongest lock, which waits for
  * every transaction on the log and holds up new ones meanwhile: it is done alone, in a short

@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
  * tried again within the hour.
  */
 @Configuration(proxyBeanMethods = false)
-class LogMaintenanceTask {
+class LogTasks {
 
     static final String TASK = "log-maintenance";
 
