@@ -45,7 +45,7 @@ LIMIT 200;
 
 -- 6. Deliveries per day: outcomes by the day they were due, with lateness of those sent. The
 --    log is partitioned by month of local_date, which is within a day of due_at: the condition on
---    it reads only the months it spans (docs/RUNBOOK.md, the delivery log).
+--    it reads only the months it spans (ops/RUNBOOK.md, the delivery log).
 SELECT date_trunc('day', due_at) AS day,
        count(*) FILTER (WHERE status = 'SENT')     AS sent,
        count(*) FILTER (WHERE status = 'FAILED')   AS failed,

@@ -1,16 +1,17 @@
 -- The delivery log, partitioned by month of local_date: retention drops whole months (a metadata
 -- operation, not a mass DELETE), and the duplicate checks of delivery and planning probe one
--- month's index instead of the whole log's. docs/RUNBOOK.md has the procedure for a log too large
+-- month's index instead of the whole log's. ops/RUNBOOK.md has the procedure for a log too large
 -- to copy in one transaction, as this migration does.
 --
 -- An instance of an older version cannot write to this log (its upserts name the old key): stop
--- them all before starting the first instance of this one.
+-- them all before starting the first instance of this one. A log partitioned ahead of time by the
+-- runbook's procedure is left as it is.
 
 -- One month's partition: created as a table of its own, filled with that month's rows from the
 -- default partition, then attached. Attaching takes a SHARE UPDATE EXCLUSIVE lock on the log, so
 -- greetings keep being written meanwhile; the default partition is locked while its rows move, so
 -- that none is written there in between. Returns the rows moved; 0 when the month had a partition.
-CREATE FUNCTION greetings_add_month(month date) RETURNS bigint
+CREATE OR REPLACE FUNCTION greetings_add_month(month date) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     first_day date := date_trunc('month', month)::date;
@@ -36,57 +37,66 @@ BEGIN
 END
 $$;
 
-DROP INDEX greetings_user_idx, greetings_sent_at_idx, greetings_open_idx, greetings_local_date_idx;
-ALTER TABLE greetings RENAME TO greetings_unpartitioned;
+DO $convert$
+BEGIN
+    IF (SELECT relkind FROM pg_class WHERE oid = to_regclass('greetings')) = 'p' THEN
+        RAISE NOTICE 'greetings is partitioned already: nothing to convert';
+        RETURN;
+    END IF;
 
-CREATE TABLE greetings (
-    id                  text        NOT NULL,      -- {userId}:{OCCASION}:{localDate}
-    user_id             uuid        NOT NULL,      -- no foreign key: the log outlives a deleted user
-    occasion            text        NOT NULL,
-    local_date          date        NOT NULL,      -- the partition key: the date inside id
-    due_at              timestamptz NOT NULL,
-    status              text        NOT NULL CHECK (status IN ('SENDING', 'SENT', 'FAILED', 'EXPIRED', 'SKIPPED')),
-    attempts            int         NOT NULL DEFAULT 0,
-    uncertain_attempts  int         NOT NULL DEFAULT 0,
-    last_error          text,
-    next_attempt_at     timestamptz,
-    sent_at             timestamptz,
-    provider_message_id text,
-    created_at          timestamptz NOT NULL,
-    updated_at          timestamptz NOT NULL,
-    retried_at          timestamptz,
-    retried_by          text,
-    -- A unique key of a partitioned table must hold its partition key. id already ends with
-    -- local_date, and this check keeps them in step, so (id, local_date) is as unique as id was:
-    -- no greeting can have two rows, in one month or in two.
-    CONSTRAINT greetings_date_in_id CHECK (id LIKE '%:' || to_char(local_date, 'YYYY-MM-DD')),
-    PRIMARY KEY (id, local_date)
-) PARTITION BY RANGE (local_date);
+    DROP INDEX greetings_user_idx, greetings_sent_at_idx, greetings_open_idx, greetings_local_date_idx;
+    ALTER TABLE greetings RENAME TO greetings_unpartitioned;
 
-CREATE INDEX greetings_user_idx ON greetings (user_id, local_date DESC);
-CREATE INDEX greetings_sent_at_idx ON greetings (sent_at) WHERE status = 'SENT';
-CREATE INDEX greetings_open_idx ON greetings (updated_at) WHERE status IN ('SENDING', 'FAILED', 'EXPIRED');
-CREATE INDEX greetings_local_date_idx ON greetings (local_date, id);
+    CREATE TABLE greetings (
+        id                  text        NOT NULL,      -- {userId}:{OCCASION}:{localDate}
+        user_id             uuid        NOT NULL,      -- no foreign key: the log outlives a deleted user
+        occasion            text        NOT NULL,
+        local_date          date        NOT NULL,      -- the partition key: the date inside id
+        due_at              timestamptz NOT NULL,
+        status              text        NOT NULL CHECK (status IN ('SENDING', 'SENT', 'FAILED', 'EXPIRED', 'SKIPPED')),
+        attempts            int         NOT NULL DEFAULT 0,
+        uncertain_attempts  int         NOT NULL DEFAULT 0,
+        last_error          text,
+        next_attempt_at     timestamptz,
+        sent_at             timestamptz,
+        provider_message_id text,
+        created_at          timestamptz NOT NULL,
+        updated_at          timestamptz NOT NULL,
+        retried_at          timestamptz,
+        retried_by          text,
+        -- A unique key of a partitioned table must hold its partition key. id already ends with
+        -- local_date, and this check keeps them in step, so (id, local_date) is as unique as id was:
+        -- no greeting can have two rows, in one month or in two.
+        CONSTRAINT greetings_date_in_id CHECK (id LIKE '%:' || to_char(local_date, 'YYYY-MM-DD')),
+        PRIMARY KEY (id, local_date)
+    ) PARTITION BY RANGE (local_date);
 
--- Where a greeting goes when its month has no partition yet, so that none ever fails for lack of
--- one; the log's maintenance task moves such rows into their month's partition and warns.
-CREATE TABLE greetings_default PARTITION OF greetings DEFAULT;
+    CREATE INDEX greetings_user_idx ON greetings (user_id, local_date DESC);
+    CREATE INDEX greetings_sent_at_idx ON greetings (sent_at) WHERE status = 'SENT';
+    CREATE INDEX greetings_open_idx ON greetings (updated_at) WHERE status IN ('SENDING', 'FAILED', 'EXPIRED');
+    CREATE INDEX greetings_local_date_idx ON greetings (local_date, id);
 
--- Every month the old log holds, and the 13 ahead of now, which the maintenance task keeps ahead.
-SELECT greetings_add_month(CAST(month AS date))
-FROM generate_series(
-         date_trunc('month', least(coalesce((SELECT min(local_date) FROM greetings_unpartitioned), current_date), current_date)),
-         date_trunc('month', current_date) + interval '13 months',
-         interval '1 month') AS month;
+    -- Where a greeting goes when its month has no partition yet, so that none ever fails for lack of
+    -- one; the log's maintenance task moves such rows into their month's partition and warns.
+    CREATE TABLE greetings_default PARTITION OF greetings DEFAULT;
 
-INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, uncertain_attempts,
-                       last_error, next_attempt_at, sent_at, provider_message_id, created_at, updated_at,
-                       retried_at, retried_by)
-SELECT id, user_id, occasion, local_date, due_at, status, attempts, uncertain_attempts,
-       last_error, next_attempt_at, sent_at, provider_message_id, created_at, updated_at,
-       retried_at, retried_by
-FROM greetings_unpartitioned;
+    -- Every month the old log holds, and the 13 ahead of now, which the maintenance task keeps ahead.
+    PERFORM greetings_add_month(CAST(month AS date))
+    FROM generate_series(
+             date_trunc('month', least(coalesce((SELECT min(local_date) FROM greetings_unpartitioned), current_date), current_date)),
+             date_trunc('month', current_date) + interval '13 months',
+             interval '1 month') AS month;
 
-DROP TABLE greetings_unpartitioned;
+    INSERT INTO greetings (id, user_id, occasion, local_date, due_at, status, attempts, uncertain_attempts,
+                           last_error, next_attempt_at, sent_at, provider_message_id, created_at, updated_at,
+                           retried_at, retried_by)
+    SELECT id, user_id, occasion, local_date, due_at, status, attempts, uncertain_attempts,
+           last_error, next_attempt_at, sent_at, provider_message_id, created_at, updated_at,
+           retried_at, retried_by
+    FROM greetings_unpartitioned;
 
-ANALYZE greetings;
+    DROP TABLE greetings_unpartitioned;
+
+    ANALYZE greetings;
+END
+$convert$;

@@ -9,9 +9,14 @@ import dev.cakeday.greeting.delivery.GreetingLogRepository.Attempt;
 import dev.cakeday.greeting.delivery.GreetingLogRepository.Settled;
 import dev.cakeday.greeting.delivery.GreetingTransition;
 import dev.cakeday.support.MigratedSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,16 +38,7 @@ class PartitionMigrationTest {
     void theLogIsPartitionedWithoutLosingOrChangingARowAndAGreetingMidRetryCarriesOn() {
         try (MigratedSchema schema = new MigratedSchema("6")) {
             JdbcClient jdbc = schema.jdbc();
-            UUID userId =
-                    jdbc.sql(
-                                    """
-                                    INSERT INTO users (first_name, last_name, email, birthday, timezone,
-                                                       created_at, updated_at)
-                                    VALUES ('Ada', 'Lovelace', 'ada@example.com', DATE '1990-12-02',
-                                            'Europe/London', now(), now())
-                                    RETURNING id""")
-                            .query(UUID.class)
-                            .single();
+            UUID userId = user(jdbc);
             int sent = 0;
             for (LocalDate date = LocalDate.of(2025, 10, 25);
                     date.isBefore(LocalDate.of(2026, 12, 1));
@@ -132,6 +128,124 @@ class PartitionMigrationTest {
                     .isInstanceOf(DataIntegrityViolationException.class)
                     .hasMessageContaining("greetings_date_in_id");
         }
+    }
+
+    /**
+     * The runbook's procedure for a large log (sql/partition-log): the copy made month by month
+     * while the old version writes on, a swap that refuses a copy missing a row, then V7, which
+     * finds the log partitioned and keeps it as it is.
+     */
+    @Test
+    void aLogPartitionedAheadByTheRunbooksProcedureIsSwappedWholeAndKeptByV7() throws Exception {
+        try (MigratedSchema schema = new MigratedSchema("6")) {
+            JdbcClient jdbc = schema.jdbc();
+            for (LocalDate date = LocalDate.of(2025, 11, 3);
+                    date.isBefore(LocalDate.of(2026, 12, 1));
+                    date = date.plusDays(5)) {
+                log(jdbc, UUID.randomUUID() + ":BIRTHDAY:" + date, date, "SENT", 1, null);
+            }
+            // Finished long before the copy, as most of a large log is.
+            jdbc.sql("UPDATE greetings SET created_at = local_date, updated_at = local_date + 1")
+                    .update();
+            String inFlight = user(jdbc) + ":BIRTHDAY:2026-12-02";
+            log(jdbc, inFlight, LocalDate.of(2026, 12, 2), "SENDING", 1, NOW);
+
+            run(schema, "1-prepare.sql", true);
+            run(schema, "2-copy.sql", true);
+            // The old version writes on meanwhile: an attempt, and a new greeting.
+            jdbc.sql("UPDATE greetings SET attempts = 2, updated_at = now() WHERE id = ?")
+                    .param(inFlight)
+                    .update();
+            log(
+                    jdbc,
+                    UUID.randomUUID() + ":ANNIVERSARY:2026-12-03",
+                    LocalDate.of(2026, 12, 3),
+                    "SENT",
+                    1,
+                    null);
+            run(schema, "3-index.sql", true);
+            List<Map<String, Object>> log = rows(jdbc, "SELECT * FROM greetings ORDER BY id");
+
+            String copied =
+                    jdbc.sql("SELECT id FROM greetings_v7 WHERE status = 'SENT' LIMIT 1")
+                            .query(String.class)
+                            .single();
+            jdbc.sql("DELETE FROM greetings_v7 WHERE id = ?").param(copied).update();
+            assertThatThrownBy(() -> run(schema, "4-swap.sql", false))
+                    .hasMessageContaining("the copy differs from the log");
+            assertThat(relkind(jdbc, "greetings")).as("nothing swapped").isEqualTo("r");
+            jdbc.sql("INSERT INTO greetings_v7 SELECT * FROM greetings WHERE id = ?")
+                    .param(copied)
+                    .update();
+
+            run(schema, "4-swap.sql", false);
+            schema.migrate("latest");
+
+            assertThat(relkind(jdbc, "greetings")).isEqualTo("p");
+            assertThat(rows(jdbc, "SELECT * FROM greetings ORDER BY id")).isEqualTo(log);
+            assertThat(
+                            jdbc.sql(
+                                            """
+                                            SELECT count(*) FROM greetings
+                                            WHERE CAST(tableoid AS regclass)::text
+                                                  <> 'greetings_' || to_char(local_date, 'YYYY_MM')""")
+                                    .query(Long.class)
+                                    .single())
+                    .isZero();
+            assertThat(
+                            jdbc.sql(
+                                            "SELECT indexname FROM pg_indexes WHERE schemaname = ? AND tablename = 'greetings'")
+                                    .param(schema.name())
+                                    .query(String.class)
+                                    .list())
+                    .containsExactlyInAnyOrder(
+                            "greetings_pkey",
+                            "greetings_user_idx",
+                            "greetings_sent_at_idx",
+                            "greetings_open_idx",
+                            "greetings_local_date_idx");
+            assertThat(relkind(jdbc, "greetings_unpartitioned"))
+                    .as("kept until dropped")
+                    .isEqualTo("r");
+            GreetingId id = GreetingId.parse(inFlight);
+            assertThat(new GreetingLogRepository(jdbc).startAttempt(id, 2, NOW, NOW))
+                    .contains(new Attempt(3, 0));
+            assertThat(new LogPartitions(jdbc).addMonth(YearMonth.of(2031, 1)))
+                    .as("V7's function, on the log partitioned ahead")
+                    .isZero();
+            assertThat(relkind(jdbc, "greetings_2031_01")).isEqualTo("r");
+        }
+    }
+
+    static void run(MigratedSchema schema, String file, boolean autoCommit) throws Exception {
+        String sql = Files.readString(Path.of("sql/partition-log", file));
+        try (Connection connection = schema.connect();
+                Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(autoCommit);
+            statement.execute(sql);
+            if (!autoCommit) {
+                connection.commit();
+            }
+        }
+    }
+
+    static UUID user(JdbcClient jdbc) {
+        return jdbc.sql(
+                        """
+                        INSERT INTO users (first_name, last_name, email, birthday, timezone,
+                                           created_at, updated_at)
+                        VALUES ('Ada', 'Lovelace', 'ada@example.com', DATE '1990-12-02',
+                                'Europe/London', now(), now())
+                        RETURNING id""")
+                .query(UUID.class)
+                .single();
+    }
+
+    static String relkind(JdbcClient jdbc, String table) {
+        return jdbc.sql("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)")
+                .param(table)
+                .query(String.class)
+                .single();
     }
 
     static void log(
