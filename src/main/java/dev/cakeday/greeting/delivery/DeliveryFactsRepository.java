@@ -2,6 +2,7 @@ package dev.cakeday.greeting.delivery;
 
 import dev.cakeday.greeting.GreetingId;
 import dev.cakeday.greeting.calendar.OwedSince;
+import dev.cakeday.greeting.log.LogDateRange;
 import dev.cakeday.user.UserDirectory;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,7 +41,8 @@ class DeliveryFactsRepository {
                  AS k (greeting_id, user_id, occasion, local_date)
             LEFT JOIN users u ON u.id = k.user_id
             LEFT JOIN user_occasions uo ON uo.user_id = k.user_id AND uo.occasion = k.occasion
-            LEFT JOIN greetings g ON g.id = k.greeting_id AND g.local_date = k.local_date"""
+            LEFT JOIN greetings g ON g.id = k.greeting_id AND g.local_date = k.local_date
+                                AND g.local_date BETWEEN :firstDate AND :lastDate"""
                     .formatted(UserDirectory.columns("u"));
 
     private final JdbcClient jdbc;
@@ -61,7 +63,8 @@ class DeliveryFactsRepository {
 
     Map<GreetingId, DeliveryFacts> loadAll(List<GreetingId> ids) {
         Map<GreetingId, DeliveryFacts> facts = new HashMap<>();
-        jdbc.sql(SELECT_FACTS_OF_MANY)
+        LogDateRange.of(ids.stream().map(GreetingId::date).toList())
+                .bind(jdbc.sql(SELECT_FACTS_OF_MANY))
                 .param("ids", GreetingLogRepository.array("text", ids, GreetingId::toString))
                 .param(
                         "userIds",

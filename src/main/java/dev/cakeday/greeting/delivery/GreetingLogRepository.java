@@ -2,6 +2,7 @@ package dev.cakeday.greeting.delivery;
 
 import dev.cakeday.greeting.GreetingId;
 import dev.cakeday.greeting.GreetingTasks;
+import dev.cakeday.greeting.log.LogDateRange;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -113,7 +114,8 @@ public class GreetingLogRepository {
                 SET status = 'SENT', sent_at = k.now, provider_message_id = k.message_id, last_error = NULL,
                     next_attempt_at = NULL, updated_at = k.now
                 FROM k
-                WHERE g.id = k.id AND g.local_date = k.local_date AND g.status = 'SENDING'
+                WHERE g.id = k.id AND g.local_date = k.local_date AND g.local_date BETWEEN :firstDate AND :lastDate
+                  AND g.status = 'SENDING'
                 RETURNING g.id),
             removed AS (
                 DELETE FROM scheduled_tasks t
@@ -156,7 +158,8 @@ public class GreetingLogRepository {
                     retried_at = :now, retried_by = :askedBy, updated_at = :now
                 FROM greetings before
                 WHERE before.id = g.id AND before.local_date = g.local_date
-                  AND g.id = ANY(CAST(:ids AS text[])) AND g.local_date = ANY(CAST(CAST(:dates AS text[]) AS date[]))
+                  AND before.local_date BETWEEN :firstDate AND :lastDate
+                  AND g.id = ANY(CAST(:ids AS text[])) AND g.local_date BETWEEN :firstDate AND :lastDate
                   AND g.status IN ('FAILED', 'EXPIRED')
                 RETURNING g.id, before.status, before.last_error, before.attempts),
             recorded AS (
@@ -173,7 +176,7 @@ public class GreetingLogRepository {
     static final String FINAL_AMONG =
             """
             SELECT id FROM greetings
-            WHERE id = ANY(:ids) AND local_date = ANY(CAST(CAST(:dates AS text[]) AS date[]))
+            WHERE id = ANY(:ids) AND local_date BETWEEN :firstDate AND :lastDate
               AND status <> 'SENDING'""";
 
     /** The columns {@link #entry} reads, of the log aliased {@code g}. */
@@ -322,7 +325,8 @@ public class GreetingLogRepository {
     /** {@link #delivered} for each of these greetings, in one statement. */
     Map<Delivery, Settled> deliveredAll(List<Delivery> deliveries) {
         Map<String, Settled> settled = new HashMap<>();
-        jdbc.sql(MARK_SENT_AND_REMOVE_ROWS)
+        LogDateRange.of(deliveries.stream().map(delivery -> delivery.id().date()).toList())
+                .bind(jdbc.sql(MARK_SENT_AND_REMOVE_ROWS))
                 .param("ids", array("text", deliveries, delivery -> delivery.id().toString()))
                 .param(
                         "localDates",
@@ -397,9 +401,9 @@ public class GreetingLogRepository {
      * REOPENED: an operator's retry of these FAILED or EXPIRED greetings; returns those re-opened.
      */
     List<Reopened> reopen(Collection<GreetingId> ids, String askedBy, boolean forced, Instant now) {
-        return jdbc.sql(REOPEN)
+        return LogDateRange.of(ids.stream().map(GreetingId::date).toList())
+                .bind(jdbc.sql(REOPEN))
                 .param("ids", texts(ids, GreetingId::toString))
-                .param("dates", texts(ids, id -> id.date().toString()))
                 .param("now", at(now))
                 .param("askedBy", askedBy)
                 .param("forced", forced)
@@ -436,9 +440,9 @@ public class GreetingLogRepository {
             return Set.of();
         }
         return new HashSet<>(
-                jdbc.sql(FINAL_AMONG)
+                LogDateRange.of(ids.stream().map(GreetingId::date).toList())
+                        .bind(jdbc.sql(FINAL_AMONG))
                         .param("ids", texts(ids, GreetingId::toString))
-                        .param("dates", texts(ids, id -> id.date().toString()))
                         .query(String.class)
                         .list());
     }

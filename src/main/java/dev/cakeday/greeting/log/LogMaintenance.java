@@ -113,21 +113,23 @@ public class LogMaintenance {
         List<YearMonth> added = new ArrayList<>();
         long moved = 0;
         for (YearMonth month : partitions.monthsInDefault()) {
-            long rows = partitions.addMonth(month);
-            moved += rows;
-            added.add(month);
-            log.warn(
-                    "Moved {} greetings of {} out of the log's default partition into a partition"
-                            + " of their own: their month had none when they were written",
-                    rows,
-                    month);
+            Long rows = addMonth(month);
+            if (rows != null) {
+                moved += rows;
+                added.add(month);
+                log.warn(
+                        "Moved {} greetings of {} out of the log's default partition into a"
+                                + " partition of their own: their month had none when they were"
+                                + " written",
+                        rows,
+                        month);
+            }
         }
         YearMonth current = YearMonth.from(today);
         List<YearMonth> existing = partitions.months();
         for (int ahead = 0; ahead <= MONTHS_AHEAD; ahead++) {
             YearMonth month = current.plusMonths(ahead);
-            if (!existing.contains(month) && !added.contains(month)) {
-                partitions.addMonth(month);
+            if (!existing.contains(month) && !added.contains(month) && addMonth(month) != null) {
                 added.add(month);
             }
         }
@@ -136,6 +138,27 @@ public class LogMaintenance {
             log.info("Log maintenance: months added {}, dropped {}", added, dropped);
         }
         return new Run(List.copyOf(added), moved, dropped);
+    }
+
+    /**
+     * Adds the month's partition, under the same lock timeout as a detach: attaching it locks the
+     * default partition against writes. Returns the rows moved, or null when it had to wait too
+     * long (the next run tries again; the months ahead leave it time).
+     */
+    private Long addMonth(YearMonth month) {
+        try {
+            return transaction.execute(
+                    status -> {
+                        jdbc.sql(SET_LOCK_TIMEOUT).update();
+                        return partitions.addMonth(month);
+                    });
+        } catch (DataAccessException e) {
+            log.warn(
+                    "Could not add the log's month {}; the next maintenance run tries again",
+                    month,
+                    e);
+            return null;
+        }
     }
 
     /** Whether every day of the month is past retention, with the margin. */

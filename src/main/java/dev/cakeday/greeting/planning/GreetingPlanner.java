@@ -6,6 +6,7 @@ import dev.cakeday.greeting.GreetingTasks;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
 import dev.cakeday.greeting.calendar.MonthDays;
 import dev.cakeday.greeting.calendar.OwedSince;
+import dev.cakeday.greeting.log.LogDateRange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,7 +105,8 @@ public class GreetingPlanner {
             FROM owed
             WHERE owed.due_at >= :windowStart
               AND NOT EXISTS (SELECT 1 FROM greetings g
-                              WHERE g.id = owed.id AND g.local_date = owed.local_date AND g.status <> 'SENDING')
+                              WHERE g.id = owed.id AND g.local_date = owed.local_date
+                                AND g.local_date BETWEEN :firstDate AND :lastDate AND g.status <> 'SENDING')
             ORDER BY owed.id
             ON CONFLICT (task_name, task_instance) DO NOTHING""";
 
@@ -125,6 +127,7 @@ public class GreetingPlanner {
             SELECT :taskName, owed.id, greatest(owed.due_at, coalesce(g.next_attempt_at, owed.due_at)), false, 1
             FROM owed
             LEFT JOIN greetings g ON g.id = owed.id AND g.local_date = owed.local_date
+                                  AND g.local_date BETWEEN :firstDate AND :lastDate
             WHERE owed.due_at >= :windowStart AND (g.status IS NULL OR g.status = 'SENDING')
             ON CONFLICT (task_name, task_instance) DO UPDATE
             SET execution_time = EXCLUDED.execution_time, version = scheduled_tasks.version + 1
@@ -201,7 +204,8 @@ public class GreetingPlanner {
             WHERE owed.due_at >= :from AND owed.due_at < :to
               AND NOT EXISTS (SELECT 1 FROM scheduled_tasks t WHERE t.task_name = :taskName AND t.task_instance = owed.id)
               AND NOT EXISTS (SELECT 1 FROM greetings g
-                              WHERE g.id = owed.id AND g.local_date = owed.local_date AND g.status <> 'SENDING')
+                              WHERE g.id = owed.id AND g.local_date = owed.local_date
+                                AND g.local_date BETWEEN :firstDate AND :lastDate AND g.status <> 'SENDING')
             GROUP BY 1, 2""";
 
     /**
@@ -232,7 +236,7 @@ public class GreetingPlanner {
             """
             UPDATE greetings g
             SET status = 'SKIPPED', last_error = :reason, next_attempt_at = NULL, updated_at = :now
-            WHERE g.id = ANY(:ids) AND g.local_date = ANY(CAST(CAST(:dates AS text[]) AS date[]))
+            WHERE g.id = ANY(:ids) AND g.local_date BETWEEN :firstDate AND :lastDate
               AND g.status = 'SENDING'
               AND NOT EXISTS (SELECT 1 FROM scheduled_tasks t WHERE t.task_name = :taskName AND t.task_instance = g.id)""";
 
@@ -375,10 +379,10 @@ public class GreetingPlanner {
         if (ids.isEmpty()) {
             return;
         }
-        jdbc.sql(SKIP_ABANDONED)
+        LogDateRange.of(ids.stream().map(GreetingId::date).toList())
+                .bind(jdbc.sql(SKIP_ABANDONED))
                 .param("taskName", GreetingTasks.GREETING_TASK)
                 .param("ids", array("text", ids.stream().map(GreetingId::toString)))
-                .param("dates", array("text", ids.stream().map(id -> id.date().toString())))
                 .param("reason", reason)
                 .param("now", at(now))
                 .update();
@@ -399,7 +403,8 @@ public class GreetingPlanner {
     }
 
     private JdbcClient.StatementSpec bind(String sql, List<GreetingCalendar.Slot> slots) {
-        return jdbc.sql(sql)
+        return LogDateRange.of(slots.stream().map(GreetingCalendar.Slot::localDate).toList())
+                .bind(jdbc.sql(sql))
                 .param("taskName", GreetingTasks.GREETING_TASK)
                 .param("zones", array("text", slots.stream().map(s -> s.zone().getId())))
                 .param(

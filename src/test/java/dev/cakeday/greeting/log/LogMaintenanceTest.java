@@ -210,6 +210,36 @@ class LogMaintenanceTest {
         assertThat(archive.resolve("greetings-2024-08.csv.gz")).exists();
     }
 
+    /**
+     * Detaching a month waits for every transaction on the log and holds up new ones meanwhile: it
+     * gives up after a short wait instead, and the next run drops the month.
+     */
+    @Test
+    void aDropThatWouldWaitForALongTransactionOnTheLogGivesUpUntilTheNextRun(CapturedOutput output)
+            throws Exception {
+        insert(LocalDate.of(2024, 5, 5), "SENT");
+        LogMaintenance maintenance = maintenance(Duration.ofDays(400), null, "2026-12-03");
+        try (Connection reader = schema.connect()) {
+            reader.setAutoCommit(false);
+            reader.createStatement().executeQuery("SELECT count(*) FROM greetings").close();
+
+            long started = System.nanoTime();
+            var run = maintenance.maintain();
+
+            assertThat(run.dropped()).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isLessThan(Duration.ofSeconds(30));
+            assertThat(tableExists("greetings_2024_05")).isTrue();
+            assertThat(output)
+                    .contains(
+                            "Could not drop the log's month 2024-05; the next maintenance run tries"
+                                    + " again");
+            reader.rollback();
+        }
+
+        assertThat(maintenance.maintain().dropped()).containsExactly(YearMonth.of(2024, 5));
+    }
+
     @Test
     void aRetentionShorterThanMaxLatenessAndHorizonIsRefused() {
         assertThatThrownBy(() -> maintenance(Duration.ofDays(5), null, "2026-12-03"))
