@@ -55,7 +55,7 @@ SELECT date_trunc('day', due_at) AS day,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY sent_at - due_at) FILTER (WHERE status = 'SENT') AS p50_late,
        max(sent_at - due_at) FILTER (WHERE status = 'SENT') AS max_late
 FROM greetings
-WHERE due_at > now() - interval '30 days' AND local_date >= current_date - 31
+WHERE due_at > now() - interval '30 days' AND local_date BETWEEN current_date - 31 AND current_date + 1
 GROUP BY 1
 ORDER BY 1 DESC;
 
