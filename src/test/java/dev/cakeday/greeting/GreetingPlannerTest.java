@@ -7,6 +7,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import dev.cakeday.greeting.calendar.GreetingCalendar;
 import dev.cakeday.greeting.delivery.GreetingLogRepository;
 import dev.cakeday.greeting.delivery.GreetingTransition;
+import dev.cakeday.greeting.log.LogDateRange;
 import dev.cakeday.greeting.planning.GreetingPlanner;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -125,8 +126,8 @@ class GreetingPlannerTest extends GreetingTestSupport {
                 calendar.slotsInWindow(
                         ZoneId.getAvailableZoneIds().stream().map(ZoneId::of).toList(), now);
         String plan =
-                jdbc
-                        .sql("EXPLAIN " + GreetingPlanner.PLAN_ALL)
+                LogDateRange.of(slots.stream().map(GreetingCalendar.Slot::localDate).toList())
+                        .bind(jdbc.sql("EXPLAIN " + GreetingPlanner.PLAN_ALL))
                         .param("taskName", GreetingTasks.GREETING_TASK)
                         .param(
                                 "zones",
