@@ -6,10 +6,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.zip.GZIPInputStream;
@@ -38,6 +40,7 @@ class LogArchive {
         Path file = dir.resolve(fileName);
         Path partial = dir.resolve(fileName + ".partial");
         try {
+            createPrivate(partial);
             long rows;
             try (OutputStream out =
                     new GZIPOutputStream(
@@ -57,6 +60,20 @@ class LogArchive {
             return rows;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the archive " + file, e);
+        }
+    }
+
+    /**
+     * The log names users and their days: the file is readable by this process's user alone, where
+     * the file system knows permissions.
+     */
+    private static void createPrivate(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(
+                    file,
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.cakeday.support.MigratedSchema;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -180,6 +181,12 @@ class LogMaintenanceTest {
         assertThat(count("SELECT count(*) FROM greetings")).isZero();
         assertThat(archive.resolve("greetings-2024-03.csv.gz")).exists();
         assertThat(archive.resolve("greeting-retries-2024-03.csv.gz")).exists();
+        assertThat(
+                        PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(
+                                        archive.resolve("greetings-2024-03.csv.gz"))))
+                .as("readable by the service's user alone")
+                .isEqualTo("rw-------");
         try (var files = Files.list(archive)) {
             assertThat(files.map(path -> path.getFileName().toString()))
                     .as("no partial file left behind")
