@@ -9,7 +9,7 @@ CREATE TABLE greetings_v7 (
     occasion            text        NOT NULL,
     local_date          date        NOT NULL,
     due_at              timestamptz NOT NULL,
-    status              text        NOT NULL CHECK (status IN ('SENDING', 'SENT', 'FAILED', 'EXPIRED', 'SKIPPED')),
+    status              text        NOT NULL,
     attempts            int         NOT NULL DEFAULT 0,
     uncertain_attempts  int         NOT NULL DEFAULT 0,
     last_error          text,
@@ -20,6 +20,7 @@ CREATE TABLE greetings_v7 (
     updated_at          timestamptz NOT NULL,
     retried_at          timestamptz,
     retried_by          text,
+    CONSTRAINT greetings_v7_status_check CHECK (status IN ('SENDING', 'SENT', 'FAILED', 'EXPIRED', 'SKIPPED')),
     CONSTRAINT greetings_v7_date_in_id CHECK (id LIKE '%:' || to_char(local_date, 'YYYY-MM-DD')),
     CONSTRAINT greetings_v7_pkey PRIMARY KEY (id, local_date)
 ) PARTITION BY RANGE (local_date);

@@ -11,6 +11,8 @@
 -- default partition, then attached. Attaching takes a SHARE UPDATE EXCLUSIVE lock on the log, so
 -- greetings keep being written meanwhile; the default partition is locked while its rows move, so
 -- that none is written there in between. Returns the rows moved; 0 when the month had a partition.
+-- A table of the month's name that is not one of the log's partitions (a month detached by hand)
+-- is an error: attaching it blind could put rows back that were meant to go.
 CREATE OR REPLACE FUNCTION greetings_add_month(month date) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -19,10 +21,14 @@ DECLARE
     partition text := 'greetings_' || to_char(month, 'YYYY_MM');
     moved bigint;
 BEGIN
-    IF to_regclass(partition) IS NOT NULL THEN
-        RETURN 0;
-    END IF;
     LOCK TABLE greetings_default IN SHARE ROW EXCLUSIVE MODE;
+    IF to_regclass(partition) IS NOT NULL THEN
+        IF EXISTS (SELECT 1 FROM pg_inherits
+                   WHERE inhrelid = to_regclass(partition) AND inhparent = to_regclass('greetings')) THEN
+            RETURN 0;
+        END IF;
+        RAISE EXCEPTION 'table % exists but is not a partition of greetings', partition;
+    END IF;
     EXECUTE format('CREATE TABLE %I (LIKE greetings INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', partition);
     -- As the log was set before partitioning (V6): vacuum and analyze each month as it fills.
     EXECUTE format('ALTER TABLE %I SET (autovacuum_vacuum_scale_factor = 0.05,'
@@ -46,6 +52,9 @@ BEGIN
 
     DROP INDEX greetings_user_idx, greetings_sent_at_idx, greetings_open_idx, greetings_local_date_idx;
     ALTER TABLE greetings RENAME TO greetings_unpartitioned;
+    -- Its constraints' names go to the new log, as a fresh install names them.
+    ALTER TABLE greetings_unpartitioned RENAME CONSTRAINT greetings_pkey TO greetings_unpartitioned_pkey;
+    ALTER TABLE greetings_unpartitioned RENAME CONSTRAINT greetings_status_check TO greetings_unpartitioned_status_check;
 
     CREATE TABLE greetings (
         id                  text        NOT NULL,      -- {userId}:{OCCASION}:{localDate}
@@ -53,7 +62,7 @@ BEGIN
         occasion            text        NOT NULL,
         local_date          date        NOT NULL,      -- the partition key: the date inside id
         due_at              timestamptz NOT NULL,
-        status              text        NOT NULL CHECK (status IN ('SENDING', 'SENT', 'FAILED', 'EXPIRED', 'SKIPPED')),
+        status              text        NOT NULL,
         attempts            int         NOT NULL DEFAULT 0,
         uncertain_attempts  int         NOT NULL DEFAULT 0,
         last_error          text,
@@ -67,8 +76,9 @@ BEGIN
         -- A unique key of a partitioned table must hold its partition key. id already ends with
         -- local_date, and this check keeps them in step, so (id, local_date) is as unique as id was:
         -- no greeting can have two rows, in one month or in two.
+        CONSTRAINT greetings_status_check CHECK (status IN ('SENDING', 'SENT', 'FAILED', 'EXPIRED', 'SKIPPED')),
         CONSTRAINT greetings_date_in_id CHECK (id LIKE '%:' || to_char(local_date, 'YYYY-MM-DD')),
-        PRIMARY KEY (id, local_date)
+        CONSTRAINT greetings_pkey PRIMARY KEY (id, local_date)
     ) PARTITION BY RANGE (local_date);
 
     CREATE INDEX greetings_user_idx ON greetings (user_id, local_date DESC);

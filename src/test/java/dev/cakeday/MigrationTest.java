@@ -37,6 +37,16 @@ class MigrationTest {
                             "autovacuum_vacuum_insert_scale_factor=0.05",
                             "autovacuum_analyze_scale_factor=0.02");
             assertThat(reloptions(schema, "users")).as("a table that does not churn").isEmpty();
+            assertThat(
+                            schema.jdbc()
+                                    .sql(
+                                            "SELECT conname FROM pg_constraint"
+                                                    + " WHERE conrelid = to_regclass('greetings') AND contype IN ('p', 'c')")
+                                    .query(String.class)
+                                    .list())
+                    .as("the log's constraints, named as V7 names them on a log it converts too")
+                    .containsExactlyInAnyOrder(
+                            "greetings_pkey", "greetings_status_check", "greetings_date_in_id");
         }
     }
 

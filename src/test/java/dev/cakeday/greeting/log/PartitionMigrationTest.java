@@ -75,6 +75,7 @@ class PartitionMigrationTest {
             schema.migrate("latest");
 
             assertThat(rows(jdbc, "SELECT * FROM greetings ORDER BY id")).isEqualTo(log);
+            assertThat(constraints(jdbc)).containsExactlyInAnyOrderElementsOf(CONSTRAINTS);
             assertThat(rows(jdbc, "SELECT * FROM greeting_retries ORDER BY greeting_id"))
                     .isEqualTo(retries);
             assertThat(rows(jdbc, "SELECT * FROM scheduled_tasks ORDER BY task_instance"))
@@ -183,6 +184,9 @@ class PartitionMigrationTest {
 
             assertThat(relkind(jdbc, "greetings")).isEqualTo("p");
             assertThat(rows(jdbc, "SELECT * FROM greetings ORDER BY id")).isEqualTo(log);
+            assertThat(constraints(jdbc))
+                    .as("as V7 names them on a fresh install")
+                    .containsExactlyInAnyOrderElementsOf(CONSTRAINTS);
             assertThat(
                             jdbc.sql(
                                             """
@@ -239,6 +243,18 @@ class PartitionMigrationTest {
                         RETURNING id""")
                 .query(UUID.class)
                 .single();
+    }
+
+    /** The log's constraints, as a fresh install names them (MigrationTest). */
+    static final List<String> CONSTRAINTS =
+            List.of("greetings_pkey", "greetings_status_check", "greetings_date_in_id");
+
+    static List<String> constraints(JdbcClient jdbc) {
+        return jdbc.sql(
+                        "SELECT conname FROM pg_constraint"
+                                + " WHERE conrelid = to_regclass('greetings') AND contype IN ('p', 'c')")
+                .query(String.class)
+                .list();
     }
 
     static String relkind(JdbcClient jdbc, String table) {
