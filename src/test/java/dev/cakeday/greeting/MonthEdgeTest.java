@@ -16,8 +16,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The log is partitioned by the user's local date, not by the UTC day a greeting goes out: at a
- * month's edge, a greeting of the 1st in Kiritimati goes out on the UTC day before, and one of the
- * last day in Baker Island on the UTC day after. In every zone, both land in their own month.
+ * month's edge, a greeting of the 1st at 09:00 in Kiritimati (UTC+14) goes out at 19:00 UTC on the
+ * last day of the month before, and one of the last day at 09:00 in Baker Island (UTC-12) at 21:00
+ * UTC that day. In every zone, both land in the month of their local date.
  */
 class MonthEdgeTest extends GreetingTestSupport {
 
