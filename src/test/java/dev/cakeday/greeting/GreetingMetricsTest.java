@@ -53,6 +53,15 @@ class GreetingMetricsTest extends GreetingTestSupport {
         CLOCK.advanceTo(sendInstant(date, zone));
         awaitStatus(greetingId(id, "BIRTHDAY", date), "SENT");
 
+        // Counted by the sending thread once SENT is committed, which the test sees first.
+        await(
+                "the sent greeting counted and its lateness recorded",
+                Duration.ofSeconds(5),
+                () ->
+                        counter("cakeday.greetings", "outcome", "sent", "occasion", "BIRTHDAY")
+                                        > sent
+                                && timerCount("cakeday.greeting.lateness", "occasion", "BIRTHDAY")
+                                        > lateness);
         assertThat(counter("cakeday.greetings", "outcome", "sent", "occasion", "BIRTHDAY"))
                 .isEqualTo(sent + 1);
         assertThat(timerCount("cakeday.greeting.lateness", "occasion", "BIRTHDAY"))
