@@ -5,8 +5,8 @@
 -- Same distribution as SyntheticUsers.java: birthdays uniform over the 366 month-days (Feb 29
 -- included, then in a leap year), years 1950-2005. Users were created 1 to 3 years ago, so every
 -- greeting in the planning window is owed.
--- run.sh drops the tables' keys and indexes before loading (drop-user-keys.sql) and builds them
--- afterwards (restore-user-keys.sql).
+-- run.sh drops the tables' keys and indexes before loading (drop-keys.sql) and builds them
+-- afterwards (restore-keys.sql).
 SET synchronous_commit = off;
 SET work_mem = '256MB';
 

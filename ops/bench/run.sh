@@ -13,6 +13,13 @@
 #   scale    the same burst with 1, 2 and 3 instances
 #   ceiling  the same per-greeting database work replayed by pgbench at the same concurrency
 #   api      wrk at concurrency 64 on POST /user and GET /user/{id}, with BENCH_API_USERS users already there
+#   log      the delivery log at size, not in the default list (hours, and tens of GB of disk per layout):
+#            BENCH_LOG_ROWS greetings over BENCH_LOG_YEARS years of local dates, once partitioned by month
+#            (as V7 made it) and once as one plain table, each in a fresh database with BENCH_LOG_USERS
+#            users: the load and the log's size, `plan` over those users, a burst at 0 ms, the drop of the
+#            oldest month (`maintain-log` against DELETE and VACUUM) and the archive of the next one
+#            (`maintain-log` with an archive directory against COPY into gzip); side by side in the report.
+#            Run it on its own: BENCH_SCENARIOS=log BENCH_RUNS=1 ops/bench/run.sh
 #
 # Knobs (environment): BENCH_USERS_IMPORT (1000000), BENCH_USERS_PLAN ("1000000 10000000"),
 # BENCH_BURST (10000), BENCH_WARMUP (greetings sent before each burst, 20000), BENCH_RUNS (3), BENCH_API_SECONDS (30), BENCH_API_CONCURRENCY (64),
@@ -25,6 +32,10 @@
 # BENCH_SERVICE_ARGS (extra --key=value arguments for every run of the jar), BENCH_JAVA_OPTS (extra JVM
 # options for them), BENCH_KEEP (1: keep the logs), BENCH_COLD_LEAD (seconds between the start of a cold
 # instance and its burst, 120), BENCH_COLD_LATENCIES_MS (as BENCH_LATENCIES_MS).
+# The log scenario's: BENCH_LOG_ROWS (100000000), BENCH_LOG_YEARS (5), BENCH_LOG_USERS (users loaded for its
+# planning run, 10000000), BENCH_LOG_LAYOUTS ("partitioned unpartitioned"). Every run of the jar in it has
+# --cakeday.log.retention=0 (the log maintenance of the instances and commands drops nothing) except those
+# that measure the drop and the archive.
 #
 # The database: by default (BENCH_PG=own) a PostgreSQL cluster of its own, `initdb` into a temporary
 # directory (as the postgres user when run as root), on 127.0.0.1 and BENCH_PG_PORT (5499, or a free
@@ -60,6 +71,13 @@ CEILING_CLIENTS=${BENCH_CEILING_CLIENTS:-20}
 SCENARIOS=${BENCH_SCENARIOS:-"import plan burst cold scale ceiling api"}
 COLD_LEAD=${BENCH_COLD_LEAD:-120}
 COLD_LATENCIES=${BENCH_COLD_LATENCIES_MS:-$LATENCIES}
+LOG_ROWS=${BENCH_LOG_ROWS:-100000000}
+LOG_YEARS=${BENCH_LOG_YEARS:-5}
+LOG_USERS=${BENCH_LOG_USERS:-10000000}
+read -r -a LOG_LAYOUTS <<< "${BENCH_LOG_LAYOUTS:-partitioned unpartitioned}"
+for layout in "${LOG_LAYOUTS[@]}"; do
+    case $layout in partitioned|unpartitioned) ;; *) echo "BENCH_LOG_LAYOUTS holds partitioned and unpartitioned, not $layout" >&2; exit 2 ;; esac
+done
 HEAP=${BENCH_HEAP:-256m}
 OUT=${BENCH_OUT:-docs/BENCHMARKS.md}
 read -r -a SERVICE_ARGS <<< "${BENCH_SERVICE_ARGS:-}"
@@ -266,12 +284,15 @@ sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
 # The JVM of every run of the jar: the issue's heap limit and a GC log to read the peak heap from.
 # Only ever run through `start` (it replaces the background subshell, so that its pid is the JVM's).
+# APP_ARGS: arguments a scenario gives every run of the jar it starts (the log scenario's retention).
+APP_ARGS=()
 java_app() {
     local name=$1; shift
     exec java "-Xmx$HEAP" "-Xlog:gc:file=$WORK/$name.gc.log" -Dcakeday.bench="$RUN_ID" \
         ${CDS_OPTS[@]+"${CDS_OPTS[@]}"} ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"} -jar "$APP_JAR" "$@" \
         "--spring.datasource.url=$JDBC" "--spring.datasource.username=$PGUSER" \
-        "--spring.datasource.password=$PGPASSWORD_APP" ${SERVICE_ARGS[@]+"${SERVICE_ARGS[@]}"}
+        "--spring.datasource.password=$PGPASSWORD_APP" ${APP_ARGS[@]+"${APP_ARGS[@]}"} \
+        ${SERVICE_ARGS[@]+"${SERVICE_ARGS[@]}"}
 }
 
 # Largest heap in use seen by the GC log (the size before each collection), in MB.
@@ -340,8 +361,33 @@ run_command() {
 # ---------------------------------------------------------------------------------------------
 # Data
 
+# migrate_schema <name>: one instance of the jar migrates the bench database (Flyway), then stops.
+migrate_schema() {
+    say "schema: starting one instance to migrate the schema"
+    local port; port=$(free_port)
+    start_instance "$1" "$port" "--cakeday.mail.base-url=http://127.0.0.1:$PROVIDER_PORT"
+    wait_planned "$1" "$INSTANCE_PID" "$port" 180
+    stop "$INSTANCE_PID"
+}
+
+# fresh_database <name>: drops the bench database (and its disk space), creates it again and migrates it.
+fresh_database() {
+    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" > /dev/null
+    psql -X -q -d postgres -c "CREATE DATABASE $DB" > /dev/null
+    [ -z "$PGSS" ] || sql -c "CREATE EXTENSION pg_stat_statements"
+    migrate_schema "$1"
+}
+
+# LOG_LAST_DAY: the last local date of a delivery log a scenario loaded and keeps (the log scenario);
+# reset_data then leaves the log alone and deletes only the greetings written after that day.
+LOG_LAST_DAY=
 reset_data() {
-    sql -c "TRUNCATE users, user_occasions, greetings, scheduled_tasks, planner_state"
+    if [ -n "$LOG_LAST_DAY" ]; then
+        sql -c "TRUNCATE users, user_occasions, scheduled_tasks, planner_state" \
+            -c "DELETE FROM greetings WHERE local_date > DATE '$LOG_LAST_DAY'"
+    else
+        sql -c "TRUNCATE users, user_occasions, greetings, scheduled_tasks, planner_state"
+    fi
 }
 
 # burst_users <count> <due epoch> [<zone> <email prefix>]: users whose birthday is the due instant's
@@ -514,66 +560,75 @@ FROM generate_series(0, 9999) AS b;
 SQL
 }
 
-load_plan_users() { # load_plan_users <from> <to>, in chunks of 1M, with the tables' indexes built afterwards
+# load_plan_users <from> <to>: in chunks of 1M, with the tables' keys and indexes built afterwards; then
+# vacuumed and analyzed, as autovacuum would leave them, and so that it does not start during the runs.
+load_plan_users() {
     local from=$1 to=$2 chunk_end
-    sql -f "$BENCH/drop-user-keys.sql"
+    sql -v tables=users,user_occasions -f "$BENCH/drop-keys.sql"
     while [ "$from" -le "$to" ]; do
         chunk_end=$((from + 999999)); [ "$chunk_end" -le "$to" ] || chunk_end=$to
         sql -v from="$from" -v to="$chunk_end" -f "$BENCH/load-users.sql"
         say "loaded users up to $chunk_end"
         from=$((chunk_end + 1))
     done
-    sql -f "$BENCH/restore-user-keys.sql"
+    sql -v tables=users,user_occasions -f "$BENCH/restore-keys.sql"
     say "built the keys and indexes of users and user_occasions"
+    sql -c "VACUUM (ANALYZE) users, user_occasions"
+}
+
+# plan_runs <key> <tag> <tables>: `plan --explain` into $WORK/explain-<tag>.txt, then RUNS planning runs
+# over the users loaded, recorded as <key>.seconds, <key>.rows and <key>.users_scans; <tables> (the
+# queue and the planner's state, and the log unless a scenario keeps one) are emptied before each.
+PLAN_HOW="\`plan\` command"
+plan_runs() {
+    local key=$1 tag=$2 empty=$3 run line rows ms
+    sql -c "TRUNCATE $empty"
+    if run_command "plan-explain-$tag" plan --explain; then
+        grep -vE '^\s*$|^[0-9-]+T[0-9:.]+Z? +(WARN|INFO)' "$WORK/plan-explain-$tag.log" > "$WORK/explain-$tag.txt" || true
+        if [ ! -s "$WORK/explain-$tag.txt" ]; then
+            record "$key.users_scans" 1
+        elif grep -qE ' on users( |$)' "$WORK/explain-$tag.txt"; then
+            record "$key.users_scans" "$(grep -cE ' on users( |$)' "$WORK/explain-$tag.txt")"
+        else
+            record "$key.users_scans" 0
+        fi
+    else
+        : > "$WORK/explain-$tag.txt"
+    fi
+    for ((run = 1; run <= RUNS; run++)); do
+        sql -c "TRUNCATE $empty"
+        say "plan ($tag): run $run of $RUNS"
+        if run_command "plan-$tag-$run" plan; then
+            line=$(grep -hE 'planned [0-9,]+ greetings in [0-9]+ ms|rows created' "$WORK/plan-$tag-$run.log" | tail -1)
+        else
+            # An older jar: the service's own start-up planning run is the same full run.
+            PLAN_HOW="start-up planning run (this jar has no \`plan\` command)"
+            line=$(grep -h 'Planned greetings due' "$WORK/plan-$tag-$run.log" | head -1)
+        fi
+        [ -n "$line" ] || die "plan run: no result line in $WORK/plan-$tag-$run.log"
+        rows=$(sed -nE 's/.*planned ([0-9,]+) greetings.*/\1/p; s/.*: ([0-9,]+) rows created.*/\1/p' <<< "$line" | tr -d ,)
+        ms=$(sed -nE 's/.* in ([0-9,]+) ms.*/\1/p' <<< "$line" | tr -d ,)
+        record "$key.seconds" "$(awk -v ms="$ms" 'BEGIN { print ms / 1000 }')"
+        record "$key.rows" "$rows"
+        record heap_mb "$(gc_peak_mb "$WORK/plan-$tag-$run.gc.log")"
+    done
 }
 
 scenario_plan() {
     reset_data
     zone_buckets
-    local loaded=0 size run t0 t1 line rows ms how="\`plan\` command"
+    local loaded=0 size t0 t1
     for size in $(printf '%s\n' "${PLAN_SIZES[@]}" | sort -n); do
         say "plan: loading users $((loaded + 1)) .. $size"
         t0=$(now_ms)
         load_plan_users $((loaded + 1)) "$size"
-        # Vacuumed and analyzed, as autovacuum would leave them, and so that it does not start during the runs.
-        sql -c "VACUUM (ANALYZE) users, user_occasions"
         t1=$(now_ms)
         loaded=$size
         record "plan.$size.prep_s" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a) / 1000 }')"
         note "Planning, $(fmt 0 "$size") users: loading them by SQL took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) / 1000 }') s (not measured as a figure)."
-
-        sql -c "TRUNCATE scheduled_tasks, planner_state, greetings"
-        if run_command "plan-explain-$size" plan --explain; then
-            grep -vE '^\s*$|^[0-9-]+T[0-9:.]+Z? +(WARN|INFO)' "$WORK/plan-explain-$size.log" > "$WORK/explain-$size.txt" || true
-            if [ ! -s "$WORK/explain-$size.txt" ]; then
-                record "plan.$size.users_scans" 1
-            elif grep -qE ' on users( |$)' "$WORK/explain-$size.txt"; then
-                record "plan.$size.users_scans" "$(grep -cE ' on users( |$)' "$WORK/explain-$size.txt")"
-            else
-                record "plan.$size.users_scans" 0
-            fi
-        else
-            : > "$WORK/explain-$size.txt"
-        fi
-        for ((run = 1; run <= RUNS; run++)); do
-            sql -c "TRUNCATE scheduled_tasks, planner_state, greetings"
-            say "plan: $size users, run $run of $RUNS"
-            if run_command "plan-$size-$run" plan; then
-                line=$(grep -hE 'planned [0-9,]+ greetings in [0-9]+ ms|rows created' "$WORK/plan-$size-$run.log" | tail -1)
-            else
-                # An older jar: the service's own start-up planning run is the same full run.
-                how="start-up planning run (this jar has no \`plan\` command)"
-                line=$(grep -h 'Planned greetings due' "$WORK/plan-$size-$run.log" | head -1)
-            fi
-            [ -n "$line" ] || die "plan run: no result line in $WORK/plan-$size-$run.log"
-            rows=$(sed -nE 's/.*planned ([0-9,]+) greetings.*/\1/p; s/.*: ([0-9,]+) rows created.*/\1/p' <<< "$line" | tr -d ,)
-            ms=$(sed -nE 's/.* in ([0-9,]+) ms.*/\1/p' <<< "$line" | tr -d ,)
-            record "plan.$size.seconds" "$(awk -v ms="$ms" 'BEGIN { print ms / 1000 }')"
-            record "plan.$size.rows" "$rows"
-            record heap_mb "$(gc_peak_mb "$WORK/plan-$size-$run.gc.log")"
-        done
+        plan_runs "plan.$size" "$size" "scheduled_tasks, planner_state, greetings"
     done
-    note "Planning: the time is the planning run alone, as the jar reports it; measured with the $how."
+    note "Planning: the time is the planning run alone, as the jar reports it; measured with the $PLAN_HOW."
     sql -c "TRUNCATE users, user_occasions, scheduled_tasks, planner_state, greetings; DROP TABLE bench_zone_buckets"
 }
 
@@ -648,10 +703,14 @@ sample_connections() {
 # ran on C1's profiling code and paid for C2 compiling beside it (746/s and 1.51 ms of CPU per greeting,
 # against 1,210/s and 0.74 ms in one run after 20,000, same jar and machine).
 # Cold: the instances start COLD_LEAD seconds before the due time and send nothing before the burst.
+# BURST_TAG (the log scenario's): before the keys and the instances' names, to tell its bursts apart.
+# BURST_ANALYZE: what is analysed once the instances have planned and warmed up.
+BURST_TAG=
+BURST_ANALYZE="scheduled_tasks, greetings"
 burst_run() {
     local k=$1 latency=$2 run=$3 cold=${4:-} i attempt key warmup=$WARMUP
-    key="burst.$1x$2"
-    [ -z "$cold" ] || { key="burst.cold.$1x$2"; warmup=0; }
+    key="${BURST_TAG:+$BURST_TAG.}burst.$1x$2"
+    [ -z "$cold" ] || { key="${BURST_TAG:+$BURST_TAG.}burst.cold.$1x$2"; warmup=0; }
     local names=() ports=() pids=() due margin send_time t0 ready
     for attempt in 1 2; do
         if [ -n "$cold" ]; then
@@ -681,7 +740,7 @@ burst_run() {
         names=() ports=() pids=()
         t0=$(now_ms)
         for ((i = 1; i <= k; i++)); do
-            names+=("burst${cold:+-cold}-$k-$latency-$run-$i-$attempt"); ports+=("$(free_port)")
+            names+=("${BURST_TAG:+${BURST_TAG//./-}-}burst${cold:+-cold}-$k-$latency-$run-$i-$attempt"); ports+=("$(free_port)")
             start_instance "${names[-1]}" "${ports[-1]}" "--cakeday.mail.base-url=http://127.0.0.1:$PROVIDER_PORT" \
                 "--cakeday.greeting.send-time=$send_time"
             pids+=("$INSTANCE_PID")
@@ -708,7 +767,10 @@ burst_run() {
     record "$key.ready_s" "$(awk -v ms="$ready" 'BEGIN { print ms / 1000 }')"
     record "$key.lead_s" "$(awk -v d="$due" -v t="$t0" 'BEGIN { print d - t / 1000 }')"
     # The rows the instances planned, and the log the warm-up wrote, analysed too (autovacuum would).
-    sql -c "ANALYZE scheduled_tasks, greetings"
+    sql -c "ANALYZE $BURST_ANALYZE"
+    # The burst's and the warm-up's greetings all fall on this local date (each in its own zone): the
+    # queries of the log below say so, which keeps them to that day in a log of years.
+    local day; day=$(date -u -d "@$due" +%F)
     # The burst's own provider latency, and counts from zero.
     provider reset
     provider "config?minLatencyMs=$latency&maxLatencyMs=$latency"
@@ -740,7 +802,8 @@ burst_run() {
     for ((i = 0; i < k; i++)); do cpu_after=$(awk -v a="$cpu_after" -v b="$(cpu_ms "${pids[$i]}")" 'BEGIN { print a + b }'); done
     local sent=0
     while :; do
-        sent=$(sql -c "SELECT count(*) FROM greetings WHERE status = 'SENT' AND due_at = to_timestamp($due)"); own=$((own + 1))
+        sent=$(sql -c "SELECT count(*) FROM greetings WHERE local_date = DATE '$day' AND status = 'SENT'
+                       AND due_at = to_timestamp($due)"); own=$((own + 1))
         [ "$sent" -lt "$BURST" ] || break
         [ "$(date +%s)" -lt "$deadline" ] || die "burst: only $sent of $BURST recorded SENT in time"
         sleep 0.5
@@ -779,9 +842,9 @@ burst_run() {
                extract(epoch FROM min(sent_at) - to_timestamp($due)),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - due_at)),
                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - due_at)),
-               (SELECT count(*) FROM greetings WHERE status = 'SENT' AND sent_at < due_at),
-               (SELECT count(*) FROM greetings WHERE status <> 'SENT')
-        FROM greetings WHERE status = 'SENT' AND due_at = to_timestamp($due)")
+               (SELECT count(*) FROM greetings WHERE local_date = DATE '$day' AND status = 'SENT' AND sent_at < due_at),
+               (SELECT count(*) FROM greetings WHERE local_date = DATE '$day' AND status <> 'SENT')
+        FROM greetings WHERE local_date = DATE '$day' AND status = 'SENT' AND due_at = to_timestamp($due)")
     local drain first p50 p99 early unsent
     read -r drain first p50 p99 early unsent <<< "$stats"
     [ "$early" -eq 0 ] || note "Burst${cold:+ (cold)} $k×${latency} ms run $run: $early greetings went out EARLY."
@@ -887,7 +950,6 @@ api_at() { # api_at <users>: POST and GET runs against one instance, with <users
         say "api: loading $size users"
         zone_buckets
         load_plan_users 1 "$size"
-        sql -c "VACUUM (ANALYZE) users, user_occasions"
     fi
     provider "config?minLatencyMs=0&maxLatencyMs=0&failRate=0&hangRate=0&tooManyRate=0&maintenance=false"
     local port; port=$(free_port)
@@ -927,6 +989,233 @@ api_at() { # api_at <users>: POST and GET runs against one instance, with <users
 }
 
 # ---------------------------------------------------------------------------------------------
+# Scenario 7: the delivery log at size
+
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { print (b - a) / 1000 }'; }   # secs <t0 ms> <t1 ms>
+
+# LogMaintenance.MARGIN_DAYS: a month goes when its last day is older than the retention by this too.
+LOG_MARGIN_DAYS=2
+
+# The log's size in GiB: its table (heap, TOAST, maps) and its indexes, summed over the months of a
+# partitioned log (the parent has no storage of its own).
+log_size() {
+    sql -F ' ' -c "SELECT sum(pg_table_size(c.oid)) / 1073741824.0, sum(pg_indexes_size(c.oid)) / 1073741824.0
+        FROM pg_class c
+        WHERE c.oid = CAST('greetings' AS regclass)
+           OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = CAST('greetings' AS regclass))"
+}
+
+# load_log <layout> <first day>: LOG_ROWS rows over the days from <first day> to LOG_LAST_DAY
+# (load-log.sql), a month per statement, as many sessions at once as there are cores, into a log
+# without its key and indexes (drop-keys.sql), which are built afterwards on the parent (restore-keys.sql,
+# so on every month, under the same names); then VACUUM (ANALYZE), as autovacuum would leave it.
+# partitioned: the months are created first (greetings_add_month), so that no row lands in the default
+# partition. unpartitioned: the log becomes one plain table with the same columns, defaults and CHECKs,
+# and the same key and indexes once they are built.
+load_log() {
+    local layout=$1 first=$2 days own_from sessions s pids=() pid
+    days=$(sql -c "SELECT DATE '$LOG_LAST_DAY' - DATE '$first' + 1")
+    [ $(( (LOG_ROWS + days - 1) / days )) -le "$LOG_USERS" ] \
+        || die "log: $LOG_ROWS rows over $days days are more a day than BENCH_LOG_USERS ($LOG_USERS): a user would have two on a day"
+    # The planning window reaches 3 days back (max-lateness), and local dates run up to a day ahead of UTC.
+    own_from=$(sql -c "SELECT DATE '$LOG_LAST_DAY' - 3")
+    sql -v tables=greetings -f "$BENCH/drop-keys.sql"
+    if [ "$layout" = partitioned ]; then
+        sql -c "SELECT greetings_add_month(CAST(m AS date))
+                FROM generate_series(date_trunc('month', DATE '$first'), DATE '$LOG_LAST_DAY', interval '1 month') AS m" > /dev/null
+    else
+        sql <<'SQL'
+-- The log as it was before V7: one table (its key and indexes come after the load, as drop-keys.sql saved them).
+CREATE TABLE greetings_plain (LIKE greetings INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE);
+DROP TABLE greetings;
+ALTER TABLE greetings_plain RENAME TO greetings;
+-- V6's settings of the log, which V7 gives each month.
+ALTER TABLE greetings SET (autovacuum_vacuum_scale_factor = 0.05, autovacuum_vacuum_insert_scale_factor = 0.05,
+                           autovacuum_analyze_scale_factor = 0.02);
+SQL
+    fi
+    # The months, as day numbers from <first day>: the first and the last of each.
+    sql -F ' ' -c "SELECT greatest(CAST(m AS date), DATE '$first') - DATE '$first',
+                          least(CAST(m + interval '1 month' AS date) - 1, DATE '$LOG_LAST_DAY') - DATE '$first'
+                   FROM generate_series(date_trunc('month', DATE '$first'), DATE '$LOG_LAST_DAY', interval '1 month') AS m" \
+        > "$WORK/log-months"
+    sessions=$(nproc)
+    say "log: loading $LOG_ROWS rows over $days days ($first .. $LOG_LAST_DAY), $(wc -l < "$WORK/log-months") months, $sessions sessions at once"
+    for ((s = 0; s < sessions; s++)); do
+        awk -v s="$s" -v n="$sessions" '(NR - 1) % n == s' "$WORK/log-months" | while read -r i0 i1; do
+            sql -v first_day="$first" -v own_from="$own_from" -v i0="$i0" -v i1="$i1" -v rows="$LOG_ROWS" \
+                -v days="$days" -v users="$LOG_USERS" -f "$BENCH/load-log.sql" || exit 1
+        done &
+        pids+=("$!")
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || die "log: loading the rows failed"; done
+    say "log: building the key and indexes"
+    sql -v tables=greetings -f "$BENCH/restore-keys.sql"
+    say "log: VACUUM (ANALYZE)"
+    sql -c "VACUUM (ANALYZE) greetings"
+}
+
+# log_month <first day> <n>: the first day of the n-th month of the log (0: the oldest, that of <first day>).
+log_month() { sql -c "SELECT CAST(date_trunc('month', DATE '$1') + interval '$2 months' AS date)"; }
+
+# log_retention_to <next>: the retention in days that expires the months before <next> (a month's first
+# day) and no later one: with it, every day before <next> is past retention by the margin, <next> is not.
+log_retention_to() { sql -c "SELECT CAST(now() AT TIME ZONE 'UTC' AS date) - DATE '$1' - $LOG_MARGIN_DAYS"; }
+
+# maintain_log <name> <retention days> <month YYYY-MM> [<archive dir>]: one `maintain-log` with that
+# retention (the only runs of the jar without retention 0), which must drop exactly <month>. Sets
+# MAINTAIN_S, the time it reports.
+MAINTAIN_S=
+maintain_log() {
+    local APP_ARGS=("--cakeday.log.retention=$2d") line dropped
+    [ -z "${4:-}" ] || APP_ARGS+=("--cakeday.log.archive-dir=$4")
+    run_command "$1" maintain-log || die "$1: this jar has no maintain-log command"
+    line=$(grep -E '^months added .* in [0-9]+ ms' "$WORK/$1.log" | tail -1)
+    [ -n "$line" ] || die "$1: no result line in $WORK/$1.log"
+    dropped=$(sed -nE 's/.*months dropped \[([^]]*)\].*/\1/p' <<< "$line")
+    [ "$dropped" = "$3" ] || die "$1: it dropped [$dropped], not [$3]: $line"
+    MAINTAIN_S=$(sed -nE 's/.* in ([0-9]+) ms$/\1/p' <<< "$line" | awk '{ print $1 / 1000 }')
+}
+
+wal_bytes() { sql -c "SELECT wal_bytes FROM pg_stat_wal"; }
+
+# log_drop <layout> <month> <run>: the retention drop of one month, timed. partitioned: `maintain-log`
+# with the retention that expires that month and no later one; unpartitioned: the DELETE of its rows,
+# then the VACUUM that DELETE leaves to do, timed apart.
+log_drop() {
+    local layout=$1 month=$2 run=$3 key=log.$1 next rows wal0 t0 t1 t2
+    next=$(log_month "$month" 1)
+    rows=$(sql -c "SELECT count(*) FROM greetings WHERE local_date >= DATE '$month' AND local_date < DATE '$next'")
+    [ "$rows" -gt 0 ] || die "log ($layout): the month of $month has no rows to drop"
+    record "$key.drop_month" "${month:0:7}"
+    record "$key.drop_rows" "$rows"
+    wal0=$(wal_bytes)
+    if [ "$layout" = partitioned ]; then
+        local retention; retention=$(log_retention_to "$next")
+        say "log ($layout): maintain-log --cakeday.log.retention=${retention}d drops ${month:0:7} ($rows rows)"
+        t0=$(now_ms)
+        maintain_log "log-drop-$layout-$run" "$retention" "${month:0:7}"
+        t1=$(now_ms)
+        record "$key.drop_cmd_s" "$MAINTAIN_S"
+    else
+        say "log ($layout): DELETE of ${month:0:7} ($rows rows), then VACUUM"
+        t0=$(now_ms)
+        sql -c "DELETE FROM greetings WHERE local_date >= DATE '$month' AND local_date < DATE '$next'"
+        t1=$(now_ms)
+        sql -c "VACUUM greetings"
+        t2=$(now_ms)
+        record "$key.vacuum_s" "$(secs "$t1" "$t2")"
+    fi
+    record "$key.drop_s" "$(secs "$t0" "$t1")"
+    record "$key.drop_wal_mib" "$(awk -v a="$wal0" -v b="$(wal_bytes)" 'BEGIN { print (b - a) / 1048576 }')"
+}
+
+# log_archive <layout> <month> <run>: the archive of one month as gzip CSV, timed. partitioned:
+# `maintain-log` with an archive directory and the retention that expires that month (it archives,
+# then drops it); unpartitioned: the same COPY as LogMaintenance's into gzip (the rows stay).
+log_archive() {
+    local layout=$1 month=$2 run=$3 key=log.$1 next rows dir file t0 t1 archived
+    next=$(log_month "$month" 1)
+    rows=$(sql -c "SELECT count(*) FROM greetings WHERE local_date >= DATE '$month' AND local_date < DATE '$next'")
+    [ "$rows" -gt 0 ] || die "log ($layout): the month of $month has no rows to archive"
+    dir=$WORK/archive-$layout-$run
+    mkdir -p "$dir"
+    file=$dir/greetings-${month:0:7}.csv.gz
+    if [ "$layout" = partitioned ]; then
+        local retention; retention=$(log_retention_to "$next")
+        say "log ($layout): maintain-log --cakeday.log.retention=${retention}d --cakeday.log.archive-dir=$dir archives and drops ${month:0:7} ($rows rows)"
+        t0=$(now_ms)
+        maintain_log "log-archive-$layout-$run" "$retention" "${month:0:7}" "$dir"
+        t1=$(now_ms)
+        record "$key.archive_cmd_s" "$MAINTAIN_S"
+    else
+        say "log ($layout): COPY of ${month:0:7} ($rows rows) into gzip"
+        t0=$(now_ms)
+        sql -c "COPY (SELECT * FROM greetings WHERE local_date >= DATE '$month' AND local_date < DATE '$next'
+                      ORDER BY local_date, id) TO STDOUT WITH (FORMAT csv, HEADER)" | gzip > "$file"
+        t1=$(now_ms)
+    fi
+    [ -s "$file" ] || die "log ($layout): no archive $file"
+    archived=$(( $(gzip -dc "$file" | wc -l) - 1 ))
+    [ "$archived" -eq "$rows" ] || die "log ($layout): $archived rows in $file, $rows in the month"
+    record "$key.archive_month" "${month:0:7}"
+    record "$key.archive_rows" "$archived"
+    record "$key.archive_s" "$(secs "$t0" "$t1")"
+    record "$key.archive_mib" "$(stat -c %s "$file" | awk '{ print $1 / 1048576 }')"
+    rm -rf "$dir"
+}
+
+# log_layout <partitioned|unpartitioned>: one layout of the log, in a fresh database, measured.
+log_layout() {
+    local layout=$1 key=log.$1 t0 t1 first rows table_gib index_gib run
+    say "log ($layout): a fresh database"
+    fresh_database "log-schema-$layout"
+    zone_buckets
+    say "log ($layout): loading $LOG_USERS users"
+    t0=$(now_ms)
+    load_plan_users 1 "$LOG_USERS"
+    t1=$(now_ms)
+    record "$key.users_load_s" "$(secs "$t0" "$t1")"
+    # Local dates up to yesterday (UTC, as the maintenance counts them), over LOG_YEARS years.
+    LOG_LAST_DAY=$(sql -c "SELECT CAST(now() AT TIME ZONE 'UTC' AS date) - 1")
+    first=$(sql -c "SELECT CAST(DATE '$LOG_LAST_DAY' - interval '$LOG_YEARS years' AS date) + 1")
+    record "$key.first_day" "$first"
+    record "$key.last_day" "$LOG_LAST_DAY"
+    t0=$(now_ms)
+    load_log "$layout" "$first"
+    t1=$(now_ms)
+    record "$key.load_s" "$(secs "$t0" "$t1")"
+    rows=$(sql -c "SELECT count(*) FROM greetings")
+    [ "$rows" -eq "$LOG_ROWS" ] || die "log ($layout): $rows rows in the log, not $LOG_ROWS"
+    record "$key.rows" "$rows"
+    if [ "$layout" = partitioned ]; then
+        [ "$(sql -c "SELECT count(*) FROM greetings_default")" -eq 0 ] || die "log ($layout): rows in greetings_default"
+        record "$key.months" "$(sql -c "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = CAST('greetings' AS regclass) AND c.relname ~ '^greetings_[0-9]{4}_[0-9]{2}$'")"
+    fi
+    read -r table_gib index_gib <<< "$(log_size)"
+    record "$key.table_gib" "$table_gib"
+    record "$key.index_gib" "$index_gib"
+    record "$key.total_gib" "$(awk -v a="$table_gib" -v b="$index_gib" 'BEGIN { print a + b }')"
+    say "log ($layout): $rows rows loaded in $(secs "$t0" "$t1") s; table $(fmt 1 "$table_gib") GiB, indexes $(fmt 1 "$index_gib") GiB"
+
+    # a. The planning run over the users, with this log (the queue and the planner's state emptied).
+    plan_runs "$key.plan" "log-$layout" "scheduled_tasks, planner_state"
+
+    # b. A burst at 0 ms (reset_data keeps the log: LOG_LAST_DAY). The warm-up's rows in the log are
+    # left to autovacuum to analyse, as in production: a few thousand beside the months already there.
+    BURST_TAG=$key
+    for ((run = 1; run <= RUNS; run++)); do burst_run 1 0 "$run"; done
+    BURST_TAG=
+    if [ "$layout" = unpartitioned ]; then
+        # The instances' own logs (not their GC logs), and those where the maintenance stopped at greetings_default.
+        local f logs=0 failed=0
+        for f in "$WORK"/log-unpartitioned-burst-*.log; do
+            case $f in *.gc.log) continue ;; esac
+            logs=$((logs + 1))
+            ! grep -q 'relation "greetings_default" does not exist' "$f" || failed=$((failed + 1))
+        done
+        record "$key.maintenance_failed" "$failed"
+        record "$key.instances" "$logs"
+    fi
+
+    # c. The retention drop of the oldest months, then d. the archive of the next ones: a month each run.
+    for ((run = 1; run <= RUNS; run++)); do log_drop "$layout" "$(log_month "$first" $((run - 1)))" "$run"; done
+    for ((run = 1; run <= RUNS; run++)); do log_archive "$layout" "$(log_month "$first" $((RUNS + run - 1)))" "$run"; done
+}
+
+scenario_log() {
+    # The log maintenance of every instance and command keeps every month (maintain_log alone sets another).
+    APP_ARGS=(--cakeday.log.retention=0)
+    BURST_ANALYZE=scheduled_tasks
+    local layout
+    for layout in "${LOG_LAYOUTS[@]}"; do log_layout "$layout"; done
+    LOG_LAST_DAY=
+    say "log: a fresh database for what follows"
+    fresh_database log-schema-after
+}
+
+# ---------------------------------------------------------------------------------------------
 # Main
 
 for tool in java psql pgbench curl; do command -v "$tool" > /dev/null || die "$tool is missing"; done
@@ -956,11 +1245,7 @@ fi
 DATA_DIR=$(sql -c "SHOW data_directory" 2> /dev/null) || DATA_DIR=
 
 start_provider
-say "schema: starting one instance to migrate the schema"
-port=$(free_port)
-start_instance schema "$port" "--cakeday.mail.base-url=http://127.0.0.1:$PROVIDER_PORT"
-wait_planned schema "$INSTANCE_PID" "$port" 180
-stop "$INSTANCE_PID"
+migrate_schema schema
 
 for scenario in $SCENARIOS; do
     say "=== $scenario"
@@ -1094,6 +1379,23 @@ ran api && for size in "${API_SIZES[@]}"; do for ep in post get; do
     fi
     row "$s" "errors" "api.$size.$ep.errors" 0 "" "=" 0 "" worst
 done; row "API at $(sz "$size") users" "peak heap of the instance" "api.$size.heap_mb" 0 MB "≤" 256 "" worst; done
+ran log && for layout in "${LOG_LAYOUTS[@]}"; do
+    s="Delivery log of $(sz "$LOG_ROWS") rows, $layout"
+    row "$s" "load (keys dropped, rows, keys built, VACUUM (ANALYZE))" "log.$layout.load_s" 0 s
+    row "$s" "size (table and indexes)" "log.$layout.total_gib" 1 GiB
+    row "$s" "planning run over $(sz "$LOG_USERS") users" "log.$layout.plan.seconds" 2 s
+    row "$s" "burst of $(sz "$BURST") at 0 ms: greetings per second" "log.$layout.burst.1x0.rate" 0 /s
+    row "$s" "burst: transactions per greeting" "log.$layout.burst.1x0.xacts" 2 ""
+    row "$s" "burst: p99 lateness" "log.$layout.burst.1x0.p99_s" 2 s
+    if [ "$layout" = partitioned ]; then
+        row "$s" "drop of a month (maintain-log, whole command)" "log.$layout.drop_s" 2 s
+        row "$s" "archive and drop of a month (maintain-log, whole command)" "log.$layout.archive_s" 2 s
+    else
+        row "$s" "drop of a month (DELETE)" "log.$layout.drop_s" 2 s
+        row "$s" "the VACUUM after that DELETE" "log.$layout.vacuum_s" 1 s
+        row "$s" "archive of a month (COPY into gzip)" "log.$layout.archive_s" 2 s
+    fi
+done
 row "Every run of the jar (-Xmx$HEAP)" "largest heap in use, of all" heap_max 0 MB "≤" 256
 
 echo
@@ -1136,6 +1438,129 @@ $(cat "$f")
 "
 done
 took_of() { [ "$(count_of "took.$1")" -gt 0 ] && echo "$(median_of "took.$1") s" || echo "not run"; }
+
+# The log scenario's section: both layouts side by side, how each figure is measured, the plans.
+log_cell() { # log_cell <key> <decimals> <unit>: the median, with the spread of several runs
+    local n; n=$(count_of "$1")
+    if [ "$n" -eq 0 ]; then echo "—"; return; fi
+    if [ "$n" -gt 1 ]; then echo "$(fmt "$2" "$(median_of "$1")")$3 ($(fmt "$2" "$(min_of "$1")")–$(fmt "$2" "$(maxv_of "$1")"), $n runs)"
+    else echo "$(fmt "$2" "$(median_of "$1")")$3"; fi
+}
+log_line() { # log_line <figure> <key suffix> <decimals> <unit>: one row, a column per layout
+    local line="| $1 |" layout
+    for layout in "${LOG_LAYOUTS[@]}"; do line+=" $(log_cell "log.$layout.$2" "$3" "$4") |"; done
+    echo "$line"
+}
+log_values() { # log_values <key suffix>: its values in the first layout that has any, comma-separated
+    local layout v
+    for layout in "${LOG_LAYOUTS[@]}"; do
+        v=$(values_of "log.$layout.$1" | paste -sd, - | sed 's/,/, /g')
+        [ -z "$v" ] || { echo "$v"; return; }
+    done
+    echo "—"
+}
+log_section() {
+    local layout head="| per layout |" rule="|---|" f statements
+    for layout in "${LOG_LAYOUTS[@]}"; do head+=" $layout |"; rule+="---:|"; done
+    echo "## The delivery log at size"
+    echo
+    echo "$(sz "$LOG_ROWS") greetings over the $LOG_YEARS years of local dates from $(log_values first_day) to $(log_values last_day)"
+    echo "(yesterday), $(sz "$LOG_USERS") users; each layout in a database of its own, migrated by the jar and dropped"
+    echo "after it. Medians of $RUNS run(s) each, with the spread when there were several."
+    echo
+    echo "$head"
+    echo "$rule"
+    log_line "greetings in the log" rows 0 ""
+    log_line "months (partitions, besides greetings_default)" months 0 ""
+    log_line "load: key and indexes dropped, rows inserted ($(nproc) sessions), key and indexes built, \`VACUUM (ANALYZE)\`" load_s 0 " s"
+    log_line "size: table" table_gib 1 " GiB"
+    log_line "size: indexes" index_gib 1 " GiB"
+    log_line "size: table and indexes" total_gib 1 " GiB"
+    log_line "planning run over $(sz "$LOG_USERS") users (\`plan\`, as it reports)" plan.seconds 2 " s"
+    log_line "planning: rows created" plan.rows 0 ""
+    log_line "burst of $(sz "$BURST") at 0 ms: greetings per second" burst.1x0.rate 0 /s
+    log_line "burst: transactions per greeting" burst.1x0.xacts 2 ""
+    log_line "burst: statements per greeting" burst.1x0.statements 2 ""
+    log_line "burst: p99 lateness" burst.1x0.p99_s 2 " s"
+    log_line "burst: instance CPU per greeting" burst.1x0.cpu_ms 2 " ms"
+    log_line "burst: database CPU per greeting" burst.1x0.db_cpu_ms 2 " ms"
+    log_line "burst: WAL per greeting" burst.1x0.wal_bytes 0 " bytes"
+    log_line "drop of the oldest month ($(log_values drop_month)): partitioned \`maintain-log\`, whole command with JVM start; unpartitioned \`DELETE\`" drop_s 2 " s"
+    log_line "… of it, as \`maintain-log\` reports itself" drop_cmd_s 2 " s"
+    log_line "… the \`VACUUM\` the \`DELETE\` leaves to do" vacuum_s 1 " s"
+    log_line "… WAL written (the drop; the \`DELETE\` and its \`VACUUM\`)" drop_wal_mib 2 " MiB"
+    log_line "… greetings in that month" drop_rows 0 ""
+    log_line "archive of the next month ($(log_values archive_month)): partitioned \`maintain-log\` with an archive directory (COPY into gzip, read back, drop), whole command; unpartitioned \`COPY … TO STDOUT\` into \`gzip\`" archive_s 2 " s"
+    log_line "… of it, as \`maintain-log\` reports itself" archive_cmd_s 2 " s"
+    log_line "… size of the .csv.gz" archive_mib 1 " MiB"
+    log_line "… greetings in it" archive_rows 0 ""
+    echo
+    echo "How each figure is measured:"
+    echo
+    echo "- **The log.** Rows generated by SQL (\`ops/bench/load-log.sql\`), the same number each day: 95.5% SENT with"
+    echo "  \`sent_at\` and a provider message id, 2% FAILED, 1.5% EXPIRED and 1% SKIPPED with the reasons the service"
+    echo "  records; 90% BIRTHDAY, 10% ANNIVERSARY. Their users are synthetic ids, none twice on a day, except on the"
+    echo "  last 4 days, which start with the loaded users' own birthday greetings, SENT, so that the planner finds"
+    echo "  the past days of its window in the log as in production. **partitioned** is the log as V7 makes it, a"
+    echo "  partition per month: those of the load are created first (\`greetings_add_month\`), so that"
+    echo "  \`greetings_default\` stays empty, and the 13 months ahead V7 creates are among the months counted."
+    echo "  **unpartitioned** is one plain table with the same columns, defaults and CHECKs, the same key (id, local_date)"
+    echo "  and the same four indexes under the same names, so the service's statements run unchanged."
+    echo "- **Load.** The key and the indexes dropped (on the parent, so on every month), the rows inserted a month per"
+    echo "  statement by $(nproc) sessions at once (\`synchronous_commit\` off), the key and indexes built again"
+    echo "  (\`maintenance_work_mem\` 2GB, parallel workers), then \`VACUUM (ANALYZE)\`; the users loaded before it"
+    echo "  ($(log_cell "log.${LOG_LAYOUTS[0]}.users_load_s" 0 " s") for the ${LOG_LAYOUTS[0]} layout, as the planning scenario loads them) are not in it."
+    echo "  Size is \`pg_table_size\` and \`pg_indexes_size\`, summed over the months."
+    echo "- **Planning run.** \`java -jar target/cakeday.jar plan\` over the users, as the planning scenario runs it (the queue"
+    echo "  and the planner's state emptied before each run), with this log in place of an empty one."
+    echo "- **Burst.** The burst scenario's run (its users in place of the planning run's, the log kept), one instance,"
+    echo "  provider at 0 ms, $(sz "$WARMUP") greetings of warm-up. Its queue is analysed before the due time; the rows the"
+    echo "  warm-up added to the log are left to autovacuum, as in production."
+    echo "- **Drop.** partitioned: \`maintain-log --cakeday.log.retention=<N>d\`, N chosen so that exactly the oldest month"
+    echo "  is past retention; it detaches the month and drops it. The time is the whole command (JVM start included);"
+    echo "  the command also reports its own. unpartitioned: the equivalent \`DELETE FROM greetings WHERE local_date >= <month>"
+    echo "  AND local_date < <month + 1>\`, then \`VACUUM greetings\`, which the DELETE leaves to do (autovacuum would), timed"
+    echo "  apart. WAL is the growth of \`pg_stat_wal.wal_bytes\` (the whole cluster) meanwhile."
+    echo "- **Archive.** partitioned: \`maintain-log\` with \`--cakeday.log.archive-dir\` and N so that the next oldest month"
+    echo "  is past retention: it writes the month as gzip CSV (\`COPY … ORDER BY local_date, id\`), syncs it, reads it back,"
+    echo "  writes the month's operator retries (none here) and drops the month. unpartitioned: the same \`COPY\` through psql"
+    echo "  into \`gzip\` (level 6, as Java's default), nothing dropped. The rows in each archive are counted from the file."
+    echo "- **Runs.** The drop and the archive consume months: $RUNS run(s) of each, each run on the next oldest month, the"
+    echo "  same months in both layouts."
+    echo "- **Retention.** Every instance and command of this scenario ran with \`--cakeday.log.retention=0\` (its log"
+    echo "  maintenance, hourly and at start-up, drops nothing), except the \`maintain-log\` runs of the drop and the archive."
+    for layout in "${LOG_LAYOUTS[@]}"; do
+        [ "$layout" = unpartitioned ] || continue
+        echo "  In the unpartitioned layout the instances' log maintenance fails at their start-up (it reads"
+        echo "  \`greetings_default\`, which this layout has not), as expected: in $(log_values maintenance_failed) of the"
+        echo "  $(log_values instances) burst instances' logs. db-scheduler retries it 5 minutes later; the burst does not wait for it."
+    done
+    echo
+    for layout in "${LOG_LAYOUTS[@]}"; do
+        f=$WORK/explain-log-$layout.txt
+        if [ -s "$f" ]; then
+            echo "<details><summary><code>plan --explain</code> with the $layout log</summary>"
+            echo
+            echo '```text'
+            cat "$f"
+            echo '```'
+            echo
+            echo "</details>"
+            echo
+        fi
+        statements=$(find "$WORK" -maxdepth 1 -name "log.$layout.burst.1x0.*.statements.md" | sort -V | tail -1)
+        if [ -n "$statements" ] && [ -s "$statements" ]; then
+            echo "<details><summary>The statements of the burst with the $layout log (its last run), by total time; the bench's own counting queries are among them</summary>"
+            echo
+            echo "| calls per greeting | mean | total | statement |"
+            echo "|---:|---:|---:|---|"
+            cat "$statements"
+            echo
+            echo "</details>"
+            echo
+        fi
+    done
+}
 
 mkdir -p "$(dirname "$OUT")"
 {
@@ -1184,6 +1609,8 @@ The bursts side by side: a cold instance (started about $COLD_LEAD s before the 
 and a warmed one ($(sz "$WARMUP") greetings sent before), medians; the share is of the pgbench ceiling of this run.
 
 $(bursts_table)
+
+$(ran log && log_section)
 
 ## How each figure is measured
 
@@ -1246,7 +1673,8 @@ $(bursts_table)
   other than 2xx or 3xx. The instance also plans the new users' greetings and sends those due.
 
 Time per scenario: import $(took_of import), planning $(took_of plan), burst $(took_of burst),
-cold burst $(took_of cold), scale-out $(took_of scale), ceiling $(took_of ceiling), API $(took_of api).
+cold burst $(took_of cold), scale-out $(took_of scale), ceiling $(took_of ceiling), API $(took_of api),
+delivery log $(took_of log).
 
 EOF
 if [ -s "$NOTES" ]; then
