@@ -3,24 +3,10 @@
 --     psql "$DATABASE_URL" -f sql/partition-log/1-prepare.sql
 -- Creates greetings_v7, the partitioned log as V7 defines it, with a partition for every month of
 -- the log and the 13 ahead, and a default partition. Nothing reads or writes it yet.
+-- The log's columns in the log's order (so that rows copy as they are), its defaults and checks, and
+-- V7's key and its check that the id ends with the date.
 CREATE TABLE greetings_v7 (
-    id                  text        NOT NULL,
-    user_id             uuid        NOT NULL,
-    occasion            text        NOT NULL,
-    local_date          date        NOT NULL,
-    due_at              timestamptz NOT NULL,
-    status              text        NOT NULL,
-    attempts            int         NOT NULL DEFAULT 0,
-    uncertain_attempts  int         NOT NULL DEFAULT 0,
-    last_error          text,
-    next_attempt_at     timestamptz,
-    sent_at             timestamptz,
-    provider_message_id text,
-    created_at          timestamptz NOT NULL,
-    updated_at          timestamptz NOT NULL,
-    retried_at          timestamptz,
-    retried_by          text,
-    CONSTRAINT greetings_v7_status_check CHECK (status IN ('SENDING', 'SENT', 'FAILED', 'EXPIRED', 'SKIPPED')),
+    LIKE greetings INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
     CONSTRAINT greetings_v7_date_in_id CHECK (id LIKE '%:' || to_char(local_date, 'YYYY-MM-DD')),
     CONSTRAINT greetings_v7_pkey PRIMARY KEY (id, local_date)
 ) PARTITION BY RANGE (local_date);

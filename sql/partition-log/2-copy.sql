@@ -21,13 +21,8 @@ BEGIN
                  (SELECT date_trunc('month', max(local_date)) FROM greetings),
                  interval '1 month') AS m
     LOOP
-        INSERT INTO greetings_v7 (id, user_id, occasion, local_date, due_at, status, attempts, uncertain_attempts,
-                                  last_error, next_attempt_at, sent_at, provider_message_id, created_at,
-                                  updated_at, retried_at, retried_by)
-        SELECT id, user_id, occasion, local_date, due_at, status, attempts, uncertain_attempts,
-               last_error, next_attempt_at, sent_at, provider_message_id, created_at,
-               updated_at, retried_at, retried_by
-        FROM greetings
+        INSERT INTO greetings_v7
+        SELECT * FROM greetings
         WHERE local_date >= month AND local_date < month + interval '1 month'
         ON CONFLICT (id, local_date) DO NOTHING;
         GET DIAGNOSTICS copied = ROW_COUNT;

@@ -14,13 +14,8 @@
 -- check (3-index.sql) shows what differs.
 LOCK TABLE greetings IN ACCESS EXCLUSIVE MODE;
 
-INSERT INTO greetings_v7 (id, user_id, occasion, local_date, due_at, status, attempts, uncertain_attempts,
-                          last_error, next_attempt_at, sent_at, provider_message_id, created_at,
-                          updated_at, retried_at, retried_by)
-SELECT id, user_id, occasion, local_date, due_at, status, attempts, uncertain_attempts,
-       last_error, next_attempt_at, sent_at, provider_message_id, created_at,
-       updated_at, retried_at, retried_by
-FROM greetings
+INSERT INTO greetings_v7
+SELECT * FROM greetings
 WHERE updated_at >= (SELECT started - interval '10 minutes' FROM greetings_v7_copy)
 ON CONFLICT (id, local_date) DO UPDATE
 SET user_id = EXCLUDED.user_id, occasion = EXCLUDED.occasion, due_at = EXCLUDED.due_at,
@@ -56,7 +51,6 @@ ALTER INDEX greetings_local_date_idx RENAME TO greetings_unpartitioned_local_dat
 ALTER TABLE greetings_v7 RENAME TO greetings;
 ALTER TABLE greetings RENAME CONSTRAINT greetings_v7_date_in_id TO greetings_date_in_id;
 ALTER TABLE greetings RENAME CONSTRAINT greetings_v7_pkey TO greetings_pkey;
-ALTER TABLE greetings RENAME CONSTRAINT greetings_v7_status_check TO greetings_status_check;
 ALTER INDEX greetings_v7_user_idx RENAME TO greetings_user_idx;
 ALTER INDEX greetings_v7_sent_at_idx RENAME TO greetings_sent_at_idx;
 ALTER INDEX greetings_v7_open_idx RENAME TO greetings_open_idx;

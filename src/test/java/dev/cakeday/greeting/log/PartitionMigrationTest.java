@@ -80,14 +80,7 @@ class PartitionMigrationTest {
                     .isEqualTo(retries);
             assertThat(rows(jdbc, "SELECT * FROM scheduled_tasks ORDER BY task_instance"))
                     .isEqualTo(queue);
-            assertThat(
-                            jdbc.sql(
-                                            """
-                                            SELECT count(*) FROM greetings
-                                            WHERE CAST(tableoid AS regclass)::text
-                                                  <> 'greetings_' || to_char(local_date, 'YYYY_MM')""")
-                                    .query(Long.class)
-                                    .single())
+            assertThat(outOfTheirMonth(jdbc))
                     .as("every row in its own month's partition, none in the default one")
                     .isZero();
 
@@ -187,14 +180,8 @@ class PartitionMigrationTest {
             assertThat(constraints(jdbc))
                     .as("as V7 names them on a fresh install")
                     .containsExactlyInAnyOrderElementsOf(CONSTRAINTS);
-            assertThat(
-                            jdbc.sql(
-                                            """
-                                            SELECT count(*) FROM greetings
-                                            WHERE CAST(tableoid AS regclass)::text
-                                                  <> 'greetings_' || to_char(local_date, 'YYYY_MM')""")
-                                    .query(Long.class)
-                                    .single())
+            assertThat(outOfTheirMonth(jdbc))
+                    .as("every row in its own month's partition, none in the default one")
                     .isZero();
             assertThat(
                             jdbc.sql(
@@ -255,6 +242,16 @@ class PartitionMigrationTest {
                                 + " WHERE conrelid = to_regclass('greetings') AND contype IN ('p', 'c')")
                 .query(String.class)
                 .list();
+    }
+
+    /** Rows not in their own month's partition (in the default one, say). */
+    static long outOfTheirMonth(JdbcClient jdbc) {
+        return jdbc.sql(
+                        """
+                        SELECT count(*) FROM greetings
+                        WHERE CAST(tableoid AS regclass)::text <> 'greetings_' || to_char(local_date, 'YYYY_MM')""")
+                .query(Long.class)
+                .single();
     }
 
     static String relkind(JdbcClient jdbc, String table) {
